@@ -1,0 +1,115 @@
+//! The demo county: a deterministic, realistic fictional county, 青岚县, with
+//! its organization tree and about 2,500 party members, generated from a seed
+//! for a given day. The same seed and day always give the same county; a
+//! different seed gives different people, names, sizes and ids.
+//!
+//! The tree: the county committee (中共青岚县委员会) with its organization
+//! department, the government's party group and the county organs' working
+//! committee (县直机关工委), under which stand the organ branches of the
+//! county bodies (where the county leaders are members), a retired cadres'
+//! branch, the county hospital and the county high school; then eight
+//! townships and streets, each with its organ branch and its villages,
+//! communities, enterprises, schools and other units — 60 grassroots
+//! organizations and about 150 branches, some with 党小组.
+//!
+//! Members are attached to branches only. A 党小组 holds no members of its
+//! own: it is led by a member of its parent branch who holds
+//! [`domain::PositionKind::GroupLeader`] in the group. A position always names
+//! the organization where it is held, so that county and township leaders,
+//! members of organ branches, can lead the county and township committees.
+//!
+//! Pure code: no I/O. See [`stats`] for the definitions behind the figures.
+#![forbid(unsafe_code)]
+
+mod people;
+mod plan;
+mod positions;
+mod random;
+mod stats;
+mod tree;
+mod vocab;
+
+pub use stats::{BranchFigures, DemoStats, branch_figures, is_outside_bmp, stats};
+
+use chrono::NaiveDate;
+use domain::{
+    CadreRank, Id, IdNumber, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PhoneNumber, PositionKind, Sex, UnitType,
+};
+
+/// The seed of the demo county shipped with the product.
+pub const DEFAULT_SEED: u64 = 2025;
+
+/// The fictional county.
+pub const COUNTY_NAME: &str = "青岚县";
+
+/// The (fictional) administrative division code of the county, which opens
+/// most identity numbers.
+pub const REGION_CODE: &str = "512823";
+
+/// The one branch where two members share a name, whatever the seed: the
+/// organ branch of the first street.
+pub const DUPLICATE_NAME_BRANCH: &str = "中共城关街道机关支部委员会";
+
+/// The name the two members of [`DUPLICATE_NAME_BRANCH`] share.
+pub const DUPLICATE_NAME: &str = "张伟";
+
+/// The generated county.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoData {
+    /// Parents always come before their children.
+    pub orgs: Vec<DemoOrg>,
+    /// Grouped by branch, in the order of the branches.
+    pub people: Vec<DemoPerson>,
+}
+
+/// An organization of the demo county.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoOrg {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    pub name: Name,
+    pub level: OrgLevel,
+    pub kind: OrgKind,
+    /// Set on every organization of a grassroots unit.
+    pub unit_type: Option<UnitType>,
+    pub founded_on: NaiveDate,
+}
+
+/// A member of the demo county.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoPerson {
+    pub id: Id,
+    /// Always a branch.
+    pub org_id: Id,
+    pub name: Name,
+    pub sex: Sex,
+    pub ethnicity: String,
+    pub id_number: IdNumber,
+    pub category: MemberCategory,
+    pub status: MemberStatus,
+    pub join_date: PartialDate,
+    /// One year after joining; `None` for probationary members.
+    pub full_member_date: Option<PartialDate>,
+    pub cadre_rank: CadreRank,
+    /// Positions held, each with the organization where it is held.
+    pub positions: Vec<(Id, PositionKind)>,
+    pub phone: Option<PhoneNumber>,
+}
+
+impl DemoPerson {
+    /// The birth date, as written in the identity number.
+    pub fn birth_date(&self) -> NaiveDate {
+        self.id_number.birth_date()
+    }
+}
+
+/// Generates the demo county for `today` from `seed`. Ages, join dates and
+/// founding dates are relative to `today`, which should be after 2000.
+pub fn generate(seed: u64, today: NaiveDate) -> DemoData {
+    let mut r = random::Random::new(seed, today);
+    let county = plan::plan_county(&mut r);
+    let tree = tree::build(&mut r, county);
+    let mut members = people::generate(&mut r, &tree);
+    positions::assign(&mut r, &tree, &mut members);
+    DemoData { orgs: tree.orgs, people: members.into_iter().map(|m| m.person).collect() }
+}
