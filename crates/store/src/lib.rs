@@ -1,0 +1,248 @@
+//! Persistence for Changxiao: one schema served by SQLite (the embedded
+//! default, one file in the data directory) and PostgreSQL (the server
+//! backend), chosen by the database URL.
+//!
+//! All writes go through [`Store::writer`], which opens the right kind of
+//! transaction for the backend and hands out an [`audit::Audited`] writer so
+//! that no change is stored without its audit entry.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod dump;
+pub mod idempotency;
+pub mod import;
+pub mod orgs;
+pub mod people;
+pub mod pii;
+mod rows;
+pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+pub use audit::{Actor, Audited};
+pub use pii::PiiKeys;
+
+/// Which database engine is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Errors of the storage layer, each with a stable meaning for the layers above.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("the record was changed by someone else (version {current} is current)")]
+    Conflict { current: i64 },
+    #[error("{0}")]
+    Invalid(domain::FieldError),
+    #[error("{0}")]
+    Rule(String),
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Keys(#[from] pii::KeyError),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The handle to the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    keys: PiiKeys,
+}
+
+/// The SQLite URL of the default database in a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("changxiao.db").display())
+}
+
+impl Store {
+    /// Connects to the database named by `url`, creating it if missing
+    /// (the SQLite file, or the PostgreSQL database on its server).
+    pub async fn connect(url: &str, keys: PiiKeys) -> Result<Self> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact(url)));
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+                let file = url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_owned();
+                if let Some(parent) = Path::new(&file).parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Rule(format!("cannot create {}: {e}", parent.display())))?;
+                }
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                create_postgres_database_if_missing(url).await?;
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?
+            }
+        };
+        Ok(Store { pool, backend, keys })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn keys(&self) -> &PiiKeys {
+        &self.keys
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies every migration not yet applied, in order, each in its own
+    /// transaction. Returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        self.pool
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            .await?;
+        let mut applied = Vec::new();
+        for migration in schema::MIGRATIONS {
+            let mut tx = self.begin().await?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(migration.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in migration.statements {
+                tx.execute(schema::render(statement, self.backend).as_str()).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(migration.version)
+                .bind(migration.name)
+                .bind(now_text())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied.push(migration.version);
+        }
+        Ok(applied)
+    }
+
+    /// Begins a write transaction: IMMEDIATE on SQLite, so that concurrent
+    /// writers queue for the lock instead of failing with "database is locked".
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Opens a write transaction with an audited writer. Changes are kept
+    /// only if [`Audited::commit`] is called; dropping the writer rolls back.
+    pub async fn writer(&self, actor: &Actor) -> Result<Audited> {
+        let tx = self.begin().await?;
+        Ok(Audited::new(tx, actor.clone(), self.backend))
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn create_postgres_database_if_missing(url: &str) -> Result<()> {
+    let Some((server, rest)) = url.rsplit_once('/') else {
+        return Err(StoreError::UnsupportedUrl(redact(url)));
+    };
+    let (name, query) = rest.split_once('?').map_or((rest, ""), |(n, q)| (n, q));
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(StoreError::Rule(format!("database name '{name}' must be letters, digits, '_' or '-'")));
+    }
+    let maintenance = if query.is_empty() { format!("{server}/postgres") } else { format!("{server}/postgres?{query}") };
+    let pool = AnyPoolOptions::new().max_connections(1).connect(&maintenance).await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM pg_database WHERE datname = $1").bind(name).fetch_optional(&pool).await?;
+    if exists.is_none() {
+        let created = pool.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await;
+        // Another process may have created it in the meantime.
+        if let Err(e) = created
+            && !e.to_string().contains("already exists")
+        {
+            return Err(e.into());
+        }
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// Drops a PostgreSQL database (for tests and the demo's own database).
+pub async fn drop_postgres_database(url: &str) -> Result<()> {
+    install_default_drivers();
+    let Some((server, name)) = url.rsplit_once('/') else {
+        return Err(StoreError::UnsupportedUrl(redact(url)));
+    };
+    let name = name.split('?').next().unwrap_or_default();
+    let pool = AnyPoolOptions::new().max_connections(1).connect(&format!("{server}/postgres")).await?;
+    pool.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// A URL with any password replaced, safe to print.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The current instant in China Standard Time, RFC 3339.
+pub fn now_text() -> String {
+    let offset = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
+    let now: DateTime<FixedOffset> = Utc::now().with_timezone(&offset);
+    now.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

@@ -1,0 +1,62 @@
+//! Test support shared by the crates' test suites: a fresh database per
+//! test, SQLite in a temporary directory by default, or a new PostgreSQL
+//! database on the server named by `CHANGXIAO_TEST_DATABASE_URL`, dropped by
+//! [`TestDb::cleanup`].
+
+use crate::{PiiKeys, Result, Store};
+use std::path::Path;
+
+/// A store on its own fresh database.
+pub struct TestDb {
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+    pg_url: Option<String>,
+}
+
+impl TestDb {
+    /// Creates and migrates a fresh database on the backend the environment asks for.
+    pub async fn new() -> Result<Self> {
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Rule(e.to_string()))?;
+        let keys = PiiKeys::from_hex(&"5a".repeat(64), "test")?;
+        let (url, pg_url) = match postgres_base() {
+            Some(server) => {
+                let url = format!("{server}/changxiao_test_{}", domain::Id::generate());
+                (url.clone(), Some(url))
+            }
+            None => (crate::sqlite_url(dir.path()), None),
+        };
+        let store = Store::connect(&url, keys).await?;
+        store.migrate().await?;
+        Ok(TestDb { store, dir, pg_url })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_url.is_some()
+    }
+
+    /// Closes the store and drops the PostgreSQL database, if any.
+    pub async fn cleanup(self) -> Result<()> {
+        self.store.close().await;
+        if let Some(url) = &self.pg_url {
+            crate::drop_postgres_database(url).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The server part of `CHANGXIAO_TEST_DATABASE_URL` (without a database name).
+pub fn postgres_base() -> Option<String> {
+    let url = std::env::var("CHANGXIAO_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let without_db = match url.find("://") {
+        Some(scheme) => match url[scheme + 3..].find('/') {
+            Some(slash) => url[..scheme + 3 + slash].to_owned(),
+            None => url.clone(),
+        },
+        None => url.clone(),
+    };
+    Some(without_db)
+}
