@@ -1,0 +1,265 @@
+//! Extractors that turn an HTTP request into checked values, each failure
+//! already an [`ApiError`]: the acting client, record ids in the path, query
+//! strings, JSON bodies and POST requests with their `Idempotency-Key`.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use domain::Id;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use store::Actor;
+
+/// Who is acting. Until accounts exist every caller is `anonymous`, known
+/// only by the client address; this is the one place to change for login.
+#[derive(Clone, Debug)]
+pub struct ClientActor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+        Ok(ClientActor(Actor { id: "anonymous".into(), address }))
+    }
+}
+
+/// The record id in the path. Anything but 32 lowercase hex digits is
+/// answered like an id that does not exist: 404.
+#[derive(Clone, Debug)]
+pub struct PathId(pub Id);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found())?;
+        Id::parse(&raw).map(PathId).ok_or_else(ApiError::not_found)
+    }
+}
+
+/// A query string read into `T` (whose fields should all be optional
+/// strings, checked by the handler so errors can name the parameter).
+#[derive(Clone, Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无法解析 / the query string could not be read"))
+    }
+}
+
+/// A JSON body read into `T`, with the bytes as received.
+///
+/// Every field of `T` must be optional (or `#[serde(default)]`) and `T` must
+/// deny unknown fields: then a body that fails to deserialize can be blamed
+/// on one top-level field by trying the fields one at a time, and the error
+/// names it. Required values are checked by the handler, which reports a
+/// missing one as 422 `required` with its field.
+#[derive(Clone, Debug)]
+pub struct ApiJson<T> {
+    pub value: T,
+    pub raw: Bytes,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求体须为 JSON（Content-Type: application/json）/ the body must be JSON (Content-Type: application/json)",
+            ));
+        }
+        let raw = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("请求体超过 {} 字节 / the body is larger than {} bytes", crate::MAX_BODY_BYTES, crate::MAX_BODY_BYTES),
+                )
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "无法读取请求体 / the body could not be read")
+            }
+        })?;
+        let value = parse_body(&raw)?;
+        Ok(ApiJson { value, raw })
+    }
+}
+
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads `raw` as `T`, blaming a failure on the field that causes it. The
+/// messages quote no values: a mistyped ID number must not come back.
+fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
+    let json: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+        ApiError::bad_json(format!(
+            "JSON 语法错误（第 {} 行第 {} 列）/ malformed JSON at line {}, column {}",
+            e.line(),
+            e.column(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let serde_json::Value::Object(object) = &json else {
+        return Err(ApiError::bad_json("请求体须为 JSON 对象 / the body must be a JSON object"));
+    };
+    let whole = match T::deserialize(&json) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    for (key, value) in object {
+        let alone = serde_json::Value::Object([(key.clone(), value.clone())].into_iter().collect());
+        if let Err(e) = T::deserialize(&alone) {
+            let message = e.to_string();
+            let name = printable_field_name(key);
+            if message.starts_with("unknown field") {
+                let error = ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unknown_field",
+                    format!("未知字段 '{}' / unknown field '{}'", name.as_deref().unwrap_or("?"), name.as_deref().unwrap_or("?")),
+                );
+                return Err(match name {
+                    Some(n) => error.with_field(n),
+                    None => error,
+                });
+            }
+            let expected = message.split_once("expected ").map(|(_, rest)| rest.split(" at line").next().unwrap_or(rest).to_owned());
+            let expected = expected.map(|x| format!(" (expected {x})")).unwrap_or_default();
+            let error = ApiError::bad_json(format!("{key}: 类型错误 / {key}: wrong type{expected}", key = name.as_deref().unwrap_or("?")));
+            return Err(match name {
+                Some(n) => error.with_field(n),
+                None => error,
+            });
+        }
+    }
+    tracing::debug!(error = %whole, "unattributed JSON body error");
+    Err(ApiError::bad_json("请求体与接口不符 / the body does not match what the endpoint takes"))
+}
+
+/// A field name fit to repeat in an error: short, ASCII letters, digits and `_`.
+fn printable_field_name(key: &str) -> Option<String> {
+    let fits = !key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    fits.then(|| key.to_owned())
+}
+
+/// An `Idempotency-Key` and the hash of the request it came with.
+#[derive(Clone, Debug)]
+pub struct Idempotency {
+    pub key: String,
+    /// SHA-256 (hex) of method, path and body.
+    pub request_hash: String,
+}
+
+/// The longest `Idempotency-Key` accepted.
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A POST: the actor, the parsed body, the request path and, if the client
+/// sent one, its idempotency key.
+#[derive(Clone, Debug)]
+pub struct Post<T> {
+    pub actor: Actor,
+    pub body: T,
+    /// The path as requested, `/api/v1/...`.
+    pub path: String,
+    pub idempotency: Option<Idempotency>,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Post<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let ClientActor(actor) = ClientActor::from_request_parts(&mut parts, state).await?;
+        let path =
+            parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |OriginalUri(uri)| uri.path().to_owned());
+        let key = idempotency_key(&parts.headers)?;
+        let method = parts.method.clone();
+        let ApiJson { value, raw } = ApiJson::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        let idempotency = key.map(|key| Idempotency { key, request_hash: request_hash(&method, &path, &raw) });
+        Ok(Post { actor, body: value, path, idempotency })
+    }
+}
+
+fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_idempotency_key",
+            format!(
+                "Idempotency-Key 须为 1 至 {MAX_IDEMPOTENCY_KEY} 个可见 ASCII 字符 / Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"
+            ),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn request_hash(method: &Method, path: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(path.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: Option<String>,
+        version: Option<i64>,
+    }
+
+    fn error_of(raw: &str) -> ApiError {
+        match parse_body::<Body>(raw.as_bytes()) {
+            Ok(b) => panic!("parsed {b:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_mistyped_field_is_named_without_quoting_its_value() {
+        let e = error_of(r#"{"name": 110105194912310021, "version": 1}"#);
+        assert_eq!((e.status, e.code, e.field.as_deref()), (StatusCode::BAD_REQUEST, "bad_json", Some("name")));
+        assert!(!e.message.contains("1101"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let e = error_of(r#"{"name": "x", "colour": "red"}"#);
+        assert_eq!((e.code, e.field.as_deref()), ("unknown_field", Some("colour")));
+    }
+
+    #[test]
+    fn malformed_json_and_non_objects_are_bad_json() {
+        assert_eq!(error_of(r#"{"name": "#).code, "bad_json");
+        assert_eq!(error_of("[1, 2]").code, "bad_json");
+    }
+}

@@ -1,0 +1,56 @@
+//! The web face of Changxiao: server-rendered pages (zh-CN by default,
+//! English on request), the JSON API under `/api/v1` with its OpenAPI
+//! description, and the health check.
+//!
+//! Handlers are thin: they parse the request into domain values, call the
+//! store, and render. Everything served comes from this server (no external
+//! assets), so the product works on an intranet.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use axum::Router;
+use axum::routing::get;
+use chrono::NaiveDate;
+use store::Store;
+
+/// Which day it is for every date-dependent answer.
+#[derive(Clone, Copy, Debug)]
+pub enum Today {
+    /// A fixed day (`--today`), for reproducible output.
+    Fixed(NaiveDate),
+    /// The current day in Asia/Shanghai.
+    Clock,
+}
+
+impl Today {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            Today::Fixed(d) => d,
+            Today::Clock => chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive(),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub today: Today,
+}
+
+/// Largest request body accepted anywhere (JSON and forms).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,177 @@
+//! The server-rendered pages: the organization tree, members, search, and
+//! the one stylesheet. Pages work without JavaScript, load nothing from
+//! outside this server, and carry strict security headers.
+//!
+//! Each handler is thin: it takes the [`PageContext`] (language and header
+//! links), calls one function of a page module that reads the store and
+//! builds a template, and lets [`PageContext::respond`] turn failures into
+//! the friendly error page.
+
+mod context;
+mod orgs;
+mod people;
+mod search;
+mod views;
+
+pub use context::PageContext;
+
+use crate::AppState;
+use crate::i18n::Lang;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::sync::LazyLock;
+
+/// The page routes, with the security headers and the language cookie.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/orgs/{id}", get(org))
+        .route("/people/{id}", get(person))
+        .route("/search", get(search_page))
+        .route("/static/app.css", get(stylesheet))
+        .layer(middleware::from_fn(page_headers))
+}
+
+async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
+    ctx.respond(orgs::home(&state, &ctx).await)
+}
+
+async fn org(State(state): State<AppState>, ctx: PageContext, Path(id): Path<String>) -> Response {
+    ctx.respond(orgs::org_page(&state, &ctx, &id).await)
+}
+
+async fn person(State(state): State<AppState>, ctx: PageContext, Path(id): Path<String>) -> Response {
+    ctx.respond(people::person_page(&state, &ctx, &id).await)
+}
+
+async fn search_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    query: Result<Query<search::SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let params = query.map(|Query(p)| p).unwrap_or_default();
+    ctx.respond(search::search_page(&state, &ctx, params).await)
+}
+
+/// The stylesheet, embedded in the binary.
+pub const STYLESHEET: &str = include_str!("../../static/app.css");
+
+/// The stylesheet's address with a content fingerprint, so it can be cached for a year.
+pub static STYLESHEET_HREF: LazyLock<String> = LazyLock::new(|| {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(STYLESHEET.as_bytes());
+    format!("/static/app.css?v={}", &hex::encode(digest)[..12])
+});
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], STYLESHEET)
+        .into_response()
+}
+
+/// The Content-Security-Policy of every page: nothing from outside, no inline script or style.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// How long the language cookie lasts: one year.
+const LANG_COOKIE_MAX_AGE: u32 = 365 * 24 * 3600;
+
+/// Adds the security headers, remembers a language chosen with `?lang=`
+/// in a cookie, and keeps personal pages out of shared caches.
+async fn page_headers(request: Request, next: Next) -> Response {
+    let chosen = context::lang_from_query(request.uri());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+    if let Some(lang) = chosen {
+        let cookie = format!("lang={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly", lang.code());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// No such record, or an id that cannot be one: the same page either way.
+    NotFound,
+    Store(store::StoreError),
+    Render(askama::Error),
+}
+
+impl From<store::StoreError> for PageError {
+    fn from(e: store::StoreError) -> Self {
+        match e {
+            store::StoreError::NotFound => PageError::NotFound,
+            other => PageError::Store(other),
+        }
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        PageError::Render(e)
+    }
+}
+
+/// Renders a template into a 200 response.
+pub fn render(template: &impl Template) -> Result<Response, PageError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// The error page (not found, or a failure on our side).
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    c: &'a PageContext,
+    title_key: &'static str,
+    text_key: &'static str,
+}
+
+impl PageContext {
+    /// Turns a page result into a response, rendering failures as the error page.
+    pub fn respond(&self, result: Result<Response, PageError>) -> Response {
+        let error = match result {
+            Ok(response) => return response,
+            Err(e) => e,
+        };
+        let (status, title_key, text_key) = match &error {
+            PageError::NotFound => (StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found_text"),
+            PageError::Store(e) => {
+                tracing::error!(error = %e, "page failed: storage");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal_text")
+            }
+            PageError::Render(e) => {
+                tracing::error!(error = %e, "page failed: template");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal_text")
+            }
+        };
+        match (ErrorPage { c: self, title_key, text_key }).render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "error page failed to render");
+                (status, crate::i18n::t(self.lang, text_key).to_owned()).into_response()
+            }
+        }
+    }
+
+    /// The `lang` attribute and the language of this response.
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+}
