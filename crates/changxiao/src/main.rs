@@ -1,1 +1,131 @@
-fn main() {}
+//! `changxiao`: the command line of the platform — build and serve the demo
+//! county, serve real data, apply the schema, import and export rosters.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod demo_load;
+mod transfer;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command, ExportWhat, ImportWhat};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use store::{PiiKeys, Store};
+use web::{AppState, Today};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CHANGXIAO_LOG").unwrap_or_else(|_| "info,sqlx=error".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    let today = match cli.today {
+        Some(d) => Today::Fixed(d),
+        None => Today::Clock,
+    };
+    match cli.command {
+        Command::Demo { addr, seed, no_serve } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-demo"));
+            let store = demo_load::rebuild(&data_dir, cli.database_url.as_deref(), seed, today.date()).await?;
+            if no_serve {
+                println!("演示数据已建好 / demo data built in {}", data_dir.display());
+                return Ok(std::process::ExitCode::SUCCESS);
+            }
+            serve(store, today, addr, true).await?;
+        }
+        Command::Serve { addr } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open(&data_dir, cli.database_url.as_deref()).await?;
+            store.migrate().await.context("applying the schema")?;
+            serve(store, today, addr, false).await?;
+        }
+        Command::Migrate => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open(&data_dir, cli.database_url.as_deref()).await?;
+            let applied = store.migrate().await.context("applying the schema")?;
+            if applied.is_empty() {
+                println!("数据库已是最新 / the schema is up to date");
+            } else {
+                println!("已应用迁移 / applied migrations: {applied:?}");
+            }
+        }
+        Command::Import { what } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            return match what {
+                ImportWhat::Template { file, orgs } => transfer::write_template(&file, orgs),
+                ImportWhat::Roster { file, org } => {
+                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+                    transfer::import_roster(&store, &file, &org, today.date()).await
+                }
+                ImportWhat::Orgs { file, org } => {
+                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+                    transfer::import_orgs(&store, &file, &org, today.date()).await
+                }
+            };
+        }
+        Command::Export { what } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            match what {
+                ExportWhat::Roster { org, file } => transfer::export_roster(&store, &org, &file, today.date()).await?,
+            }
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Opens the database named by `--database-url`, or the SQLite file in the data directory.
+pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let keys = PiiKeys::load_or_create(data_dir)?;
+    let url = database_url.map_or_else(|| store::sqlite_url(data_dir), str::to_owned);
+    Store::connect(&url, keys).await.with_context(|| format!("opening the database {}", store::redact(&url)))
+}
+
+async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+    let store = open(data_dir, database_url).await?;
+    store.migrate().await.context("applying the schema")?;
+    Ok(store)
+}
+
+async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let bound = listener.local_addr()?;
+    let app = web::app(AppState { store: store.clone(), today });
+    println!("长效 Changxiao: http://{bound}/");
+    if demo {
+        println!("登录：本版本尚无账号，任何能访问该地址的人都可查看和修改，请只在本机使用。");
+        println!(
+            "Sign-in: this version has no accounts yet; anyone who can reach the address can read and change data, so keep it on 127.0.0.1."
+        );
+    }
+    if !bound.ip().is_loopback() {
+        tracing::warn!(%bound, "listening beyond this machine without accounts");
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")?;
+    store.close().await;
+    Ok(())
+}

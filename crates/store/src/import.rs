@@ -310,3 +310,118 @@ fn new_person(entry: &RosterEntry, org: &Organization) -> NewPerson {
         positions: entry.positions.iter().map(|k| (org.id.clone(), *k)).collect(),
     }
 }
+
+/// What an organization-tree import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OrgImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Store {
+    /// Imports organizations under `target`. A row whose organization already
+    /// stands under the same parent with the same name is matched, not
+    /// duplicated, so importing the same file twice changes nothing.
+    pub async fn import_orgs(
+        &self,
+        w: &mut Audited,
+        target: &Id,
+        entries: Vec<domain::org_sheet::OrgEntry>,
+        file_hash: &str,
+        today: NaiveDate,
+    ) -> Result<OrgImportReport, ImportError> {
+        let target_org = self.org_in(w, target, today).await?.ok_or(StoreError::NotFound)?;
+        let existing = self.subtree(target, today).await?;
+        let resolver = OrgResolver { target: &target_org, orgs: &existing };
+        let mut by_line: HashMap<usize, Organization> = HashMap::new();
+        let mut report = OrgImportReport { rows: entries.len(), ..OrgImportReport::default() };
+        let mut errors = Vec::new();
+        for entry in entries {
+            let parent = match (entry.parent_line, entry.parent.as_deref()) {
+                (Some(line), _) => match by_line.get(&line) {
+                    Some(p) => p.clone(),
+                    None => continue, // the parent row failed; its error is reported
+                },
+                (None, written) => match resolver.resolve(written) {
+                    Ok(p) => p.clone(),
+                    Err(problem) => {
+                        errors.push(RowError {
+                            line: entry.line,
+                            error: FieldError::new(Field::Parent, problem, written.unwrap_or_default()),
+                        });
+                        continue;
+                    }
+                },
+            };
+            let same: Vec<Organization> = self.children(&parent.id, today).await?.into_iter().filter(|c| c.name == entry.name).collect();
+            if let Some(found) = same.first() {
+                if found.level != entry.level || found.kind != entry.kind {
+                    errors.push(RowError {
+                        line: entry.line,
+                        error: FieldError::new(
+                            Field::Kind,
+                            Problem::Invalid {
+                                reason_zh: "与已有同名组织的层级或类别不同".into(),
+                                reason_en: "differs in level or kind from the organization of that name already recorded".into(),
+                            },
+                            entry.kind.code(),
+                        ),
+                    });
+                    continue;
+                }
+                if entry.unit_type.is_some() && found.unit_type != entry.unit_type {
+                    let changes = crate::orgs::OrgChanges { name: None, unit_type: Some(entry.unit_type) };
+                    let updated = self.update_org(w, &found.id, found.version, changes, today).await?;
+                    by_line.insert(entry.line, updated);
+                    report.updated += 1;
+                } else {
+                    by_line.insert(entry.line, found.clone());
+                    report.unchanged += 1;
+                }
+                continue;
+            }
+            let new = crate::orgs::NewOrg {
+                id: None,
+                parent_id: Some(parent.id.clone()),
+                name: entry.name.clone(),
+                level: entry.level,
+                kind: entry.kind,
+                unit_type: entry.unit_type,
+                founded_on: entry.founded_on,
+            };
+            match self.create_org(w, new).await {
+                Ok(org) => {
+                    by_line.insert(entry.line, org);
+                    report.created += 1;
+                }
+                Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
+                Err(StoreError::Rule(message)) => errors.push(RowError {
+                    line: entry.line,
+                    error: FieldError::new(
+                        Field::Parent,
+                        Problem::Invalid {
+                            reason_zh: message.split(" / ").next().unwrap_or_default().to_owned(),
+                            reason_en: message.split(" / ").nth(1).unwrap_or_default().to_owned(),
+                        },
+                        "",
+                    ),
+                }),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| e.line);
+            return Err(ImportError::Rows(errors));
+        }
+        if report.created + report.updated > 0 {
+            let after = serde_json::json!({
+                "file_sha256": file_hash, "rows": report.rows, "created": report.created,
+                "updated": report.updated, "unchanged": report.unchanged, "organization": target.as_str(),
+            });
+            w.record(target_org.province_id.as_str(), "import", "org_import", file_hash, None, Some(after));
+        }
+        Ok(report)
+    }
+}

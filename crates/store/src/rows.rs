@@ -34,7 +34,7 @@ impl From<i64> for Value {
     }
 }
 
-const MAX_PARAMS: usize = 30_000;
+const MAX_PARAMS: usize = 2_000;
 
 /// Inserts `rows` into `table`, as few statements as the parameter limit allows.
 pub async fn insert_rows(tx: &mut Transaction<'static, Any>, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {

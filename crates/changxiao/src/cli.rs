@@ -1,0 +1,98 @@
+//! The command-line interface: commands, options and their defaults. Other
+//! tools and scripts rely on these names.
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "changxiao",
+    version,
+    about = "长效 Changxiao: the long-term mechanisms of the thematic education, run by every party organization"
+)]
+pub struct Cli {
+    /// Files and keys (and the SQLite database unless --database-url names PostgreSQL).
+    /// Default ./changxiao-data; for `demo`, ./changxiao-demo.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://user@host:port/name to use PostgreSQL instead of SQLite.
+    #[arg(long, global = true, env = "CHANGXIAO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The day every date-dependent output is computed for (default: today in Asia/Shanghai).
+    #[arg(long, global = true, value_parser = parse_day)]
+    pub today: Option<NaiveDate>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Rebuild the demo county in its own directory and serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Build the demo data and exit.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the product (applies pending migrations first).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Apply the schema to the database, creating it if missing.
+    Migrate,
+    /// Load members or organizations from a spreadsheet.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Write data out as a spreadsheet.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// Members from XLSX, XLS or CSV (template columns 姓名, 性别, 民族, 公民身份号码, …).
+    Roster {
+        file: PathBuf,
+        /// The organization the roster belongs to (rows may name organizations under it).
+        #[arg(long)]
+        org: String,
+    },
+    /// Organizations from XLSX, XLS or CSV (组织名称, 上级组织, 组织层级, 组织类别, 单位类型, 成立日期).
+    Orgs {
+        file: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+    /// Write an empty template (.xlsx or .csv by the file name).
+    Template {
+        file: PathBuf,
+        /// The organization-tree template instead of the roster.
+        #[arg(long)]
+        orgs: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    /// The members of an organization and everything under it.
+    Roster {
+        #[arg(long)]
+        org: String,
+        /// FILE.xlsx or FILE.csv
+        file: PathBuf,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+}

@@ -1,0 +1,103 @@
+//! Rebuilding the demo: a directory of its own (never the real data
+//! directory), wiped and filled with the generated county through the
+//! audited write path.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use domain::{Id, Organization};
+use std::collections::HashMap;
+use std::path::Path;
+use store::people::{NewPerson, membership_start};
+use store::{Actor, Store};
+
+/// The file that marks a directory as the demo's, so it may be wiped.
+const MARKER: &str = ".changxiao-demo";
+
+pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, today: NaiveDate) -> Result<Store> {
+    prepare_directory(data_dir)?;
+    if let Some(url) = database_url {
+        let name = url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+        if !name.contains("demo") {
+            bail!("the demo rebuilds its database from scratch, so its name must contain 'demo' (got '{name}')");
+        }
+        store::drop_postgres_database(url).await.context("dropping the previous demo database")?;
+    }
+    let store = crate::open(data_dir, database_url).await?;
+    store.migrate().await.context("applying the schema")?;
+    load(&store, seed, today).await?;
+    Ok(store)
+}
+
+fn prepare_directory(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let has_entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some();
+        if has_entries && !dir.join(MARKER).exists() {
+            bail!(
+                "{} is not a demo directory (no {MARKER} file); the demo only rebuilds its own directory. Choose another --data-dir.",
+                dir.display()
+            );
+        }
+        std::fs::remove_dir_all(dir).with_context(|| format!("removing the previous demo in {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), "This directory is rebuilt by `changxiao demo`.\n")?;
+    Ok(())
+}
+
+/// Writes the generated county through the audited path, in one transaction.
+pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<()> {
+    let data = demo::generate(seed, today);
+    let mut placed: HashMap<Id, Organization> = HashMap::new();
+    let mut orgs = Vec::with_capacity(data.orgs.len());
+    for o in &data.orgs {
+        let parent = o.parent_id.as_ref().and_then(|p| placed.get(p));
+        let own_shard = parent.is_none() || matches!(o.level, domain::OrgLevel::Central | domain::OrgLevel::Provincial);
+        let province_id = match parent {
+            Some(p) if !own_shard => p.province_id.clone(),
+            _ => o.id.clone(),
+        };
+        let mut path = parent.map(|p| p.path.clone()).unwrap_or_default();
+        path.push(o.id.clone());
+        let org = Organization {
+            id: o.id.clone(),
+            province_id,
+            parent_id: o.parent_id.clone(),
+            name: o.name.clone(),
+            level: o.level,
+            kind: o.kind,
+            unit_type: o.unit_type,
+            founded_on: o.founded_on,
+            closed_on: None,
+            path,
+            version: 1,
+        };
+        placed.insert(org.id.clone(), org.clone());
+        orgs.push(org);
+    }
+    let mut people = Vec::with_capacity(data.people.len());
+    for p in &data.people {
+        let org = placed.get(&p.org_id).with_context(|| format!("demo person {} has no organization", p.id))?;
+        let new = NewPerson {
+            id: Some(p.id.clone()),
+            org_id: p.org_id.clone(),
+            name: p.name.clone(),
+            sex: Some(p.sex),
+            ethnicity: Some(p.ethnicity.clone()),
+            birth_date: None,
+            category: p.category,
+            status: p.status,
+            join_date: p.join_date,
+            full_member_date: p.full_member_date,
+            cadre_rank: p.cadre_rank,
+            id_number: Some(p.id_number.clone()),
+            phone: p.phone.clone(),
+            positions: p.positions.clone(),
+        };
+        people.push((new, org.province_id.clone(), membership_start(p.join_date, org)));
+    }
+    let mut w = store.writer(&Actor::system("demo")).await?;
+    store.insert_orgs(&mut w, &orgs).await?;
+    store.insert_people(&mut w, people).await?;
+    w.commit().await?;
+    Ok(())
+}
