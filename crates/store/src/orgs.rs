@@ -438,7 +438,7 @@ impl Store {
         let new_prefix = format!("{}{}/", root_path(&parent), id);
         let day = date_text(on);
         let rows = sqlx::query(
-            "SELECT province_id, id, org_id, parent_id, path, valid_from FROM org_links
+            "SELECT province_id, id, org_id, parent_id, path, valid_from, valid_to FROM org_links
              WHERE path >= $1 AND path < $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)",
         )
         .bind(&old_prefix)
@@ -448,6 +448,12 @@ impl Store {
         .await?;
         let mut links = Vec::with_capacity(rows.len());
         for r in &rows {
+            if opt_text(r, "valid_to")?.is_some() {
+                return Err(rule(
+                    "该组织或其下级组织在此日期之后另有变动，不能补记更早的调整",
+                    "the organization or one under it changed after that date; an earlier move cannot be inserted before it",
+                ));
+            }
             links.push(Link {
                 province_id: text(r, "province_id")?,
                 id: text(r, "id")?,

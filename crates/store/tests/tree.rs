@@ -95,6 +95,10 @@ async fn the_tree_answers_as_it_was_on_a_past_day() {
     assert_eq!(names(&path_then)[1], "甲镇党委");
     let path_now = store.path_to(&t.group, day("2026-01-01")).await.unwrap();
     assert_eq!(names(&path_now)[1], "乙镇党委");
+    let mut w = store.writer(&Actor::system("test")).await.unwrap();
+    let earlier = store.move_org(&mut w, &t.village, &t.town_a, day("2025-03-01"), version + 1).await;
+    drop(w);
+    assert!(matches!(earlier, Err(StoreError::Rule(_))), "a move dated before a later move would overlap it: {earlier:?}");
     let history = store.history(t.village.as_str()).await.unwrap();
     assert_eq!(history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create", "move"]);
     db.cleanup().await.unwrap();
