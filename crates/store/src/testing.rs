@@ -40,7 +40,9 @@ impl TestDb {
 
     /// Closes the store and drops the PostgreSQL database, if any.
     pub async fn cleanup(self) -> Result<()> {
-        self.store.close().await;
+        // A test that still holds a writer must not hang the suite; the
+        // PostgreSQL database is dropped WITH (FORCE) either way.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), self.store.close()).await;
         if let Some(url) = &self.pg_url {
             crate::drop_postgres_database(url).await?;
         }

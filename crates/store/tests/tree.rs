@@ -139,6 +139,7 @@ async fn a_stale_version_is_a_conflict() {
     assert_eq!(renamed.version, 2);
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let err = store.update_org(&mut w, &t.village, 1, changes, today).await.unwrap_err();
+    drop(w);
     assert!(matches!(err, StoreError::Conflict { current: 2 }), "{err}");
     db.cleanup().await.unwrap();
 }
