@@ -35,6 +35,9 @@ pub enum Field {
     Cursor,
     Limit,
     File,
+    Login,
+    Password,
+    Role,
 }
 
 impl Field {
@@ -65,6 +68,9 @@ impl Field {
             Field::Cursor => "cursor",
             Field::Limit => "limit",
             Field::File => "file",
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::Role => "role",
         }
     }
 
@@ -95,13 +101,16 @@ impl Field {
             Field::Cursor => "游标",
             Field::Limit => "条数",
             Field::File => "文件",
+            Field::Login => "登录名",
+            Field::Password => "密码",
+            Field::Role => "角色",
         }
     }
 
     /// Whether values of this field are personal data that must never be
     /// repeated in an error message or a log line.
     pub fn is_personal(self) -> bool {
-        matches!(self, Field::IdNumber | Field::Phone)
+        matches!(self, Field::IdNumber | Field::Phone | Field::Password)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here performs I/O; storage, the web and the command line build on it.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod coded;
 pub mod dates;
 pub mod error;

@@ -5,6 +5,8 @@
 //! Entries are numbered per province (`province_id`, `seq`); numbering takes
 //! a per-province lock (an advisory lock on PostgreSQL, the single writer
 //! lock on SQLite), so concurrent writers never produce a gap or a fork.
+//! Each entry's hash covers all its columns and the previous entry's hash, so
+//! an edited, deleted or reordered entry breaks the chain ([`crate::Store::verify_audit`]).
 
 use crate::rows::{Value, insert_rows};
 use crate::{Backend, Result, now_text};
@@ -41,13 +43,19 @@ pub struct Audited {
     tx: Transaction<'static, Any>,
     actor: Actor,
     backend: Backend,
+    audit_enabled: bool,
     pending: BTreeMap<String, Vec<Pending>>,
     at: String,
 }
 
 impl Audited {
-    pub(crate) fn new(tx: Transaction<'static, Any>, actor: Actor, backend: Backend) -> Self {
-        Audited { tx, actor, backend, pending: BTreeMap::new(), at: now_text() }
+    pub(crate) fn new(tx: Transaction<'static, Any>, actor: Actor, backend: Backend, audit_enabled: bool) -> Self {
+        Audited { tx, actor, backend, audit_enabled, pending: BTreeMap::new(), at: now_text() }
+    }
+
+    /// The acting account or role.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
     pub(crate) fn tx(&mut self) -> &mut Transaction<'static, Any> {
@@ -78,47 +86,134 @@ impl Audited {
         });
     }
 
-    /// Writes the audit entries and commits everything.
+    /// Writes the audit entries, each chained to the one before it in its
+    /// province, and commits everything.
     pub async fn commit(mut self) -> Result<()> {
         let pending = std::mem::take(&mut self.pending);
+        if !self.audit_enabled {
+            self.tx.commit().await?;
+            return Ok(());
+        }
         for (province_id, entries) in pending {
             if self.backend == Backend::Postgres {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(lock_key(&province_id)).execute(&mut *self.tx).await?;
             }
-            let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE province_id = $1")
-                .bind(&province_id)
-                .fetch_one(&mut *self.tx)
-                .await?;
-            let mut seq = last.unwrap_or(0);
-            let rows = entries
-                .into_iter()
-                .map(|e| {
-                    seq += 1;
-                    vec![
-                        Value::from(province_id.clone()),
-                        Value::Int(seq),
-                        Value::from(domain::Id::generate().to_string()),
-                        Value::from(self.at.clone()),
-                        Value::from(self.actor.id.clone()),
-                        Value::from(self.actor.address.clone()),
-                        Value::from(e.action),
-                        Value::from(e.entity),
-                        Value::from(e.entity_id),
-                        Value::from(e.before.map(|j| j.to_string())),
-                        Value::from(e.after.map(|j| j.to_string())),
-                    ]
-                })
-                .collect();
-            insert_rows(
-                &mut self.tx,
-                "audit_log",
-                &["province_id", "seq", "id", "at", "actor", "address", "action", "entity", "entity_id", "before_json", "after_json"],
-                rows,
-            )
-            .await?;
+            let (mut seq, mut prev_hash) = chain_head(&mut self.tx, &province_id).await?;
+            let mut rows = Vec::with_capacity(entries.len());
+            for e in entries {
+                seq += 1;
+                let columns = EntryColumns {
+                    province_id: province_id.clone(),
+                    seq,
+                    id: domain::Id::generate().to_string(),
+                    at: self.at.clone(),
+                    actor: self.actor.id.clone(),
+                    address: self.actor.address.clone(),
+                    action: e.action,
+                    entity: e.entity.to_owned(),
+                    entity_id: e.entity_id,
+                    before_json: e.before.map(|j| j.to_string()),
+                    after_json: e.after.map(|j| j.to_string()),
+                };
+                let hash = columns.hash(&prev_hash);
+                rows.push(columns.into_row(prev_hash, hash.clone()));
+                prev_hash = hash;
+            }
+            insert_rows(&mut self.tx, "audit_log", &AUDIT_COLUMNS, rows).await?;
         }
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+const AUDIT_COLUMNS: [&str; 13] = [
+    "province_id",
+    "seq",
+    "id",
+    "at",
+    "actor",
+    "address",
+    "action",
+    "entity",
+    "entity_id",
+    "before_json",
+    "after_json",
+    "prev_hash",
+    "hash",
+];
+
+/// The stored columns of one entry, in the order the hash covers them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct EntryColumns {
+    pub province_id: String,
+    pub seq: i64,
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    pub address: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+impl EntryColumns {
+    /// SHA-256 over every column and the previous entry's hash.
+    pub(crate) fn hash(&self, prev_hash: &str) -> String {
+        let canonical = serde_json::json!([
+            self.province_id,
+            self.seq,
+            self.id,
+            self.at,
+            self.actor,
+            self.address,
+            self.action,
+            self.entity,
+            self.entity_id,
+            self.before_json,
+            self.after_json,
+            prev_hash
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+
+    fn into_row(self, prev_hash: String, hash: String) -> Vec<Value> {
+        vec![
+            Value::from(self.province_id),
+            Value::Int(self.seq),
+            Value::from(self.id),
+            Value::from(self.at),
+            Value::from(self.actor),
+            Value::from(self.address),
+            Value::from(self.action),
+            Value::from(self.entity),
+            Value::from(self.entity_id),
+            Value::from(self.before_json),
+            Value::from(self.after_json),
+            Value::from(prev_hash),
+            Value::from(hash),
+        ]
+    }
+}
+
+/// The last sequence number and hash of a province's chain (or its anchor
+/// after a purge, or the start of a new chain).
+async fn chain_head(tx: &mut Transaction<'static, Any>, province_id: &str) -> Result<(i64, String)> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_log WHERE province_id = $1 ORDER BY seq DESC LIMIT 1")
+        .bind(province_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = last {
+        return Ok((crate::rows::int(&row, "seq")?, crate::rows::opt_text(&row, "hash")?.unwrap_or_default()));
+    }
+    let anchor = sqlx::query("SELECT first_seq, prev_hash FROM audit_anchors WHERE province_id = $1")
+        .bind(province_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match anchor {
+        Some(row) => Ok((crate::rows::int(&row, "first_seq")? - 1, crate::rows::text(&row, "prev_hash")?)),
+        None => Ok((0, String::new())),
     }
 }
 
@@ -150,22 +245,22 @@ impl crate::Store {
             .bind(entity_id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter()
-            .map(|r| {
-                use crate::rows::{int, opt_text, text};
-                let json = |c: &str| -> Result<Option<Json>> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
-                Ok(AuditEntry {
-                    province_id: text(r, "province_id")?,
-                    seq: int(r, "seq")?,
-                    at: text(r, "at")?,
-                    actor: text(r, "actor")?,
-                    action: text(r, "action")?,
-                    entity: text(r, "entity")?,
-                    entity_id: text(r, "entity_id")?,
-                    before: json("before_json")?,
-                    after: json("after_json")?,
-                })
-            })
-            .collect()
+        rows.iter().map(entry_from_row).collect()
     }
+}
+
+pub(crate) fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    use crate::rows::{int, opt_text, text};
+    let json = |c: &str| -> Result<Option<Json>> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
+    Ok(AuditEntry {
+        province_id: text(r, "province_id")?,
+        seq: int(r, "seq")?,
+        at: text(r, "at")?,
+        actor: text(r, "actor")?,
+        action: text(r, "action")?,
+        entity: text(r, "entity")?,
+        entity_id: text(r, "entity_id")?,
+        before: json("before_json")?,
+        after: json("after_json")?,
+    })
 }

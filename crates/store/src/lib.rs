@@ -7,7 +7,9 @@
 //! that no change is stored without its audit entry.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod audit;
+pub mod chain;
 pub mod dump;
 pub mod idempotency;
 pub mod import;
@@ -64,6 +66,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     keys: PiiKeys,
+    audit_enabled: bool,
 }
 
 /// The SQLite URL of the default database in a data directory.
@@ -111,7 +114,13 @@ impl Store {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?
             }
         };
-        Ok(Store { pool, backend, keys })
+        Ok(Store { pool, backend, keys, audit_enabled: true })
+    }
+
+    /// The same store with the audit trail switched off. Only for measuring
+    /// what auditing costs (the benchmarks); nothing in the product calls it.
+    pub fn without_audit_for_benchmarks(&self) -> Store {
+        Store { audit_enabled: false, ..self.clone() }
     }
 
     pub fn backend(&self) -> Backend {
@@ -170,7 +179,7 @@ impl Store {
     /// only if [`Audited::commit`] is called; dropping the writer rolls back.
     pub async fn writer(&self, actor: &Actor) -> Result<Audited> {
         let tx = self.begin().await?;
-        Ok(Audited::new(tx, actor.clone(), self.backend))
+        Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled))
     }
 
     /// Closes the pool, waiting for connections to finish.

@@ -19,11 +19,12 @@ pub struct Migration {
     pub statements: &'static [&'static str],
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "organizations and people",
-    statements: &[
-        "CREATE TABLE organizations (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "organizations and people",
+        statements: &[
+            "CREATE TABLE organizations (
             province_id TEXT NOT NULL,
             id TEXT NOT NULL,
             name TEXT NOT NULL,
@@ -37,11 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             updated_at TEXT NOT NULL,
             PRIMARY KEY (province_id, id)
         )",
-        "CREATE INDEX organizations_by_id ON organizations (id)",
-        "CREATE INDEX organizations_by_name ON organizations (name)",
-        // Effective-dated parent links; `path` is '/root/.../self/' as it
-        // stood from valid_from (inclusive) to valid_to (exclusive, NULL = open).
-        "CREATE TABLE org_links (
+            "CREATE INDEX organizations_by_id ON organizations (id)",
+            "CREATE INDEX organizations_by_name ON organizations (name)",
+            // Effective-dated parent links; `path` is '/root/.../self/' as it
+            // stood from valid_from (inclusive) to valid_to (exclusive, NULL = open).
+            "CREATE TABLE org_links (
             province_id TEXT NOT NULL,
             id TEXT NOT NULL,
             org_id TEXT NOT NULL,
@@ -52,10 +53,10 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             valid_to TEXT,
             PRIMARY KEY (province_id, id)
         )",
-        "CREATE INDEX org_links_by_path ON org_links (path)",
-        "CREATE INDEX org_links_by_org ON org_links (org_id, valid_from)",
-        "CREATE INDEX org_links_by_parent ON org_links (parent_id)",
-        "CREATE TABLE people (
+            "CREATE INDEX org_links_by_path ON org_links (path)",
+            "CREATE INDEX org_links_by_org ON org_links (org_id, valid_from)",
+            "CREATE INDEX org_links_by_parent ON org_links (parent_id)",
+            "CREATE TABLE people (
             province_id TEXT NOT NULL,
             id TEXT NOT NULL,
             name TEXT NOT NULL,
@@ -77,10 +78,10 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             updated_at TEXT NOT NULL,
             PRIMARY KEY (province_id, id)
         )",
-        "CREATE UNIQUE INDEX people_by_id_number ON people (province_id, id_hmac)",
-        "CREATE INDEX people_by_id ON people (id)",
-        "CREATE INDEX people_by_name ON people (name)",
-        "CREATE TABLE memberships (
+            "CREATE UNIQUE INDEX people_by_id_number ON people (province_id, id_hmac)",
+            "CREATE INDEX people_by_id ON people (id)",
+            "CREATE INDEX people_by_name ON people (name)",
+            "CREATE TABLE memberships (
             province_id TEXT NOT NULL,
             id TEXT NOT NULL,
             person_id TEXT NOT NULL,
@@ -89,9 +90,9 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             valid_to TEXT,
             PRIMARY KEY (province_id, id)
         )",
-        "CREATE INDEX memberships_by_org ON memberships (org_id, valid_to)",
-        "CREATE INDEX memberships_by_person ON memberships (person_id, valid_from)",
-        "CREATE TABLE positions (
+            "CREATE INDEX memberships_by_org ON memberships (org_id, valid_to)",
+            "CREATE INDEX memberships_by_person ON memberships (person_id, valid_from)",
+            "CREATE TABLE positions (
             province_id TEXT NOT NULL,
             id TEXT NOT NULL,
             person_id TEXT NOT NULL,
@@ -101,11 +102,11 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             valid_to TEXT,
             PRIMARY KEY (province_id, id)
         )",
-        "CREATE INDEX positions_by_person ON positions (person_id, valid_to)",
-        "CREATE INDEX positions_by_org ON positions (org_id, valid_to)",
-        // Append-only record of every write; one sequence per province
-        // (an empty province_id holds system-wide events).
-        "CREATE TABLE audit_log (
+            "CREATE INDEX positions_by_person ON positions (person_id, valid_to)",
+            "CREATE INDEX positions_by_org ON positions (org_id, valid_to)",
+            // Append-only record of every write; one sequence per province
+            // (an empty province_id holds system-wide events).
+            "CREATE TABLE audit_log (
             province_id TEXT NOT NULL,
             seq BIGINT NOT NULL,
             id TEXT NOT NULL,
@@ -119,17 +120,96 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             after_json TEXT,
             PRIMARY KEY (province_id, seq)
         )",
-        "CREATE INDEX audit_log_by_entity ON audit_log (entity_id)",
-        // Responses to POSTs that carried an Idempotency-Key.
-        "CREATE TABLE idempotency_keys (
+            "CREATE INDEX audit_log_by_entity ON audit_log (entity_id)",
+            // Responses to POSTs that carried an Idempotency-Key.
+            "CREATE TABLE idempotency_keys (
             key TEXT NOT NULL PRIMARY KEY,
             request_hash TEXT NOT NULL,
             status BIGINT NOT NULL,
             body TEXT NOT NULL,
             created_at TEXT NOT NULL
         )",
-    ],
-}];
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "accounts, grants, sessions, tokens and the audit hash chain",
+        statements: &[
+            // Accounts and their sessions are not rows of one organization: on
+            // Citus they are reference tables. Grants belong to the
+            // organization they are held on.
+            "CREATE TABLE accounts (
+                id TEXT NOT NULL PRIMARY KEY,
+                login TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                person_id TEXT,
+                password_hash TEXT NOT NULL,
+                must_change_password BIGINT NOT NULL,
+                disabled_at TEXT,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )",
+            "CREATE UNIQUE INDEX accounts_by_login ON accounts (login)",
+            "CREATE TABLE grants (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                account_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                valid_to TEXT,
+                granted_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX grants_by_account ON grants (account_id)",
+            "CREATE INDEX grants_by_org ON grants (org_id)",
+            "CREATE TABLE sessions (
+                token_hash TEXT NOT NULL PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                address TEXT,
+                created_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL
+            )",
+            "CREATE INDEX sessions_by_account ON sessions (account_id)",
+            "CREATE TABLE api_tokens (
+                id TEXT NOT NULL PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                token_hash TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            )",
+            "CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens (token_hash)",
+            "CREATE TABLE password_resets (
+                token_hash TEXT NOT NULL PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_at TEXT
+            )",
+            "CREATE TABLE login_failures (
+                throttle_key TEXT NOT NULL PRIMARY KEY,
+                failures BIGINT NOT NULL,
+                last_failure_at TEXT NOT NULL
+            )",
+            "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
+            "ALTER TABLE audit_log ADD COLUMN hash TEXT",
+            // Where a chain starts after old entries were removed under the
+            // retention rule: the first kept entry and the hash before it.
+            "CREATE TABLE audit_anchors (
+                province_id TEXT NOT NULL PRIMARY KEY,
+                first_seq BIGINT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                purged_at TEXT NOT NULL
+            )",
+        ],
+    },
+];
 
 /// The statement as the backend must receive it.
 pub fn render(statement: &str, backend: Backend) -> String {
@@ -149,4 +229,11 @@ pub const DUMP_TABLES: &[(&str, &str)] = &[
     ("positions", "province_id, id"),
     ("audit_log", "province_id, seq"),
     ("idempotency_keys", "key"),
+    ("accounts", "id"),
+    ("grants", "province_id, id"),
+    ("sessions", "token_hash"),
+    ("api_tokens", "id"),
+    ("password_resets", "token_hash"),
+    ("login_failures", "throttle_key"),
+    ("audit_anchors", "province_id"),
 ];

@@ -34,6 +34,11 @@ impl TestDb {
         self.dir.path()
     }
 
+    /// The PostgreSQL URL of this test's database, or "" on SQLite.
+    pub fn url(&self) -> &str {
+        self.pg_url.as_deref().unwrap_or_default()
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.pg_url.is_some()
     }
