@@ -35,12 +35,15 @@ macro_rules! coded_enum {
                 Err($crate::error::FieldError::new($field, problem, raw))
             }
 
+            /// The Chinese word written for this value in spreadsheets (the
+            /// first accepted word, or the code if there is none).
+            pub fn word(self) -> &'static str {
+                match self { $($name::$variant => { let words: &[&str] = &[$($alias),*]; words.first().copied().unwrap_or($code) }),+ }
+            }
+
             /// The values accepted, for error messages.
             pub fn allowed() -> String {
-                let words: Vec<&str> = vec![$(
-                    { let first: &[&str] = &[$($alias),*]; first.first().copied().unwrap_or($code) }
-                ),+];
-                words.join("、")
+                Self::ALL.iter().map(|v| v.word()).collect::<Vec<_>>().join("、")
             }
         }
 

@@ -42,12 +42,21 @@ impl Cell {
     pub fn to_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_owned(),
+            Cell::Text(s) => strip_neutralizing_quote(s.trim()).to_owned(),
             Cell::Number(n) => number_to_text(*n),
             Cell::DateSerial(n) => PartialDate::from_excel_serial(Field::File, *n).map_or_else(|_| number_to_text(*n), |d| d.to_string()),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
             Cell::Error(e) => e.trim().to_owned(),
         }
+    }
+}
+
+/// Removes the apostrophe that exports put before a value that could be
+/// read as a formula (`'+86 10 6512 3456`), so an exported file imports back.
+fn strip_neutralizing_quote(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) => rest,
+        _ => s,
     }
 }
 
@@ -421,5 +430,18 @@ mod tests {
     fn a_table_with_only_blank_rows_has_no_data() {
         let t = table(&["姓名"], &[&["  "], &[""]]);
         assert!(data_rows(&t).unwrap_err().to_string().contains("no data rows"));
+    }
+}
+
+#[cfg(test)]
+mod neutralizing_quote_tests {
+    use super::*;
+
+    #[test]
+    fn an_exported_formula_guard_is_removed_on_import_and_other_apostrophes_stay() {
+        assert_eq!(Cell::Text("'+86 10 6512 3456".into()).to_text(), "+86 10 6512 3456");
+        assert_eq!(Cell::Text("'=1+1".into()).to_text(), "=1+1");
+        assert_eq!(Cell::Text("O'Neil".into()).to_text(), "O'Neil");
+        assert_eq!(Cell::Text("'abc".into()).to_text(), "'abc");
     }
 }

@@ -123,7 +123,6 @@ fn date_cell(dt: &ExcelDateTime) -> Cell {
 #[derive(Default)]
 struct Builder {
     rows: BTreeMap<u32, Vec<(usize, Cell)>>,
-    width: usize,
     cells: usize,
 }
 
@@ -140,7 +139,6 @@ impl Builder {
         if self.cells > MAX_CELLS {
             return Err(SheetError::TooManyCells);
         }
-        self.width = self.width.max(col + 1);
         self.rows.entry(row).or_default().push((col, cell));
         Ok(())
     }
@@ -148,8 +146,14 @@ impl Builder {
     /// The first row with content is the header; line numbers are the
     /// sheet's own (row index + 1).
     fn finish(self) -> Result<Table, SheetError> {
-        let width = self.width;
+        // Each row is as wide as its own last cell; the slots of all rows are
+        // bounded so that a sparse sheet cannot ask for gigabytes.
+        let slots: usize = self.rows.values().map(|cells| cells.iter().map(|(col, _)| col + 1).max().unwrap_or(0)).sum();
+        if slots > MAX_CELLS * 2 {
+            return Err(SheetError::TooManyCells);
+        }
         let mut rows = self.rows.into_iter().map(|(index, cells)| {
+            let width = cells.iter().map(|(col, _)| col + 1).max().unwrap_or(0);
             let mut full = vec![Cell::Empty; width];
             for (col, cell) in cells {
                 if let Some(slot) = full.get_mut(col) {

@@ -53,6 +53,17 @@ impl Audited {
         Audited { tx, actor, backend, audit_enabled, pending: BTreeMap::new(), at: now_text() }
     }
 
+    /// Serializes writers that change the shape of the tree (found, move,
+    /// close) for the rest of this transaction. SQLite's single writer lock
+    /// already does; PostgreSQL takes an advisory lock, so that two moves
+    /// cannot compute paths from each other's stale reads.
+    pub async fn lock_tree(&mut self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(lock_key("changxiao:tree")).execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
     /// The acting account or role.
     pub fn actor(&self) -> &Actor {
         &self.actor

@@ -9,8 +9,8 @@ use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::roster::RosterEntry;
 use domain::sheet::RowError;
-use domain::{Field, FieldError, Id, MemberStatus, OrgKind, Organization, PositionKind, Problem};
-use std::collections::HashMap;
+use domain::{Field, FieldError, Id, MemberStatus, OrgKind, Organization, Person, PositionKind, Problem};
+use std::collections::{HashMap, HashSet};
 
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -33,27 +33,48 @@ pub enum ImportError {
 }
 
 /// Finds the organization a row names: by name, or by a path of names
-/// separated by `/`, within the target's subtree.
+/// separated by `/`, within the target's subtree. Organizations are indexed
+/// by id and name once, and each distinct text is resolved once.
 struct OrgResolver<'a> {
     target: &'a Organization,
-    orgs: &'a [Organization],
+    by_id: HashMap<&'a Id, &'a Organization>,
+    by_name: HashMap<&'a str, Vec<&'a Organization>>,
+    resolved: HashMap<String, std::result::Result<&'a Organization, Problem>>,
 }
 
-impl OrgResolver<'_> {
-    fn resolve(&self, written: Option<&str>) -> std::result::Result<&Organization, Problem> {
+impl<'a> OrgResolver<'a> {
+    fn new(target: &'a Organization, orgs: &'a [Organization]) -> Self {
+        let mut by_name: HashMap<&str, Vec<&Organization>> = HashMap::new();
+        for o in orgs {
+            by_name.entry(o.name.as_str()).or_default().push(o);
+        }
+        OrgResolver { target, by_id: orgs.iter().map(|o| (&o.id, o)).collect(), by_name, resolved: HashMap::new() }
+    }
+
+    fn resolve(&mut self, written: Option<&str>) -> std::result::Result<&'a Organization, Problem> {
         let Some(written) = written.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(self.target);
         };
+        if let Some(done) = self.resolved.get(written) {
+            return done.clone();
+        }
+        let done = self.find(written);
+        self.resolved.insert(written.to_owned(), done.clone());
+        done
+    }
+
+    fn find(&self, written: &str) -> std::result::Result<&'a Organization, Problem> {
         let names: Vec<&str> = written.split('/').map(str::trim).filter(|s| !s.is_empty()).collect();
         let Some(last) = names.last() else { return Ok(self.target) };
-        let by_id: HashMap<&Id, &Organization> = self.orgs.iter().map(|o| (&o.id, o)).collect();
-        let candidates: Vec<&Organization> = self
-            .orgs
-            .iter()
-            .filter(|o| o.name.as_str() == *last)
+        let candidates: Vec<&'a Organization> = self
+            .by_name
+            .get(last)
+            .into_iter()
+            .flatten()
+            .copied()
             .filter(|o| {
                 // Every earlier name must appear, in order, among the ancestors.
-                let ancestors: Vec<&str> = o.path.iter().filter_map(|id| by_id.get(id).map(|a| a.name.as_str())).collect();
+                let ancestors: Vec<&str> = o.path.iter().filter_map(|id| self.by_id.get(id).map(|a| a.name.as_str())).collect();
                 let mut rest = ancestors.iter();
                 names[..names.len() - 1].iter().all(|n| rest.any(|a| a == n))
             })
@@ -77,14 +98,16 @@ impl Store {
         file_hash: &str,
         today: NaiveDate,
     ) -> Result<ImportReport, ImportError> {
+        // The tree is read once and must not change under the import.
+        w.lock_tree().await?;
         let target_org = self.org_in(w, target, today).await?.ok_or(StoreError::NotFound)?;
         let orgs = self.subtree(target, today).await?;
-        let resolver = OrgResolver { target: &target_org, orgs: &orgs };
+        let mut resolver = OrgResolver::new(&target_org, &orgs);
         let mut errors = Vec::new();
-        let mut placed = Vec::with_capacity(entries.len());
+        let mut placed: Vec<(RosterEntry, &Organization)> = Vec::with_capacity(entries.len());
         for entry in entries {
             match resolver.resolve(entry.organization.as_deref()) {
-                Ok(org) if org.kind.holds_members() => placed.push((entry, org.clone())),
+                Ok(org) if org.kind.holds_members() => placed.push((entry, org)),
                 Ok(org) => errors.push(RowError {
                     line: entry.line,
                     error: FieldError::new(
@@ -103,24 +126,44 @@ impl Store {
             return Err(ImportError::Rows(errors));
         }
         let province = target_org.province_id.clone();
-        let existing = self.existing_by_fingerprint(w, &province, &placed).await?;
+        let prints: Vec<String> = placed.iter().map(|(e, _)| self.keys().fingerprint(e.id_number.expose())).collect();
+        let existing = self.people_in_by_fingerprint(w, &province, &prints, today).await?;
         let mut report = ImportReport { rows: placed.len(), ..ImportReport::default() };
         let mut new_people = Vec::new();
-        for (entry, org) in &placed {
-            let fingerprint = self.keys().fingerprint(entry.id_number.expose());
-            match existing.get(&fingerprint) {
+        for ((entry, org), print) in placed.iter().zip(&prints) {
+            match existing.get(print) {
                 None => {
                     let start = membership_start(entry.join_date, org);
                     new_people.push((new_person(entry, org), province.clone(), start));
                 }
-                Some(person_id) => {
-                    if self.apply_changes(w, person_id, entry, org, today).await? {
-                        report.updated += 1;
-                    } else {
-                        report.unchanged += 1;
+                // Known by ID number but without any membership.
+                Some(None) => errors.push(RowError {
+                    line: entry.line,
+                    error: FieldError::new(
+                        Field::IdNumber,
+                        Problem::Invalid {
+                            reason_zh: "对应的党员记录没有组织关系".into(),
+                            reason_en: "belongs to a member recorded without an organization".into(),
+                        },
+                        "",
+                    ),
+                }),
+                Some(Some((current, phone_cipher))) => {
+                    match self.apply_changes(w, current, phone_cipher.as_deref(), entry, org, today).await {
+                        Ok(true) => report.updated += 1,
+                        Ok(false) => report.unchanged += 1,
+                        // A change the rules refuse (a move dated before the current membership…) is this row's error.
+                        Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
+                        Err(StoreError::Rule(message)) => {
+                            errors.push(RowError { line: entry.line, error: crate::rule_error(Field::Organization, &message) })
+                        }
+                        Err(other) => return Err(other.into()),
                     }
                 }
             }
+        }
+        if !errors.is_empty() {
+            return Err(ImportError::Rows(errors));
         }
         report.created = new_people.len();
         self.insert_people(w, new_people).await?;
@@ -131,43 +174,23 @@ impl Store {
             });
             w.record(province.as_str(), "import", "roster_import", file_hash, None, Some(after));
         }
-        report.warnings = self.branch_warnings(w, placed.iter().map(|(_, o)| o), today).await?;
+        report.warnings = self.branch_warnings(w, placed.iter().map(|(_, o)| *o), &orgs, today).await?;
         Ok(report)
     }
 
-    async fn existing_by_fingerprint(
+    /// Brings a known member (as read by `people_in_by_fingerprint`) in line
+    /// with the row; true if anything changed.
+    async fn apply_changes(
         &self,
         w: &mut Audited,
-        province: &Id,
-        placed: &[(RosterEntry, Organization)],
-    ) -> Result<HashMap<String, Id>> {
-        let mut found = HashMap::new();
-        let prints: Vec<String> = placed.iter().map(|(e, _)| self.keys().fingerprint(e.id_number.expose())).collect();
-        for chunk in prints.chunks(1000) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id, id_hmac FROM people WHERE province_id = $1 AND id_hmac IN ({})", placeholders.join(", "));
-            let mut query = sqlx::query(&sql).bind(province.as_str());
-            for p in chunk {
-                query = query.bind(p.as_str());
-            }
-            for row in query.fetch_all(&mut **w.tx()).await? {
-                found.insert(crate::rows::text(&row, "id_hmac")?, Id::from_stored(crate::rows::text(&row, "id")?));
-            }
-        }
-        Ok(found)
-    }
-
-    /// Brings a known member in line with the row; true if anything changed.
-    async fn apply_changes(&self, w: &mut Audited, id: &Id, entry: &RosterEntry, org: &Organization, today: NaiveDate) -> Result<bool> {
-        let Some(current) = self.person_in(w, id, today).await? else {
-            return Err(StoreError::NotFound);
-        };
-        let stored_phone: Option<String> = sqlx::query_scalar("SELECT phone_cipher FROM people WHERE province_id = $1 AND id = $2")
-            .bind(current.province_id.as_str())
-            .bind(id.as_str())
-            .fetch_one(&mut **w.tx())
-            .await?;
-        let stored_phone = stored_phone.map(|c| self.keys().decrypt(&c)).transpose()?;
+        current: &Person,
+        phone_cipher: Option<&str>,
+        entry: &RosterEntry,
+        org: &Organization,
+        today: NaiveDate,
+    ) -> Result<bool> {
+        let id = &current.id;
+        let stored_phone = phone_cipher.map(|c| self.keys().decrypt(c)).transpose()?;
         let mut changes = PersonChanges::default();
         let mut changed = false;
         if current.name != entry.name {
@@ -202,18 +225,8 @@ impl Store {
             changes.positions = Some(kinds.clone());
             changed = true;
         }
-        if current.status != MemberStatus::Active && current.status != MemberStatus::Abroad && current.status != MemberStatus::Mobile {
-            // A member listed on a current roster is active again.
-            changes.status = Some(MemberStatus::Active);
-            changed = true;
-        }
         if current.join_date != entry.join_date {
-            sqlx::query("UPDATE people SET join_date = $1 WHERE province_id = $2 AND id = $3")
-                .bind(entry.join_date.to_string())
-                .bind(current.province_id.as_str())
-                .bind(id.as_str())
-                .execute(&mut **w.tx())
-                .await?;
+            changes.join_date = Some(entry.join_date);
             changed = true;
         }
         let mut version = current.version;
@@ -232,52 +245,85 @@ impl Store {
     }
 
     /// Soft warnings for the branches an import touched: over 50 members, or
-    /// 7 or more full members without a committee.
+    /// 7 or more full members without a committee. Members are counted in a
+    /// branch and the organizations under it (`orgs`, the target's subtree),
+    /// with a few grouped queries for all the branches together.
     async fn branch_warnings<'o>(
         &self,
         w: &mut Audited,
-        orgs: impl Iterator<Item = &'o Organization>,
+        touched: impl Iterator<Item = &'o Organization>,
+        orgs: &[Organization],
         today: NaiveDate,
     ) -> Result<Vec<String>> {
         let mut seen: Vec<&Organization> = Vec::new();
-        for org in orgs {
-            if org.kind == OrgKind::Branch && !seen.iter().any(|o| o.id == org.id) {
+        let mut seen_ids: HashSet<&Id> = HashSet::new();
+        for org in touched {
+            if org.kind == OrgKind::Branch && seen_ids.insert(&org.id) {
                 seen.push(org);
             }
         }
-        let mut warnings = Vec::new();
+        if seen.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each organization in a touched branch's subtree, with those branches.
+        let mut counted_in: HashMap<&str, Vec<&Id>> = HashMap::new();
+        for org in seen.iter().copied().chain(orgs) {
+            let branches: Vec<&Id> = org.path.iter().filter(|id| seen_ids.contains(id)).collect();
+            if !branches.is_empty() {
+                counted_in.insert(org.id.as_str(), branches);
+            }
+        }
         let day = crate::orgs::date_text(today);
-        for org in seen {
-            let path = crate::orgs::root_path(org);
-            let counts = sqlx::query(
-                "SELECT p.category AS category, COUNT(*) AS n FROM memberships m
+        // branch → (members, full members, committee positions)
+        let mut figures: HashMap<&Id, (i64, i64, i64)> = HashMap::new();
+        let org_ids: Vec<&str> = counted_in.keys().copied().collect();
+        for chunk in org_ids.chunks(crate::rows::in_list_size(self.backend())) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT m.org_id AS org_id, p.category AS category, COUNT(*) AS n FROM memberships m
                  JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
-                 JOIN org_links l ON l.org_id = m.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
-                 WHERE l.path >= $1 AND l.path < $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)
+                 WHERE m.org_id IN ({}) AND m.valid_from <= $1 AND (m.valid_to IS NULL OR m.valid_to > $1)
                    AND p.status IN ('active', 'abroad', 'mobile')
-                 GROUP BY p.category",
-            )
-            .bind(&path)
-            .bind(crate::orgs::path_end(&path))
-            .bind(&day)
-            .fetch_all(&mut **w.tx())
-            .await?;
-            let mut total = 0;
-            let mut full = 0;
-            for row in &counts {
-                let n = crate::rows::int(row, "n")?;
-                total += n;
-                if crate::rows::text(row, "category")? == "full" {
-                    full += n;
+                 GROUP BY m.org_id, p.category",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(&day);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut **w.tx()).await? {
+                let n = crate::rows::int(&row, "n")?;
+                let full = if crate::rows::text(&row, "category")? == "full" { n } else { 0 };
+                for branch in counted_in.get(crate::rows::text(&row, "org_id")?.as_str()).into_iter().flatten() {
+                    let f = figures.entry(*branch).or_default();
+                    f.0 += n;
+                    f.1 += full;
                 }
             }
-            let committee: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM positions WHERE org_id = $1 AND kind IN ('deputy_secretary', 'committee_member') AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)",
-            )
-            .bind(org.id.as_str())
-            .bind(&day)
-            .fetch_one(&mut **w.tx())
-            .await?;
+        }
+        let branch_ids: Vec<&str> = seen.iter().map(|o| o.id.as_str()).collect();
+        for chunk in branch_ids.chunks(crate::rows::in_list_size(self.backend())) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT org_id, COUNT(*) AS n FROM positions
+                 WHERE org_id IN ({}) AND kind IN ('deputy_secretary', 'committee_member') AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)
+                 GROUP BY org_id",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(&day);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut **w.tx()).await? {
+                let id = Id::from_stored(crate::rows::text(&row, "org_id")?);
+                if let Some(branch) = seen_ids.get(&id) {
+                    figures.entry(*branch).or_default().2 += crate::rows::int(&row, "n")?;
+                }
+            }
+        }
+        let mut warnings = Vec::new();
+        for org in seen {
+            let (total, full, committee) = figures.get(&org.id).copied().unwrap_or_default();
             if total > 50 {
                 warnings.push(format!("{}：{total} 名党员，超过 50 名 / {}: {total} members, more than 50", org.name, org.name));
             }
@@ -334,7 +380,7 @@ impl Store {
     ) -> Result<OrgImportReport, ImportError> {
         let target_org = self.org_in(w, target, today).await?.ok_or(StoreError::NotFound)?;
         let existing = self.subtree(target, today).await?;
-        let resolver = OrgResolver { target: &target_org, orgs: &existing };
+        let mut resolver = OrgResolver::new(&target_org, &existing);
         let mut by_line: HashMap<usize, Organization> = HashMap::new();
         let mut report = OrgImportReport { rows: entries.len(), ..OrgImportReport::default() };
         let mut errors = Vec::new();
@@ -397,17 +443,9 @@ impl Store {
                     report.created += 1;
                 }
                 Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
-                Err(StoreError::Rule(message)) => errors.push(RowError {
-                    line: entry.line,
-                    error: FieldError::new(
-                        Field::Parent,
-                        Problem::Invalid {
-                            reason_zh: message.split(" / ").next().unwrap_or_default().to_owned(),
-                            reason_en: message.split(" / ").nth(1).unwrap_or_default().to_owned(),
-                        },
-                        "",
-                    ),
-                }),
+                Err(StoreError::Rule(message)) => {
+                    errors.push(RowError { line: entry.line, error: crate::rule_error(Field::Parent, &message) })
+                }
                 Err(other) => return Err(other.into()),
             }
         }

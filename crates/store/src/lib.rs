@@ -20,6 +20,7 @@ mod rows;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod web_support;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -103,6 +104,9 @@ impl Store {
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            // A page cache of up to 64 MiB (the default is 2 MiB), so that
+                            // large imports do not re-read evicted pages from the file.
+                            conn.execute("PRAGMA cache_size = -65536").await?;
                             Ok(())
                         })
                     })
@@ -220,10 +224,19 @@ pub async fn drop_postgres_database(url: &str) -> Result<()> {
         return Err(StoreError::UnsupportedUrl(redact(url)));
     };
     let name = name.split('?').next().unwrap_or_default();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(StoreError::Rule(format!("database name '{name}' must be letters, digits, '_' or '-'")));
+    }
     let pool = AnyPoolOptions::new().max_connections(1).connect(&format!("{server}/postgres")).await?;
     pool.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await?;
     pool.close().await;
     Ok(())
+}
+
+/// A field error carrying a bilingual rule message ("中文 / English").
+pub(crate) fn rule_error(field: domain::Field, message: &str) -> domain::FieldError {
+    let (zh, en) = message.split_once(" / ").unwrap_or((message, message));
+    domain::FieldError::new(field, domain::Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, "")
 }
 
 /// A URL with any password replaced, safe to print.

@@ -81,14 +81,7 @@ fn org_from_row(row: &AnyRow) -> Result<Organization> {
 }
 
 fn placement_error(e: PlacementError) -> StoreError {
-    StoreError::Invalid(FieldError::new(
-        Field::Parent,
-        Problem::Invalid {
-            reason_zh: e.to_string().split(" / ").next().unwrap_or_default().to_owned(),
-            reason_en: e.to_string().split(" / ").nth(1).unwrap_or_default().to_owned(),
-        },
-        "",
-    ))
+    StoreError::Invalid(crate::rule_error(Field::Parent, &e.to_string()))
 }
 
 fn rule(zh: &str, en: &str) -> StoreError {
@@ -109,21 +102,7 @@ impl Store {
     /// An organization with its place in the tree on `on` (or, if it was not
     /// yet founded then, its first place).
     pub async fn org(&self, id: &Id, on: NaiveDate) -> Result<Option<Organization>> {
-        let day = date_text(on);
-        let rows = sqlx::query(&format!(
-            "SELECT {ORG_COLUMNS}, l.valid_from FROM organizations o JOIN org_links l ON l.province_id = o.province_id AND l.org_id = o.id
-             WHERE o.id = $1 ORDER BY l.valid_from"
-        ))
-        .bind(id.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        let mut chosen = None;
-        for row in &rows {
-            if chosen.is_none() || text(row, "valid_from")? <= day {
-                chosen = Some(row);
-            }
-        }
-        chosen.map(org_from_row).transpose()
+        org_at(self.pool(), id, on).await
     }
 
     /// Like [`Store::org`] but a missing organization is an error.
@@ -167,26 +146,34 @@ impl Store {
         .await
     }
 
-    /// The organizations from the root down to `id` on `on`, `id` included.
+    /// The organizations from the root down to `id` on `on`, `id` included,
+    /// read in one query.
     pub async fn path_to(&self, id: &Id, on: NaiveDate) -> Result<Vec<Organization>> {
         let Some(org) = self.org(id, on).await? else {
             return Err(StoreError::NotFound);
         };
-        let ids: Vec<String> = org.path.iter().map(|i| i.as_str().to_owned()).collect();
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let mut found = self.query_orgs(&format!("o.id IN ({}) AND {VALID_ON}", placeholders.join(", ")), &refs, on).await?;
-        found.sort_by_key(|o| o.path.len());
-        // An ancestor's link on `on` always exists while the child's does; if the
-        // child was not yet founded, fall back to the ancestors as they stand now.
-        if found.len() != ids.len() {
-            let mut out = Vec::new();
-            for ancestor in &org.path {
-                out.push(self.org_required(ancestor, on).await?);
-            }
-            return Ok(out);
+        let placeholders: Vec<String> = (1..=org.path.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {ORG_COLUMNS}, l.valid_from FROM organizations o JOIN org_links l ON l.province_id = o.province_id AND l.org_id = o.id
+             WHERE o.id IN ({}) ORDER BY o.id, l.valid_from",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for ancestor in &org.path {
+            query = query.bind(ancestor.as_str());
         }
-        Ok(found)
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut by_org: std::collections::HashMap<String, Vec<AnyRow>> = std::collections::HashMap::new();
+        for row in rows {
+            by_org.entry(text(&row, "id")?).or_default().push(row);
+        }
+        let mut out = Vec::with_capacity(org.path.len());
+        for ancestor in &org.path {
+            let links = by_org.get(ancestor.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let row = pick_link(links, on)?.ok_or_else(|| StoreError::Corrupt(format!("ancestor {ancestor} has no link")))?;
+            out.push(org_from_row(row)?);
+        }
+        Ok(out)
     }
 
     /// Organizations whose name contains `query`, open on `on`, within the
@@ -196,7 +183,7 @@ impl Store {
         let (from, to) = self.subtree_bounds(under, on).await?;
         self.query_orgs(
             &format!(
-                "o.name LIKE $1 ESCAPE '\\' AND l.path >= $2 AND l.path < $3 AND {VALID_ON} AND (o.closed_on IS NULL OR o.closed_on > $D) ORDER BY o.name, o.id LIMIT {}",
+                "LOWER(o.name) LIKE LOWER($1) ESCAPE '\\' AND l.path >= $2 AND l.path < $3 AND {VALID_ON} AND (o.closed_on IS NULL OR o.closed_on > $D) ORDER BY o.name, o.id LIMIT {}",
                 limit.min(500)
             ),
             &[&pattern, &from, &to],
@@ -213,7 +200,10 @@ impl Store {
         let limit = limit.clamp(1, 500);
         let mut items = self
             .query_orgs(
-                &format!("l.path >= $1 AND l.path < $2 AND o.id > $3 AND {VALID_ON} ORDER BY o.id LIMIT {}", limit + 1),
+                &format!(
+                    "l.path >= $1 AND l.path < $2 AND o.id > $3 AND {VALID_ON} AND (o.closed_on IS NULL OR o.closed_on > $D) ORDER BY o.id LIMIT {}",
+                    limit + 1
+                ),
                 &[&from, &to, &after],
                 on,
             )
@@ -258,6 +248,7 @@ impl Store {
 
     /// Founds an organization under its parent.
     pub async fn create_org(&self, w: &mut Audited, new: NewOrg) -> Result<Organization> {
+        w.lock_tree().await?;
         let id = new.id.clone().unwrap_or_else(Id::generate);
         let (province_id, parent_path) = match &new.parent_id {
             None => (id.clone(), "/".to_owned()),
@@ -344,21 +335,7 @@ impl Store {
 
     /// Reads an organization inside a write transaction.
     pub(crate) async fn org_in(&self, w: &mut Audited, id: &Id, on: NaiveDate) -> Result<Option<Organization>> {
-        let day = date_text(on);
-        let rows = sqlx::query(&format!(
-            "SELECT {ORG_COLUMNS}, l.valid_from FROM organizations o JOIN org_links l ON l.province_id = o.province_id AND l.org_id = o.id
-             WHERE o.id = $1 ORDER BY l.valid_from"
-        ))
-        .bind(id.as_str())
-        .fetch_all(&mut **w.tx())
-        .await?;
-        let mut chosen = None;
-        for row in &rows {
-            if chosen.is_none() || text(row, "valid_from")? <= day {
-                chosen = Some(row);
-            }
-        }
-        chosen.map(org_from_row).transpose()
+        org_at(&mut **w.tx(), id, on).await
     }
 
     /// Changes an organization's name or unit type, if `expected_version` is current.
@@ -409,6 +386,7 @@ impl Store {
 
     /// Moves `id` and its whole subtree under `new_parent` from `on`.
     pub async fn move_org(&self, w: &mut Audited, id: &Id, new_parent: &Id, on: NaiveDate, expected_version: i64) -> Result<Organization> {
+        w.lock_tree().await?;
         let org = self.org_in(w, id, on).await?.ok_or(StoreError::NotFound)?;
         if org.version != expected_version {
             return Err(StoreError::Conflict { current: org.version });
@@ -437,6 +415,18 @@ impl Store {
         let old_prefix = root_path(&org);
         let new_prefix = format!("{}{}/", root_path(&parent), id);
         let day = date_text(on);
+        let later: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_links WHERE path >= $1 AND path < $2 AND valid_from > $3")
+            .bind(&old_prefix)
+            .bind(path_end(&old_prefix))
+            .bind(&day)
+            .fetch_one(&mut **w.tx())
+            .await?;
+        if later > 0 {
+            return Err(rule(
+                "该组织或其下级组织在此日期之后另有变动，不能补记更早的调整",
+                "the organization or one under it changed after that date; an earlier move cannot be inserted before it",
+            ));
+        }
         let rows = sqlx::query(
             "SELECT province_id, id, org_id, parent_id, path, valid_from, valid_to FROM org_links
              WHERE path >= $1 AND path < $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)",
@@ -518,6 +508,7 @@ impl Store {
     /// Closes an organization from `on`. It must have no open organizations
     /// under it and no current members.
     pub async fn close_org(&self, w: &mut Audited, id: &Id, on: NaiveDate, expected_version: i64) -> Result<Organization> {
+        w.lock_tree().await?;
         let org = self.org_in(w, id, on).await?.ok_or(StoreError::NotFound)?;
         if org.version != expected_version {
             return Err(StoreError::Conflict { current: org.version });
@@ -544,18 +535,21 @@ impl Store {
         if open_children > 0 {
             return Err(rule("该组织下仍有未撤销的组织", "organizations under it are still open"));
         }
-        let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND (valid_to IS NULL OR valid_to > $2)")
-            .bind(id.as_str())
-            .bind(&day)
-            .fetch_one(&mut **w.tx())
-            .await?;
+        let members: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships m JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
+             WHERE m.org_id = $1 AND (m.valid_to IS NULL OR m.valid_to > $2) AND p.status IN ('active', 'abroad', 'mobile')",
+        )
+        .bind(id.as_str())
+        .bind(&day)
+        .fetch_one(&mut **w.tx())
+        .await?;
         if members > 0 {
             return Err(rule("该组织仍有党员，请先转移组织关系", "it still has members: move them first"));
         }
         let mut after = org.clone();
         after.closed_on = Some(on);
         after.version += 1;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE organizations SET closed_on = $1, version = $2, updated_at = $3 WHERE province_id = $4 AND id = $5 AND version = $6",
         )
         .bind(&day)
@@ -566,6 +560,9 @@ impl Store {
         .bind(expected_version)
         .execute(&mut **w.tx())
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current: org.version + 1 });
+        }
         w.record(
             org.province_id.as_str(),
             "close",
@@ -614,6 +611,35 @@ impl Store {
         .await?;
         rows.iter().map(|r| Ok((Id::from_stored(text(r, "org_id")?), int(r, "n")?))).collect()
     }
+}
+
+/// An organization and the link that places it on `on`: the link valid that
+/// day, or the first one if the organization was founded later.
+async fn org_at<'e, E>(executor: E, id: &Id, on: NaiveDate) -> Result<Option<Organization>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS}, l.valid_from FROM organizations o JOIN org_links l ON l.province_id = o.province_id AND l.org_id = o.id
+         WHERE o.id = $1 ORDER BY l.valid_from"
+    ))
+    .bind(id.as_str())
+    .fetch_all(executor)
+    .await?;
+    pick_link(&rows, on)?.map(org_from_row).transpose()
+}
+
+/// Of one organization's links in `valid_from` order, the one in force on
+/// `on`, or the first if none was yet.
+fn pick_link(rows: &[AnyRow], on: NaiveDate) -> Result<Option<&AnyRow>> {
+    let day = date_text(on);
+    let mut chosen = None;
+    for row in rows {
+        if chosen.is_none() || text(row, "valid_from")? <= day {
+            chosen = Some(row);
+        }
+    }
+    Ok(chosen)
 }
 
 /// The stored path string of an organization.

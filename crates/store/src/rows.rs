@@ -34,13 +34,34 @@ impl From<i64> for Value {
     }
 }
 
+/// The most parameters bound to one multi-row insert. SQLite accepts 32,766
+/// and PostgreSQL 65,535; beyond a few thousand, larger statements no longer
+/// save time (see docs/BENCHMARKS.md).
 const MAX_PARAMS: usize = 2_000;
 
+/// How many values to put in one `IN (…)` list of bound parameters when
+/// looking up many rows. On SQLite numbered placeholders cost time quadratic
+/// in their number (see [`insert_rows`]), so lists stay short; PostgreSQL
+/// often answers a long list with one sequential scan, which short lists
+/// would repeat many times.
+pub(crate) fn in_list_size(backend: crate::Backend) -> usize {
+    match backend {
+        crate::Backend::Sqlite => 500,
+        crate::Backend::Postgres => 10_000,
+    }
+}
+
 /// Inserts `rows` into `table`, as few statements as the parameter limit allows.
+///
+/// On SQLite the placeholders are anonymous (`?`): sqlx-sqlite resolves a
+/// numbered placeholder (`$N`) by looking its name up among all the
+/// statement's parameter names, which makes binding a wide statement
+/// quadratic in its number of parameters.
 pub async fn insert_rows(tx: &mut Transaction<'static, Any>, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
+    let anonymous = tx.backend_name().eq_ignore_ascii_case("sqlite");
     let per_chunk = (MAX_PARAMS / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -57,8 +78,12 @@ pub async fn insert_rows(tx: &mut Transaction<'static, Any>, table: &str, column
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                if anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
             }
             sql.push(')');
         }

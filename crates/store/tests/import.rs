@@ -78,7 +78,7 @@ fn roster() -> Table {
     table(
         &headers,
         &[
-            member("王建国", &id_number(11, "19600101"), "1985.07", "第一支部", "书记", "13800138000"),
+            member("王建国", &id_number(11, "19600101"), "1985.07", "第一支部", "书记、委员", "13800138000"),
             member("李秀英", &id_number(22, "19700202"), "1995-07-01", "第一支部", "", ""),
             member("张伟", &id_number(31, "19800303"), "2005年7月1日", "石桥村党委/第二支部", "", "13900139000"),
         ],
@@ -95,7 +95,7 @@ async fn importing_the_same_file_twice_changes_nothing_at_all() {
     let members = store.members(&t.branch, today(), 100).await.unwrap();
     assert_eq!(members.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["李秀英", "王建国"]);
     let secretary = members.iter().find(|p| p.name.as_str() == "王建国").unwrap();
-    assert_eq!(secretary.positions, [domain::PositionKind::Secretary]);
+    assert_eq!(secretary.positions, [domain::PositionKind::Secretary, domain::PositionKind::CommitteeMember]);
     assert_eq!(secretary.phone_masked.as_deref(), Some("138****8000"));
     assert_eq!(secretary.join_date.to_string(), "1985-07");
 
@@ -189,5 +189,83 @@ async fn an_organization_sheet_imports_once_and_matches_on_the_second_run() {
     let path = store.search_orgs("东村第一支部", None, today(), 5).await.unwrap();
     assert_eq!(path.len(), 1);
     assert_eq!(path[0].path.len(), 4, "county, village, general branch, branch");
+    db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_changed_join_date_is_audited_with_its_old_value() {
+    let db = TestDb::new().await.unwrap();
+    let store = &db.store;
+    let t = tree(store).await;
+    import(store, &t.village, &roster()).await.unwrap();
+    let mut changed = roster();
+    changed.rows[1].cells[6] = Cell::Text("1996-07-01".into());
+    let report = import(store, &t.village, &changed).await.unwrap();
+    assert_eq!(report.updated, 1);
+    let li = store.search_people("李秀英", None, today(), 5).await.unwrap().pop().unwrap();
+    assert_eq!(li.join_date.to_string(), "1996-07-01");
+    let history = store.history(li.id.as_str()).await.unwrap();
+    let update = history.last().unwrap();
+    assert_eq!(update.before.as_ref().unwrap()["join_date"], "1995-07-01");
+    assert_eq!(update.after.as_ref().unwrap()["join_date"], "1996-07-01");
+    db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn moving_a_member_ends_only_the_positions_held_in_the_old_branch() {
+    let db = TestDb::new().await.unwrap();
+    let store = &db.store;
+    let t = tree(store).await;
+    import(store, &t.village, &roster()).await.unwrap();
+    let wang = store.search_people("王建国", None, today(), 5).await.unwrap().pop().unwrap();
+    // 王建国 also sits on the village committee.
+    let mut w = store.writer(&Actor::system("test")).await.unwrap();
+    let new = store::people::NewPerson {
+        id: None,
+        org_id: t.village.clone(),
+        name: Name::parse(Field::Name, "占位").unwrap(),
+        sex: None,
+        ethnicity: None,
+        birth_date: None,
+        category: domain::MemberCategory::Full,
+        status: domain::MemberStatus::Active,
+        join_date: domain::PartialDate::full(NaiveDate::from_ymd_opt(2000, 7, 1).unwrap()),
+        full_member_date: None,
+        cadre_rank: domain::CadreRank::None,
+        id_number: None,
+        phone: None,
+        positions: Vec::new(),
+    };
+    store.create_person(&mut w, new).await.unwrap();
+    w.commit().await.unwrap();
+    sqlx::any::install_default_drivers();
+    let url = if db.is_postgres() { db.url().to_owned() } else { store::sqlite_url(db.path()) };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("INSERT INTO positions (province_id, id, person_id, org_id, kind, valid_from, valid_to) VALUES ($1, 'p1', $2, $3, 'committee_member', '2020-01-01', NULL)")
+        .bind(wang.province_id.as_str())
+        .bind(wang.id.as_str())
+        .bind(t.village.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let second = store.search_orgs("第二支部", None, today(), 5).await.unwrap().pop().unwrap();
+    let mut w = store.writer(&Actor::system("test")).await.unwrap();
+    store.move_person(&mut w, &wang.id, &second.id, today(), wang.version).await.unwrap();
+    w.commit().await.unwrap();
+    let dump = store.dump().await.unwrap();
+    let village_seat = dump.lines().find(|l| l.starts_with("positions ") && l.contains("id=\"p1\"")).unwrap();
+    assert!(village_seat.contains("valid_to=NULL"), "the village committee seat goes on: {village_seat}");
+    let moved = store.person(&wang.id, today()).await.unwrap().unwrap();
+    assert_eq!(moved.org_id, second.id);
+    assert_eq!(
+        moved.positions,
+        [domain::PositionKind::CommitteeMember],
+        "the branch posts stay with the old branch; the village seat goes on"
+    );
+    let mut w = store.writer(&Actor::system("test")).await.unwrap();
+    let stale = store.move_person(&mut w, &wang.id, &t.branch, today(), wang.version).await;
+    assert!(matches!(stale, Err(store::StoreError::Conflict { .. })), "{stale:?}");
+    drop(w);
     db.cleanup().await.unwrap();
 }

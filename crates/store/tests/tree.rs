@@ -234,3 +234,31 @@ async fn concurrent_writers_number_the_audit_trail_without_gaps() {
     assert_eq!(seqs, (1..=22).collect::<Vec<i64>>());
     db.cleanup().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_backdated_move_cannot_leave_a_later_founded_branch_behind() {
+    let db = TestDb::new().await.unwrap();
+    let store = &db.store;
+    let t = build(store).await;
+    create(store, new_org(Some(&t.village), "新支部", OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01")).await.unwrap();
+    let before = store.dump().await.unwrap();
+    let version = store.org(&t.village, day("2010-01-01")).await.unwrap().unwrap().version;
+    let mut w = store.writer(&Actor::system("test")).await.unwrap();
+    let moved = store.move_org(&mut w, &t.village, &t.town_b, day("2010-01-01"), version).await;
+    drop(w);
+    assert!(matches!(moved, Err(StoreError::Rule(_))), "{moved:?}");
+    assert_eq!(store.dump().await.unwrap(), before);
+    assert_eq!(store.subtree(&t.town_a, day("2026-01-01")).await.unwrap().len(), 5);
+    db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn search_ignores_latin_case_on_both_backends() {
+    let db = TestDb::new().await.unwrap();
+    let store = &db.store;
+    let t = build(store).await;
+    create(store, new_org(Some(&t.town_b), "ABC科技有限公司支部", OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01")).await.unwrap();
+    let found = store.search_orgs("abc科技", None, day("2026-01-01"), 10).await.unwrap();
+    assert_eq!(names(&found), ["ABC科技有限公司支部"]);
+    db.cleanup().await.unwrap();
+}
