@@ -6,8 +6,9 @@
 //! (see [`domain::FieldError::new`]), and body-parsing errors never quote the
 //! request.
 
+use crate::auth::Denied;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -61,6 +62,29 @@ impl ApiError {
     /// 400: the body is not the JSON the endpoint takes.
     pub fn bad_json(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_json", message)
+    }
+
+    /// 401: no valid session cookie or API token.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "请先登录，或提供有效的 API 令牌 / log in, or send a valid API token (Authorization: Bearer cx_…)",
+        )
+    }
+
+    /// 403: a call authenticated by the session cookie without its CSRF token.
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "缺少或不符的 X-CSRF-Token / the X-CSRF-Token header is missing or does not match the session",
+        )
+    }
+
+    /// 403: a read-only API token asked to write inside its subtree.
+    pub fn insufficient_scope() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "insufficient_scope", "该令牌只能读取 / this token may only read")
     }
 
     pub fn internal() -> Self {
@@ -129,10 +153,36 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<Denied> for ApiError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => ApiError::not_found(),
+            Denied::InsufficientScope => ApiError::insufficient_scope(),
+            Denied::Store(e) => e.into(),
+        }
+    }
+}
+
+impl ApiError {
+    /// For an organization named in the request body: outside the grants it
+    /// is answered like one that does not exist, 422 `not_found` naming the field.
+    pub fn body_reference(field: &'static str) -> impl FnOnce(Denied) -> ApiError {
+        move |d| match d {
+            Denied::NotFound => ApiError::unprocessable(field, "not_found", format!("{field}: 找不到该记录 / {field}: no such record")),
+            other => other.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status;
         let body =
             ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, field: self.field.map(Cow::into_owned) } };
-        (self.status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"changxiao\""));
+        }
+        response
     }
 }

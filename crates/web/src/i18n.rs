@@ -143,6 +143,8 @@ mod tests {
         keys.extend(domain::PositionKind::ALL.iter().map(|v| format!("position.{}", v.code())));
         keys.extend(domain::CadreRank::ALL.iter().map(|v| format!("cadre_rank.{}", v.code())));
         keys.extend((1..=12).map(|m| format!("month.{m}")));
+        keys.extend(domain::access::Role::ALL.iter().map(|v| format!("role.{}", v.code())));
+        keys.extend(domain::access::TokenScope::ALL.iter().map(|v| format!("token_scope.{}", v.code())));
         for lang in Lang::ALL {
             for key in &keys {
                 assert!(lookup(lang, key).is_some(), "{} lacks {key}", lang.code());

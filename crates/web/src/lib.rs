@@ -2,12 +2,17 @@
 //! English on request), the JSON API under `/api/v1` with its OpenAPI
 //! description, and the health check.
 //!
+//! Everything but the login and password-reset pages, the stylesheet, the
+//! health check and the OpenAPI description needs an authenticated
+//! principal ([`auth`]), and every record is checked against its grants.
+//!
 //! Handlers are thin: they parse the request into domain values, call the
 //! store, and render. Everything served comes from this server (no external
 //! assets), so the product works on an intranet.
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
@@ -16,6 +21,8 @@ use axum::Router;
 use axum::routing::get;
 use chrono::NaiveDate;
 use store::Store;
+
+pub use auth::AuthConfig;
 
 /// Which day it is for every date-dependent answer.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +47,14 @@ impl Today {
 pub struct AppState {
     pub store: Store,
     pub today: Today,
+    pub auth: AuthConfig,
+}
+
+impl AppState {
+    /// The state with the default session settings.
+    pub fn new(store: Store, today: Today) -> Self {
+        AppState { store, today, auth: AuthConfig::default() }
+    }
 }
 
 /// Largest request body accepted anywhere (JSON and forms).

@@ -11,7 +11,7 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, HeaderMap, LOCATION, 
 use store::Actor;
 use store::orgs::NewOrg;
 use store::people::NewPerson;
-use support::TestApp;
+use support::{Session, TestApp};
 use web::i18n::{Lang, lookup};
 
 struct Page {
@@ -20,20 +20,16 @@ struct Page {
     body: String,
 }
 
-async fn get(app: &TestApp, path: &str) -> Page {
-    get_with_cookie(app, path, None).await
+async fn get(viewer: &Session, path: &str) -> Page {
+    page(viewer.get(path).await)
 }
 
-async fn get_with_cookie(app: &TestApp, path: &str, cookie: Option<&str>) -> Page {
-    let mut request = app.client.get(app.url(path));
-    if let Some(cookie) = cookie {
-        request = request.header(COOKIE, cookie);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap();
-    Page { status, headers, body }
+async fn get_with_cookie(viewer: &Session, path: &str, cookie: &str) -> Page {
+    page(viewer.get_with_cookie(path, cookie).await)
+}
+
+fn page(reply: support::Reply) -> Page {
+    Page { status: reply.status, headers: reply.headers, body: reply.text }
 }
 
 fn name(s: &str) -> Name {
@@ -96,7 +92,8 @@ fn list_item<'a>(body: &'a str, href: &str) -> &'a str {
 #[tokio::test]
 async fn the_root_address_redirects_to_the_county() {
     let app = support::spawn_app().await;
-    let page = get(&app, "/").await;
+    let viewer = app.login("supervisor").await;
+    let page = get(&viewer, "/").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.headers[LOCATION], format!("/orgs/{}", app.tree.county).as_str());
     app.cleanup().await;
@@ -105,8 +102,9 @@ async fn the_root_address_redirects_to_the_county() {
 #[tokio::test]
 async fn the_county_page_lists_the_township_with_the_members_of_its_whole_subtree() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     add_member(&app, &app.tree.other_branch, "李秀英").await;
-    let page = get(&app, &format!("/orgs/{}", app.tree.county)).await;
+    let page = get(&viewer, &format!("/orgs/{}", app.tree.county)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<h1>中共青川县委员会</h1>"));
     let township = list_item(&page.body, &format!("/orgs/{}", app.tree.township));
@@ -120,12 +118,13 @@ async fn the_county_page_lists_the_township_with_the_members_of_its_whole_subtre
 #[tokio::test]
 async fn drilling_down_to_the_branch_shows_its_secretary_with_a_masked_phone() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let t = &app.tree;
-    let mut body = get(&app, &format!("/orgs/{}", t.county)).await.body;
+    let mut body = get(&viewer, &format!("/orgs/{}", t.county)).await.body;
     for next in [&t.township, &t.village, &t.branch] {
         let href = format!("/orgs/{next}");
         assert!(body.contains(&format!("href=\"{href}\"")), "no link down to {href}");
-        let page = get(&app, &href).await;
+        let page = get(&viewer, &href).await;
         assert_eq!(page.status, StatusCode::OK);
         body = page.body;
     }
@@ -145,8 +144,9 @@ async fn drilling_down_to_the_branch_shows_its_secretary_with_a_masked_phone() {
 #[tokio::test]
 async fn the_member_list_shows_age_and_sex_and_the_group_a_member_is_in() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     add_member(&app, &app.tree.group, "赵桂兰").await;
-    let body = get(&app, &format!("/orgs/{}", app.tree.branch)).await.body;
+    let body = get(&viewer, &format!("/orgs/{}", app.tree.branch)).await.body;
     assert!(body.contains("赵桂兰"));
     assert!(body.contains(">67<"), "born 1958-12-01, 67 on 2026-11-23");
     assert!(body.contains(">女<"));
@@ -158,7 +158,8 @@ async fn the_member_list_shows_age_and_sex_and_the_group_a_member_is_in() {
 #[tokio::test]
 async fn the_person_page_shows_the_masked_id_number_and_the_history() {
     let app = support::spawn_app().await;
-    let page = get(&app, &format!("/people/{}", app.tree.secretary)).await;
+    let viewer = app.login("supervisor").await;
+    let page = get(&viewer, &format!("/people/{}", app.tree.secretary)).await;
     assert_eq!(page.status, StatusCode::OK);
     let body = page.body;
     assert!(body.contains("<h1>王建国</h1>"));
@@ -178,14 +179,15 @@ async fn the_person_page_shows_the_masked_id_number_and_the_history() {
 #[tokio::test]
 async fn lang_en_switches_to_english_and_the_cookie_keeps_it() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let path = format!("/orgs/{}", app.tree.branch);
-    let zh = get(&app, &path).await;
+    let zh = get(&viewer, &path).await;
     assert!(zh.body.contains("<html lang=\"zh-CN\">"));
     assert!(zh.body.contains("书记"));
     assert!(zh.headers.get(SET_COOKIE).is_none());
     assert!(zh.body.contains(&format!("href=\"{path}?lang=en\"")), "a switch link keeps the path");
 
-    let en = get(&app, &format!("{path}?lang=en")).await;
+    let en = get(&viewer, &format!("{path}?lang=en")).await;
     assert_eq!(en.status, StatusCode::OK);
     assert!(en.body.contains("<html lang=\"en\">"));
     assert!(en.body.contains("Secretary"));
@@ -196,13 +198,13 @@ async fn lang_en_switches_to_english_and_the_cookie_keeps_it() {
         assert!(cookie.contains(part), "{cookie} lacks {part}");
     }
 
-    let next = get_with_cookie(&app, &path, Some("lang=en")).await;
+    let next = get_with_cookie(&viewer, &path, "lang=en").await;
     assert!(next.body.contains("Secretary"), "the cookie keeps English");
-    let back = get_with_cookie(&app, &format!("{path}?lang=zh-CN"), Some("lang=en")).await;
+    let back = get_with_cookie(&viewer, &format!("{path}?lang=zh-CN"), "lang=en").await;
     assert!(back.body.contains("书记"), "the query wins over the cookie");
     assert!(back.headers[SET_COOKIE].to_str().unwrap().contains("lang=zh-CN"));
 
-    let browser_english = app.client.get(app.url(&path)).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
+    let browser_english = viewer.client.get(viewer.url(&path)).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
     assert!(browser_english.text().await.unwrap().contains("书记"), "zh-CN regardless of Accept-Language");
     app.cleanup().await;
 }
@@ -210,7 +212,8 @@ async fn lang_en_switches_to_english_and_the_cookie_keeps_it() {
 #[tokio::test]
 async fn search_finds_organizations_and_people_by_part_of_a_chinese_name() {
     let app = support::spawn_app().await;
-    let page = get(&app, "/search?q=%E7%9F%B3%E6%A1%A5").await; // 石桥
+    let viewer = app.login("supervisor").await;
+    let page = get(&viewer, "/search?q=%E7%9F%B3%E6%A1%A5").await; // 石桥
     assert_eq!(page.status, StatusCode::OK);
     for (id, org_name) in
         [(&app.tree.village, "中共石桥村委员会"), (&app.tree.branch, "石桥村第一党支部"), (&app.tree.other_branch, "石桥村第二党支部")]
@@ -221,11 +224,11 @@ async fn search_finds_organizations_and_people_by_part_of_a_chinese_name() {
     assert!(!page.body.contains(&format!("href=\"/orgs/{}\"", app.tree.township)));
     assert!(page.body.contains("value=\"石桥\""), "the query stays in the search box");
 
-    let page = get(&app, "/search?q=%E7%8E%8B%E5%BB%BA").await; // 王建
+    let page = get(&viewer, "/search?q=%E7%8E%8B%E5%BB%BA").await; // 王建
     assert!(page.body.contains(&format!("href=\"/people/{}\"", app.tree.secretary)));
     assert!(page.body.contains("王建国"));
 
-    let empty = get(&app, "/search").await;
+    let empty = get(&viewer, "/search").await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("name=\"q\""));
     assert!(!empty.body.contains("href=\"/orgs/"), "no results without a query");
@@ -235,14 +238,15 @@ async fn search_finds_organizations_and_people_by_part_of_a_chinese_name() {
 #[tokio::test]
 async fn names_and_queries_with_markup_are_shown_escaped() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let evil = "<script>alert(1)</script>";
     let branch = add_branch(&app, evil).await;
     let person = add_member(&app, &branch, &format!("{evil}张")).await;
     let pages = [
-        get(&app, &format!("/orgs/{}", app.tree.village)).await,
-        get(&app, &format!("/orgs/{branch}")).await,
-        get(&app, &format!("/people/{person}")).await,
-        get(&app, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await,
+        get(&viewer, &format!("/orgs/{}", app.tree.village)).await,
+        get(&viewer, &format!("/orgs/{branch}")).await,
+        get(&viewer, &format!("/people/{person}")).await,
+        get(&viewer, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await,
     ];
     for page in &pages {
         assert_eq!(page.status, StatusCode::OK);
@@ -259,6 +263,7 @@ async fn names_and_queries_with_markup_are_shown_escaped() {
 #[tokio::test]
 async fn unknown_and_malformed_ids_get_the_not_found_page() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let unknown = Id::generate();
     for path in [
         format!("/orgs/{unknown}"),
@@ -269,12 +274,12 @@ async fn unknown_and_malformed_ids_get_the_not_found_page() {
         format!("/people/{}", app.tree.branch),
         format!("/orgs/{}", unknown.as_str().to_uppercase()),
     ] {
-        let page = get(&app, &path).await;
+        let page = get(&viewer, &path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.body.contains("找不到这个页面"), "{path}: friendly page");
         assert!(page.headers[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
     }
-    let en = get(&app, &format!("/orgs/{unknown}?lang=en")).await;
+    let en = get(&viewer, &format!("/orgs/{unknown}?lang=en")).await;
     assert_eq!(en.status, StatusCode::NOT_FOUND);
     assert!(en.body.contains("Page not found"));
     app.cleanup().await;
@@ -283,13 +288,14 @@ async fn unknown_and_malformed_ids_get_the_not_found_page() {
 #[tokio::test]
 async fn the_stylesheet_is_served_from_here_as_css_with_a_long_cache() {
     let app = support::spawn_app().await;
-    let page = get(&app, &format!("/orgs/{}", app.tree.county)).await;
+    let viewer = app.login("supervisor").await;
+    let page = get(&viewer, &format!("/orgs/{}", app.tree.county)).await;
     let href_at = page.body.find("href=\"/static/app.css?v=").expect("the page links the local stylesheet");
     let href = &page.body[href_at + 6..];
     let href = &href[..href.find('"').unwrap()];
     assert!(!page.body.contains("http://") && !page.body.contains("https://"), "nothing is loaded from outside");
     assert!(page.body.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
-    let css = get(&app, href).await;
+    let css = get(&viewer, href).await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.headers[CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
     assert!(css.headers[CACHE_CONTROL].to_str().unwrap().contains("max-age=31536000"));
@@ -301,6 +307,7 @@ async fn the_stylesheet_is_served_from_here_as_css_with_a_long_cache() {
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let paths = [
         "/".to_owned(),
         format!("/orgs/{}", app.tree.branch),
@@ -310,7 +317,7 @@ async fn every_page_carries_the_security_headers() {
         "/static/app.css".to_owned(),
     ];
     for path in paths {
-        let page = get(&app, &path).await;
+        let page = get(&viewer, &path).await;
         let csp = page.headers.get("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP")).to_str().unwrap();
         assert!(csp.starts_with("default-src 'self'"), "{path}: {csp}");
         assert_eq!(page.headers["x-content-type-options"], "nosniff", "{path}");
@@ -322,18 +329,24 @@ async fn every_page_carries_the_security_headers() {
 #[tokio::test]
 async fn without_organizations_the_start_page_explains_import_and_demo() {
     let db = store::testing::TestDb::new().await.unwrap();
-    let state = web::AppState { store: db.store.clone(), today: web::Today::Fixed(support::today()) };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, web::app(state)).await.unwrap() });
-    let body = reqwest::get(format!("http://{addr}/")).await.unwrap().text().await.unwrap();
+    let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
+    let login = domain::access::Login::parse("first").unwrap();
+    let password = domain::access::Password::parse(support::PASSWORD, &login).unwrap();
+    let account = db.store.create_account(&mut w, login, name("第一位管理员"), None, &password, false).await.unwrap();
+    w.commit().await.unwrap();
+    let (secret, _) = db.store.create_session(&account.id, None).await.unwrap();
+    let base = support::serve(web::AppState::new(db.store.clone(), web::Today::Fixed(support::today()))).await;
+    let response = support::plain_client().get(format!("{base}/")).header(COOKIE, format!("cx_session={secret}")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
     assert!(body.contains("changxiao import") && body.contains("changxiao demo"), "{body}");
     db.cleanup().await.unwrap();
 }
 
 #[tokio::test]
-async fn several_roots_are_listed_on_the_start_page() {
+async fn an_account_with_grants_on_two_counties_is_offered_both_on_the_start_page() {
     let app = support::spawn_app().await;
+    let viewer = app.login("supervisor").await;
     let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
     let new = NewOrg {
         id: None,
@@ -345,8 +358,9 @@ async fn several_roots_are_listed_on_the_start_page() {
         founded_on: day("2001-01-01"),
     };
     let other = app.store.create_org(&mut w, new).await.unwrap().id;
+    app.store.add_grant(&mut w, &app.accounts.supervisor, domain::access::Role::OrgDepartment, &other, day("2020-01-01")).await.unwrap();
     w.commit().await.unwrap();
-    let page = get(&app, "/").await;
+    let page = get(&viewer, "/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&format!("href=\"/orgs/{}\"", app.tree.county)));
     assert!(page.body.contains(&format!("href=\"/orgs/{other}\"")));

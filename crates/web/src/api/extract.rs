@@ -1,30 +1,48 @@
 //! Extractors that turn an HTTP request into checked values, each failure
-//! already an [`ApiError`]: the acting client, record ids in the path, query
-//! strings, JSON bodies and POST requests with their `Idempotency-Key`.
+//! already an [`ApiError`]: the authenticated caller, record ids in the path,
+//! query strings, JSON bodies and POST requests with their `Idempotency-Key`.
 
 use crate::AppState;
+use crate::auth::{self, Principal, Via, csrf};
 use crate::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use domain::Id;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
+use std::sync::Arc;
 use store::Actor;
 
-/// Who is acting. Until accounts exist every caller is `anonymous`, known
-/// only by the client address; this is the one place to change for login.
+/// The authenticated caller of an API endpoint: by `Authorization: Bearer
+/// cx_…`, or by the session cookie — then a request that changes anything
+/// must also send the session's token in `X-CSRF-Token`. Anonymous → 401
+/// `unauthenticated`; a missing or wrong CSRF token → 403 `csrf`.
 #[derive(Clone, Debug)]
-pub struct ClientActor(pub Actor);
+pub struct Caller(pub Arc<Principal>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientActor {
+impl std::ops::Deref for Caller {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientActor(Actor { id: "anonymous".into(), address }))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let principal = auth::authenticate(parts, state, true).await?.ok_or_else(ApiError::unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && matches!(principal.via, Via::Session { .. }) {
+            let given = parts.headers.get(csrf::HEADER).and_then(|v| v.to_str().ok());
+            if !csrf::session_token_matches(&principal, given) {
+                return Err(ApiError::csrf());
+            }
+        }
+        Ok(Caller(principal))
     }
 }
 
@@ -150,7 +168,8 @@ fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
             });
         }
     }
-    tracing::debug!(error = %whole, "unattributed JSON body error");
+    // serde's message may quote a value (an ID number sent as a string), so only its kind is logged.
+    tracing::debug!(kind = ?whole.classify(), "unattributed JSON body error");
     Err(ApiError::bad_json("请求体与接口不符 / the body does not match what the endpoint takes"))
 }
 
@@ -171,10 +190,12 @@ pub struct Idempotency {
 /// The longest `Idempotency-Key` accepted.
 pub const MAX_IDEMPOTENCY_KEY: usize = 255;
 
-/// A POST: the actor, the parsed body, the request path and, if the client
-/// sent one, its idempotency key.
+/// A POST: the caller, the parsed body, the request path and, if the client
+/// sent one, its idempotency key (kept per account: one account's key never
+/// replays another's response).
 #[derive(Clone, Debug)]
 pub struct Post<T> {
+    pub caller: Caller,
     pub actor: Actor,
     pub body: T,
     /// The path as requested, `/api/v1/...`.
@@ -187,14 +208,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Post<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
         let (mut parts, body) = req.into_parts();
-        let ClientActor(actor) = ClientActor::from_request_parts(&mut parts, state).await?;
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let actor = caller.actor();
         let path =
             parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |OriginalUri(uri)| uri.path().to_owned());
         let key = idempotency_key(&parts.headers)?;
         let method = parts.method.clone();
         let ApiJson { value, raw } = ApiJson::<T>::from_request(Request::from_parts(parts, body), state).await?;
-        let idempotency = key.map(|key| Idempotency { key, request_hash: request_hash(&method, &path, &raw) });
-        Ok(Post { actor, body: value, path, idempotency })
+        let idempotency =
+            key.map(|key| Idempotency { key: format!("{}:{key}", caller.account.id), request_hash: request_hash(&method, &path, &raw) });
+        Ok(Post { caller, actor, body: value, path, idempotency })
     }
 }
 

@@ -6,6 +6,9 @@
 //! carries a `version` that a change must send back (stale → 409); errors are
 //! `{"error": {"code", "message", "field"}}`; a POST with an
 //! `Idempotency-Key` can be retried safely.
+//!
+//! Every endpoint but this description needs a caller ([`extract::Caller`])
+//! and checks its grants on the target organization (`crate::auth`).
 
 pub mod codes;
 pub mod extract;
@@ -13,6 +16,7 @@ pub mod fields;
 pub mod idempotency;
 pub mod orgs;
 pub mod people;
+pub mod scope;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
@@ -21,12 +25,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::sync::LazyLock;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 /// The OpenAPI description of everything below.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Changxiao API", version = "1", description = "Organizations and members of the party organization tree."),
+    info(title = "Changxiao API", version = "1", description = API_DESCRIPTION),
+    modifiers(&Security),
     paths(
         orgs::list, orgs::create, orgs::get, orgs::patch, orgs::move_to, orgs::close, orgs::children, orgs::path,
         people::list, people::create, people::get, people::patch, people::move_to,
@@ -36,6 +43,75 @@ use utoipa::OpenApi;
     tags((name = "organizations", description = "The organization tree"), (name = "people", description = "Party members"), (name = "meta", description = "This description")),
 )]
 pub struct ApiDoc;
+
+const API_DESCRIPTION: &str = "Organizations and members of the party organization tree.
+
+**Authentication.** Machine clients send `Authorization: Bearer cx_…` with an API token created on the
+account page (`/account`). A token acts for its account, only inside the subtree it was created for, and
+only reads if its scope is `read`. A browser that is logged in may call the API with its session cookie
+(`cx_session`); then every request that changes something (POST, PATCH) must also send the session's
+CSRF token in the `X-CSRF-Token` header. Bearer calls need no CSRF token.
+
+**Permissions.** Every call is checked against the caller's grants (roles held on a subtree of the
+tree) for the organization the record belongs to. Without a valid credential: 401 `unauthenticated`.
+A record outside the caller's grants is answered exactly like one that does not exist: 404
+`not_found` for the record in the path, 422 `not_found` naming the field for an organization named
+in the body. A read-only token asked to write inside its subtree: 403 `insufficient_scope`. A session
+call that changes something without a matching `X-CSRF-Token`: 403 `csrf`.
+
+**Lists.** `GET /orgs` and `GET /people` without `under` cover every subtree the caller may read,
+merged into one list ordered by id (one cursor pages through all of them); with `under`, that subtree.";
+
+/// Adds the security schemes and the 401/403 answers every endpoint can give.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cx_ followed by 64 hex digits")
+                    .description(Some("An API token created on the account page; scoped to a subtree and to read or write."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "cx_session",
+                "The browser session; changes also need the X-CSRF-Token header.",
+            ))),
+        );
+        openapi.security =
+            Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new()), SecurityRequirement::new("session", Vec::<String>::new())]);
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = path == "/api/v1/openapi.json";
+            for operation in [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete].into_iter().flatten() {
+                if public {
+                    operation.security = Some(vec![SecurityRequirement::default()]);
+                    continue;
+                }
+                let responses = &mut operation.responses.responses;
+                responses.entry("401".into()).or_insert_with(|| error("`unauthenticated`: no valid session cookie or API token").into());
+                responses.entry("403".into()).or_insert_with(|| {
+                    error("`csrf`: a session call without its X-CSRF-Token; `insufficient_scope`: a read-only token writing").into()
+                });
+                responses
+                    .entry("404".into())
+                    .or_insert_with(|| error("`not_found`: no such record, or outside the caller's grants").into());
+            }
+        }
+    }
+}
 
 /// The routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {

@@ -2,9 +2,10 @@
 //! day, rename, move a subtree, close, children and the path from the root.
 
 use super::codes;
-use super::extract::{ApiJson, ApiQuery, ClientActor, PathId, Post};
+use super::extract::{ApiJson, ApiQuery, Caller, PathId, Post};
 use super::fields::{self, nullable, required};
 use super::idempotency::{self, Begun};
+use super::scope;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -12,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use domain::access::Action;
 use domain::{Field, Id, Name, OrgKind, OrgLevel, Problem, UnitType};
 use serde::{Deserialize, Serialize};
 use store::orgs::{NewOrg, OrgChanges};
@@ -77,7 +79,8 @@ impl OrgPage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Only this organization and those under it.
+    /// Only this organization and those under it (404 if outside the caller's
+    /// grants). Without it, every subtree the caller may read.
     under: Option<String>,
     /// From a previous page's `next_cursor`.
     cursor: Option<String>,
@@ -159,15 +162,25 @@ pub struct CloseOrg {
     version: Option<i64>,
 }
 
-/// Lists organizations (of a subtree, or all) page by page, in a stable order.
+/// Lists the organizations the caller may read (of one subtree with `under`)
+/// page by page, ordered by id. Without `under`, the pages run over all the
+/// caller's subtrees merged.
 #[utoipa::path(operation_id = "list_orgs", get, path = "/api/v1/orgs", tag = "organizations", params(ListQuery),
-    responses((status = 200, body = OrgPage), (status = 404, description = "`under` does not exist", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<OrgPage>, ApiError> {
+    responses((status = 200, body = OrgPage), (status = 404, description = "`under` does not exist or lies outside the caller's grants", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<OrgPage>, ApiError> {
     let under = fields::under(q.under.as_deref())?;
     let cursor = fields::cursor(q.cursor.as_deref())?;
     let limit = fields::limit(q.limit.as_deref())?;
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    let page = state.store.list_orgs(under.as_ref(), cursor.as_ref(), limit, on).await?;
+    let roots = scope::subtrees(&state, &caller, under, on).await?;
+    let (store, cursor) = (&state.store, cursor.as_ref());
+    let page = scope::merged_page(
+        &roots,
+        limit,
+        |o: &domain::Organization| &o.id,
+        |root| async move { store.list_orgs(Some(&root), cursor, limit, on).await },
+    )
+    .await?;
     Ok(Json(OrgPage::of(page.items, page.next_cursor)))
 }
 
@@ -177,6 +190,7 @@ pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery
     responses((status = 201, body = OrgJson, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(State(state): State<AppState>, post: Post<CreateOrg>) -> Result<Response, ApiError> {
     let body = &post.body;
+    let today = state.today.date();
     let new = NewOrg {
         id: None,
         parent_id: Some(fields::record_id("parent_id", required("parent_id", body.parent_id.as_deref())?)?),
@@ -184,12 +198,11 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateOrg>) -> Res
         level: OrgLevel::parse(required("level", body.level.as_deref())?)?,
         kind: OrgKind::parse(required("kind", body.kind.as_deref())?)?,
         unit_type: body.unit_type.as_deref().map(UnitType::parse).transpose()?,
-        founded_on: not_in_future(
-            "founded_on",
-            fields::date("founded_on", required("founded_on", body.founded_on.as_deref())?)?,
-            state.today.date(),
-        )?,
+        founded_on: not_in_future("founded_on", fields::date("founded_on", required("founded_on", body.founded_on.as_deref())?)?, today)?,
     };
+    if let Some(parent) = &new.parent_id {
+        post.caller.require(&state, Action::ManageTree, parent, today).await.map_err(ApiError::body_reference("parent_id"))?;
+    }
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),
@@ -202,9 +215,14 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateOrg>) -> Res
 /// Reads one organization as it stood on a day.
 #[utoipa::path(operation_id = "get_org", get, path = "/api/v1/orgs/{id}", tag = "organizations", params(("id" = String, Path, description = "The record id"), OnQuery),
     responses((status = 200, body = OrgJson), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, PathId(id): PathId, ApiQuery(q): ApiQuery<OnQuery>) -> Result<Json<OrgJson>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<OnQuery>,
+) -> Result<Json<OrgJson>, ApiError> {
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    let org = state.store.org(&id, on).await?.ok_or_else(ApiError::not_found)?;
+    let org = caller.require(&state, Action::Read, &id, on).await?;
     Ok(Json(org.into()))
 }
 
@@ -213,7 +231,7 @@ pub async fn get(State(state): State<AppState>, PathId(id): PathId, ApiQuery(q):
     responses((status = 200, body = OrgJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch(
     State(state): State<AppState>,
-    ClientActor(actor): ClientActor,
+    caller: Caller,
     PathId(id): PathId,
     body: ApiJson<PatchOrg>,
 ) -> Result<Json<OrgJson>, ApiError> {
@@ -223,7 +241,8 @@ pub async fn patch(
         name: body.name.as_deref().map(|n| Name::parse(Field::Name, n)).transpose()?,
         unit_type: body.unit_type.map(|u| u.as_deref().map(UnitType::parse).transpose()).transpose()?,
     };
-    let mut w = state.store.writer(&actor).await?;
+    caller.require(&state, Action::ManageTree, &id, state.today.date()).await?;
+    let mut w = state.store.writer(&caller.actor()).await?;
     let org = state.store.update_org(&mut w, &id, version, changes, state.today.date()).await?;
     w.commit().await?;
     Ok(Json(org.into()))
@@ -235,8 +254,11 @@ pub async fn patch(
 pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Post<MoveOrg>) -> Result<Response, ApiError> {
     let body = &post.body;
     let parent = fields::record_id("parent_id", required("parent_id", body.parent_id.as_deref())?)?;
-    let on = fields::on_day(body.on.as_deref(), state.today.date())?;
+    let today = state.today.date();
+    let on = fields::on_day(body.on.as_deref(), today)?;
     let version = required("version", body.version)?;
+    post.caller.require(&state, Action::ManageTree, &id, today).await?;
+    post.caller.require(&state, Action::ManageTree, &parent, today).await.map_err(ApiError::body_reference("parent_id"))?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),
@@ -252,6 +274,7 @@ pub async fn close(State(state): State<AppState>, PathId(id): PathId, post: Post
     let body = &post.body;
     let on = fields::on_day(body.on.as_deref(), state.today.date())?;
     let version = required("version", body.version)?;
+    post.caller.require(&state, Action::ManageTree, &id, state.today.date()).await?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),
@@ -265,20 +288,30 @@ pub async fn close(State(state): State<AppState>, PathId(id): PathId, post: Post
     responses((status = 200, description = "All children; `next_cursor` is always null", body = OrgPage), (status = 404, body = ErrorBody)))]
 pub async fn children(
     State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
     ApiQuery(q): ApiQuery<OnQuery>,
 ) -> Result<Json<OrgPage>, ApiError> {
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    state.store.org_required(&id, on).await?;
+    caller.require(&state, Action::Read, &id, on).await?;
     Ok(Json(OrgPage::of(state.store.children(&id, on).await?, None)))
 }
 
-/// The organizations from the root down to this one (included), as on the day.
+/// The organizations from the highest one the caller may read down to this
+/// one (included), as on the day.
 #[utoipa::path(operation_id = "org_path", get, path = "/api/v1/orgs/{id}/path", tag = "organizations", params(("id" = String, Path, description = "The record id"), OnQuery),
-    responses((status = 200, description = "Root first; `next_cursor` is always null", body = OrgPage), (status = 404, body = ErrorBody)))]
-pub async fn path(State(state): State<AppState>, PathId(id): PathId, ApiQuery(q): ApiQuery<OnQuery>) -> Result<Json<OrgPage>, ApiError> {
+    responses((status = 200, description = "Highest first; `next_cursor` is always null", body = OrgPage), (status = 404, body = ErrorBody)))]
+pub async fn path(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<OnQuery>,
+) -> Result<Json<OrgPage>, ApiError> {
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    Ok(Json(OrgPage::of(state.store.path_to(&id, on).await?, None)))
+    caller.require(&state, Action::Read, &id, on).await?;
+    let today = state.today.date();
+    let readable = state.store.path_to(&id, on).await?.into_iter().filter(|o| caller.may(Action::Read, &o.path, today)).collect();
+    Ok(Json(OrgPage::of(readable, None)))
 }
 
 fn not_in_future(field: &'static str, day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ApiError> {

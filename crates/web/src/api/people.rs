@@ -4,9 +4,10 @@
 //! ID numbers and phone numbers go in, but only their masked forms come out.
 
 use super::codes;
-use super::extract::{ApiJson, ApiQuery, ClientActor, PathId, Post};
+use super::extract::{ApiJson, ApiQuery, Caller, PathId, Post};
 use super::fields::{self, nullable, required};
 use super::idempotency::{self, Begun};
+use super::scope;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -14,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Months, NaiveDate};
+use domain::access::Action;
 use domain::roster::ETHNICITY_MAX;
 use domain::{
     CadreRank, Field, FieldError, Id, IdNumber, MemberCategory, MemberStatus, Name, PartialDate, PhoneNumber, PositionKind, Problem, Sex,
@@ -94,7 +96,8 @@ pub struct PersonPage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Only members of this organization and those under it.
+    /// Only members of this organization and those under it (404 if outside
+    /// the caller's grants). Without it, every subtree the caller may read.
     under: Option<String>,
     /// From a previous page's `next_cursor` (not with `q`).
     cursor: Option<String>,
@@ -196,25 +199,41 @@ pub struct MovePerson {
     version: Option<i64>,
 }
 
-/// Lists members page by page, or searches them by name with `q`.
+/// Lists the members the caller may read page by page, ordered by id, or
+/// searches them by name with `q`. Without `under`, over all the caller's
+/// subtrees merged.
 #[utoipa::path(operation_id = "list_people", get, path = "/api/v1/people", tag = "people", params(ListQuery),
-    responses((status = 200, body = PersonPage), (status = 404, description = "`under` does not exist", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<PersonPage>, ApiError> {
+    responses((status = 200, body = PersonPage), (status = 404, description = "`under` does not exist or lies outside the caller's grants", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<PersonPage>, ApiError> {
     let under = fields::under(q.under.as_deref())?;
     let cursor = fields::cursor(q.cursor.as_deref())?;
     let limit = fields::limit(q.limit.as_deref())?;
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    let page = match q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+    let search = q.q.as_deref().filter(|s| !s.trim().is_empty());
+    if search.is_some() && cursor.is_some() {
+        return Err(ApiError::unprocessable("cursor", "invalid", "cursor: 搜索结果不分页 / cursor: search results are not paged"));
+    }
+    let text = search.map(|t| Name::parse(Field::Name, t).map_err(|e| ApiError::from(e).with_field("q"))).transpose()?;
+    let roots = scope::subtrees(&state, &caller, under, on).await?;
+    let (store, cursor) = (&state.store, cursor.as_ref());
+    let page = match text {
         Some(text) => {
-            if cursor.is_some() {
-                return Err(ApiError::unprocessable("cursor", "invalid", "cursor: 搜索结果不分页 / cursor: search results are not paged"));
+            let mut items = Vec::new();
+            for root in &roots {
+                items.extend(store.search_people(text.as_str(), Some(root), on, limit).await?);
             }
-            let text = Name::parse(Field::Name, text).map_err(|e| ApiError::from(e).with_field("q"))?;
-            let items = state.store.search_people(text.as_str(), under.as_ref(), on, limit).await?;
+            items.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+            items.truncate(limit);
             PersonPage { items: items.into_iter().map(PersonJson::from).collect(), next_cursor: None }
         }
         None => {
-            let page = state.store.list_people(under.as_ref(), cursor.as_ref(), limit, on).await?;
+            let page = scope::merged_page(
+                &roots,
+                limit,
+                |p: &domain::Person| &p.id,
+                |root| async move { store.list_people(Some(&root), cursor, limit, on).await },
+            )
+            .await?;
             PersonPage { items: page.items.into_iter().map(PersonJson::from).collect(), next_cursor: page.next_cursor }
         }
     };
@@ -227,6 +246,10 @@ pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery
     responses((status = 201, body = PersonJson, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(State(state): State<AppState>, post: Post<CreatePerson>) -> Result<Response, ApiError> {
     let new = new_person(&post.body, state.today.date())?;
+    post.caller
+        .require(&state, Action::ManageMembers, &new.org_id, state.today.date())
+        .await
+        .map_err(ApiError::body_reference("org_id"))?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),
@@ -236,12 +259,19 @@ pub async fn create(State(state): State<AppState>, post: Post<CreatePerson>) -> 
     write.finish(&state.store, StatusCode::CREATED, &PersonJson::from(person), Some(location)).await
 }
 
-/// Reads one member, with their organization on a day.
+/// Reads one member, with their organization on a day. Serving the masked
+/// ID number is recorded in the audit trail (`view_id_number`).
 #[utoipa::path(operation_id = "get_person", get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path, description = "The record id"), OnQuery),
     responses((status = 200, body = PersonJson), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, PathId(id): PathId, ApiQuery(q): ApiQuery<OnQuery>) -> Result<Json<PersonJson>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<OnQuery>,
+) -> Result<Json<PersonJson>, ApiError> {
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
-    let person = state.store.person(&id, on).await?.ok_or_else(ApiError::not_found)?;
+    let (person, _) = caller.require_person(&state, Action::Read, &id, on).await?;
+    caller.record_id_number_view(&state.store, &person).await?;
     Ok(Json(person.into()))
 }
 
@@ -250,7 +280,7 @@ pub async fn get(State(state): State<AppState>, PathId(id): PathId, ApiQuery(q):
     responses((status = 200, body = PersonJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn patch(
     State(state): State<AppState>,
-    ClientActor(actor): ClientActor,
+    caller: Caller,
     PathId(id): PathId,
     body: ApiJson<PatchPerson>,
 ) -> Result<Json<PersonJson>, ApiError> {
@@ -269,8 +299,10 @@ pub async fn patch(
         cadre_rank: body.cadre_rank.as_deref().map(CadreRank::parse).transpose()?,
         phone: body.phone.map(|p| p.as_deref().map(PhoneNumber::parse).transpose()).transpose()?,
         positions: body.positions.as_deref().map(positions).transpose()?,
+        join_date: None,
     };
-    let mut w = state.store.writer(&actor).await?;
+    caller.require_person(&state, Action::ManageMembers, &id, state.today.date()).await?;
+    let mut w = state.store.writer(&caller.actor()).await?;
     let person = state.store.update_person(&mut w, &id, version, changes, state.today.date()).await?;
     w.commit().await?;
     Ok(Json(person.into()))
@@ -282,8 +314,11 @@ pub async fn patch(
 pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Post<MovePerson>) -> Result<Response, ApiError> {
     let body = &post.body;
     let to = fields::record_id("org_id", required("org_id", body.org_id.as_deref())?)?;
-    let on = fields::on_day(body.on.as_deref(), state.today.date())?;
+    let today = state.today.date();
+    let on = fields::on_day(body.on.as_deref(), today)?;
     let version = required("version", body.version)?;
+    post.caller.require_person(&state, Action::ManageMembers, &id, today).await?;
+    post.caller.require(&state, Action::ManageMembers, &to, today).await.map_err(ApiError::body_reference("org_id"))?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),

@@ -1,12 +1,15 @@
 //! What every page needs besides its own data: the language (from
 //! `?lang=`, else the `lang` cookie, else zh-CN — never Accept-Language),
-//! the language-switch links that keep the current address, and the text
-//! for the header's search box.
+//! the language-switch links that keep the current address, the text
+//! for the header's search box, and who is logged in (for the header's
+//! name, links and logout button).
 
+use crate::AppState;
 use crate::i18n::{self, Lang};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
+use domain::access::Action;
 use std::convert::Infallible;
 
 /// The language and header of the page being served.
@@ -21,6 +24,22 @@ pub struct PageContext {
     pub query: String,
     /// The stylesheet's fingerprinted address.
     pub css_href: &'static str,
+    /// The logged-in account, if any.
+    pub user: Option<HeaderUser>,
+}
+
+/// What the header shows of the logged-in account.
+#[derive(Clone, Debug)]
+pub struct HeaderUser {
+    pub name: String,
+    /// For the logout button's form.
+    pub csrf: String,
+    /// May read records (sees the search box).
+    pub reader: bool,
+    /// May manage accounts (sees 账号管理).
+    pub admin: bool,
+    /// May read the audit trail (sees 审计).
+    pub auditor: bool,
 }
 
 impl PageContext {
@@ -32,6 +51,7 @@ impl PageContext {
             en_href: switch_href(uri, Lang::En),
             query: String::new(),
             css_href: super::STYLESHEET_HREF.as_str(),
+            user: None,
         }
     }
 
@@ -41,11 +61,24 @@ impl PageContext {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+impl FromRequestParts<AppState> for PageContext {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageContext::new(&parts.uri, &parts.headers))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let mut ctx = PageContext::new(&parts.uri, &parts.headers);
+        // A failing lookup shows the header as logged out; the page's own
+        // `Viewer` reports the failure.
+        if let Ok(Some(p)) = crate::auth::authenticate(parts, state, false).await {
+            let today = state.today.date();
+            ctx.user = Some(HeaderUser {
+                name: p.account.display_name.to_string(),
+                csrf: p.csrf().unwrap_or_default().to_owned(),
+                reader: p.holds(Action::Read, today),
+                admin: p.holds(Action::ManageAccounts, today),
+                auditor: p.holds(Action::ReadAudit, today),
+            });
+        }
+        Ok(ctx)
     }
 }
 

@@ -1,19 +1,27 @@
-//! The server-rendered pages: the organization tree, members, search, and
-//! the one stylesheet. Pages work without JavaScript, load nothing from
+//! The server-rendered pages: login and the own account, account
+//! management, the audit trail, the organization tree, members, search,
+//! and the one stylesheet. Pages work without JavaScript, load nothing from
 //! outside this server, and carry strict security headers.
 //!
 //! Each handler is thin: it takes the [`PageContext`] (language and header
-//! links), calls one function of a page module that reads the store and
-//! builds a template, and lets [`PageContext::respond`] turn failures into
-//! the friendly error page.
+//! links) and the [`Viewer`] (the logged-in principal; anonymous visitors
+//! are sent to the login page), calls one function of a page module that
+//! checks the viewer's grants, reads the store and builds a template, and
+//! lets [`PageContext::respond`] turn failures into the friendly error page.
 
+mod account;
+mod admin;
+mod audit;
 mod context;
+mod login;
 mod orgs;
 mod people;
 mod search;
+pub mod session;
 mod views;
 
 pub use context::PageContext;
+pub use session::{CsrfForm, Viewer};
 
 use crate::AppState;
 use crate::i18n::Lang;
@@ -23,7 +31,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::LazyLock;
 
 /// The page routes, with the security headers and the language cookie.
@@ -33,29 +41,43 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(org))
         .route("/people/{id}", get(person))
         .route("/search", get(search_page))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/reset/{secret}", get(login::reset_form).post(login::reset_submit))
+        .route("/account", get(account::page))
+        .route("/account/password", get(account::password_form).post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/accounts", get(admin::list).post(admin::create))
+        .route("/admin/accounts/{id}", get(admin::account))
+        .route("/admin/accounts/{id}/grants", post(admin::grant))
+        .route("/admin/accounts/{id}/grants/{grant}/end", post(admin::end_grant))
+        .route("/admin/accounts/{id}/reset", post(admin::reset_link))
+        .route("/audit", get(audit::page))
         .route("/static/app.css", get(stylesheet))
         .layer(middleware::from_fn(page_headers))
 }
 
-async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
-    ctx.respond(orgs::home(&state, &ctx).await)
+async fn home(State(state): State<AppState>, ctx: PageContext, viewer: Viewer) -> Response {
+    ctx.respond(orgs::home(&state, &ctx, &viewer).await)
 }
 
-async fn org(State(state): State<AppState>, ctx: PageContext, Path(id): Path<String>) -> Response {
-    ctx.respond(orgs::org_page(&state, &ctx, &id).await)
+async fn org(State(state): State<AppState>, ctx: PageContext, viewer: Viewer, Path(id): Path<String>) -> Response {
+    ctx.respond(orgs::org_page(&state, &ctx, &viewer, &id).await)
 }
 
-async fn person(State(state): State<AppState>, ctx: PageContext, Path(id): Path<String>) -> Response {
-    ctx.respond(people::person_page(&state, &ctx, &id).await)
+async fn person(State(state): State<AppState>, ctx: PageContext, viewer: Viewer, Path(id): Path<String>) -> Response {
+    ctx.respond(people::person_page(&state, &ctx, &viewer, &id).await)
 }
 
 async fn search_page(
     State(state): State<AppState>,
     ctx: PageContext,
+    viewer: Viewer,
     query: Result<Query<search::SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let params = query.map(|Query(p)| p).unwrap_or_default();
-    ctx.respond(search::search_page(&state, &ctx, params).await)
+    ctx.respond(search::search_page(&state, &ctx, &viewer, params).await)
 }
 
 /// The stylesheet, embedded in the binary.
@@ -104,10 +126,24 @@ async fn page_headers(request: Request, next: Next) -> Response {
 /// Why a page could not be shown.
 #[derive(Debug)]
 pub enum PageError {
-    /// No such record, or an id that cannot be one: the same page either way.
+    /// No such record, an id that cannot be one, or a record outside the
+    /// viewer's grants: the same page in every case.
     NotFound,
+    /// A form without the session's CSRF token (nothing was done).
+    Forbidden,
+    /// A form that could not be read.
+    BadRequest,
     Store(store::StoreError),
     Render(askama::Error),
+}
+
+impl From<crate::auth::Denied> for PageError {
+    fn from(d: crate::auth::Denied) -> Self {
+        match d {
+            crate::auth::Denied::NotFound | crate::auth::Denied::InsufficientScope => PageError::NotFound,
+            crate::auth::Denied::Store(e) => PageError::Store(e),
+        }
+    }
 }
 
 impl From<store::StoreError> for PageError {
@@ -130,6 +166,19 @@ pub fn render(template: &impl Template) -> Result<Response, PageError> {
     Ok(Html(template.render()?).into_response())
 }
 
+/// Renders a template with another status (a form shown again with its error).
+pub fn render_status(status: StatusCode, template: &impl Template) -> Result<Response, PageError> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// Renders a page that shows a secret once (a new token, a generated
+/// password, a reset link): never stored by any cache.
+pub fn render_secret(template: &impl Template) -> Result<Response, PageError> {
+    let mut response = render(template)?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
 /// The error page (not found, or a failure on our side).
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -148,6 +197,8 @@ impl PageContext {
         };
         let (status, title_key, text_key) = match &error {
             PageError::NotFound => (StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found_text"),
+            PageError::Forbidden => (StatusCode::FORBIDDEN, "error.csrf_title", "error.csrf_text"),
+            PageError::BadRequest => (StatusCode::BAD_REQUEST, "error.bad_request_title", "error.bad_request_text"),
             PageError::Store(e) => {
                 tracing::error!(error = %e, "page failed: storage");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal_text")

@@ -1,14 +1,16 @@
-//! The organization tree: the start page (the root organization, or the list
-//! of roots, or how to get data in) and one page per organization with its
-//! place in the tree, its children with member counts and, for branches and
-//! groups, the member list.
+//! The organization tree: the start page (the viewer's organization, or the
+//! list of the subtrees they may read, or how to get data in) and one page
+//! per organization with its place in the tree, its children with member
+//! counts, for branches and groups the member list, and — for those who
+//! may read it — its change history.
 
-use super::views::{ChildRow, MemberRow, OrgLink, child_totals};
-use super::{PageContext, PageError, render};
+use super::views::{ChildRow, HistoryRow, MemberRow, OrgLink, child_totals, history_rows};
+use super::{PageContext, PageError, Viewer, render};
 use crate::AppState;
 use crate::i18n;
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::Action;
 use domain::{Id, OrgKind};
 use std::collections::HashMap;
 
@@ -20,16 +22,24 @@ const MEMBER_LIST_LIMIT: usize = 1000;
 struct HomePage<'a> {
     c: &'a PageContext,
     roots: Vec<OrgLink>,
+    /// There are organizations, but none the viewer may read.
+    no_access: bool,
 }
 
-/// `/`: the root organization, or a choice of roots, or the empty-start page.
-pub async fn home(state: &AppState, ctx: &PageContext) -> Result<Response, PageError> {
-    let roots = state.store.roots(state.today.date()).await?;
+/// `/`: the one organization the viewer's grants start at, or a choice of
+/// them; the audit trail for an auditor; or the empty-start page.
+pub async fn home(state: &AppState, ctx: &PageContext, viewer: &Viewer) -> Result<Response, PageError> {
+    let today = state.today.date();
+    let roots = viewer.roots(state, Action::Read).await?;
     if let [only] = roots.as_slice() {
         return Ok(Redirect::to(&format!("/orgs/{}", only.id)).into_response());
     }
+    if roots.is_empty() && viewer.holds(Action::ReadAudit, today) {
+        return Ok(Redirect::to("/audit").into_response());
+    }
+    let no_access = roots.is_empty() && !state.store.roots(today).await?.is_empty();
     let roots = roots.iter().map(|o| OrgLink::new(o, ctx.lang)).collect();
-    render(&HomePage { c: ctx, roots })
+    render(&HomePage { c: ctx, roots, no_access })
 }
 
 #[derive(Template)]
@@ -46,16 +56,25 @@ struct OrgPage<'a> {
     /// `None` for organizations whose members are listed in their branches.
     members: Option<Vec<MemberRow>>,
     members_truncated: bool,
+    /// `None` unless the viewer may read the history.
+    history: Option<Vec<HistoryRow>>,
 }
 
 /// `/orgs/{id}`.
-pub async fn org_page(state: &AppState, ctx: &PageContext, raw_id: &str) -> Result<Response, PageError> {
+pub async fn org_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_id: &str) -> Result<Response, PageError> {
     let id = Id::parse(raw_id).ok_or(PageError::NotFound)?;
     let today = state.today.date();
     let store = &state.store;
-    let org = store.org(&id, today).await?.ok_or(PageError::NotFound)?;
+    let org = viewer.require(state, Action::Read, &id, today).await?;
     let lang = ctx.lang;
-    let mut crumbs: Vec<OrgLink> = store.path_to(&id, today).await?.iter().map(|o| OrgLink::new(o, lang)).collect();
+    // Ancestors the viewer may not open are left out of the breadcrumb.
+    let mut crumbs: Vec<OrgLink> = store
+        .path_to(&id, today)
+        .await?
+        .iter()
+        .filter(|o| viewer.may(Action::Read, &o.path, today))
+        .map(|o| OrgLink::new(o, lang))
+        .collect();
     crumbs.pop();
     let subtree = store.subtree(&id, today).await?;
     let counts = store.member_counts(&id, today).await?;
@@ -75,6 +94,11 @@ pub async fn org_page(state: &AppState, ctx: &PageContext, raw_id: &str) -> Resu
     } else {
         (None, false)
     };
+    let history = if viewer.may(Action::ReadHistory, &org.path, today) {
+        Some(history_rows(store, &store.history(id.as_str()).await?, lang).await?)
+    } else {
+        None
+    };
     render(&OrgPage {
         c: ctx,
         unit_type: org.unit_type.map(|u| i18n::label(lang, "unit_type", u.code())),
@@ -85,5 +109,6 @@ pub async fn org_page(state: &AppState, ctx: &PageContext, raw_id: &str) -> Resu
         children,
         members,
         members_truncated,
+        history,
     })
 }

@@ -1,12 +1,14 @@
-//! A member's own page: their record (personal numbers masked) and the
-//! history of changes to it.
+//! A member's own page: their record (personal numbers masked) and, for
+//! those who may read it, the history of changes to it. Serving the page
+//! records in the audit trail that the viewer saw the masked ID number.
 
-use super::views::{Fact, HistoryRow, OrgLink, person_facts};
-use super::{PageContext, PageError, render};
+use super::views::{Fact, HistoryRow, OrgLink, history_rows, person_facts};
+use super::{PageContext, PageError, Viewer, render};
 use crate::AppState;
 use askama::Template;
 use axum::response::Response;
 use domain::Id;
+use domain::access::Action;
 
 #[derive(Template)]
 #[template(path = "person.html")]
@@ -15,15 +17,28 @@ struct PersonPage<'a> {
     name: String,
     org: Option<OrgLink>,
     facts: Vec<Fact>,
-    history: Vec<HistoryRow>,
+    /// `None` unless the viewer may read the history.
+    history: Option<Vec<HistoryRow>>,
 }
 
 /// `/people/{id}`.
-pub async fn person_page(state: &AppState, ctx: &PageContext, raw_id: &str) -> Result<Response, PageError> {
+pub async fn person_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_id: &str) -> Result<Response, PageError> {
     let id = Id::parse(raw_id).ok_or(PageError::NotFound)?;
     let today = state.today.date();
-    let person = state.store.person(&id, today).await?.ok_or(PageError::NotFound)?;
-    let org = state.store.org(&person.org_id, today).await?.map(|o| OrgLink::new(&o, ctx.lang));
-    let history = state.store.history(id.as_str()).await?.iter().map(|e| HistoryRow::new(e, ctx.lang)).collect();
-    render(&PersonPage { c: ctx, name: person.name.to_string(), org, facts: person_facts(&person, today, ctx.lang), history })
+    let (person, org) = viewer.require_person(state, Action::Read, &id, today).await?;
+    let history = if viewer.may(Action::ReadHistory, &org.path, today) {
+        Some(history_rows(&state.store, &state.store.history(id.as_str()).await?, ctx.lang).await?)
+    } else {
+        None
+    };
+    let page = PersonPage {
+        c: ctx,
+        name: person.name.to_string(),
+        org: Some(OrgLink::new(&org, ctx.lang)),
+        facts: person_facts(&person, today, ctx.lang),
+        history,
+    };
+    let response = render(&page)?;
+    viewer.record_id_number_view(&state.store, &person).await?;
+    Ok(response)
 }

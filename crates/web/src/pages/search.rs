@@ -1,12 +1,14 @@
 //! Search by name: organizations and members whose name contains the query
-//! (Chinese text included), at most [`LIMIT`] of each.
+//! (Chinese text included), at most [`LIMIT`] of each, only inside the
+//! subtrees the viewer may read.
 
 use super::views::{OrgLink, positions};
-use super::{PageContext, PageError, render};
+use super::{PageContext, PageError, Viewer, render};
 use crate::AppState;
 use askama::Template;
 use axum::response::Response;
 use domain::Id;
+use domain::access::Action;
 use std::collections::HashMap;
 
 /// Results shown per kind of record.
@@ -39,7 +41,12 @@ struct SearchPage<'a> {
 }
 
 /// `/search?q=…`.
-pub async fn search_page(state: &AppState, ctx: &PageContext, params: SearchParams) -> Result<Response, PageError> {
+pub async fn search_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, params: SearchParams) -> Result<Response, PageError> {
+    let roots = viewer.roots(state, Action::Read).await?;
+    if roots.is_empty() {
+        // Those who may read no records (the security auditor) have no search.
+        return Err(PageError::NotFound);
+    }
     let q: String = params.q.unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
     let mut ctx = ctx.clone();
     ctx.query = q.clone();
@@ -48,8 +55,16 @@ pub async fn search_page(state: &AppState, ctx: &PageContext, params: SearchPara
     }
     let today = state.today.date();
     let lang = ctx.lang;
-    let orgs = state.store.search_orgs(&q, None, today, LIMIT).await?;
-    let people = state.store.search_people(&q, None, today, LIMIT).await?;
+    let mut orgs = Vec::new();
+    let mut people = Vec::new();
+    for root in &roots {
+        orgs.extend(state.store.search_orgs(&q, Some(&root.id), today, LIMIT).await?);
+        people.extend(state.store.search_people(&q, Some(&root.id), today, LIMIT).await?);
+    }
+    orgs.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    orgs.truncate(LIMIT);
+    people.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    people.truncate(LIMIT);
     let at_limit = orgs.len() >= LIMIT || people.len() >= LIMIT;
     let mut org_names: HashMap<Id, String> = orgs.iter().map(|o| (o.id.clone(), o.name.to_string())).collect();
     let mut hits = Vec::with_capacity(people.len());

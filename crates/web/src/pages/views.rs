@@ -80,12 +80,42 @@ pub struct HistoryRow {
 }
 
 impl HistoryRow {
-    pub fn new(entry: &store::audit::AuditEntry, lang: Lang) -> Self {
-        let when =
-            chrono::DateTime::parse_from_rfc3339(&entry.at).map_or_else(|_| entry.at.clone(), |at| at.format("%Y-%m-%d %H:%M").to_string());
+    /// `who` is the actor's display name when `names` knows the account.
+    pub fn new(entry: &store::audit::AuditEntry, names: &HashMap<String, String>, lang: Lang) -> Self {
         let what = i18n::lookup(lang, &format!("audit_action.{}", entry.action)).map_or_else(|| entry.action.clone(), str::to_owned);
-        HistoryRow { when, who: entry.actor.clone(), what }
+        HistoryRow { when: minute(&entry.at), who: names.get(&entry.actor).cloned().unwrap_or_else(|| entry.actor.clone()), what }
     }
+}
+
+/// An RFC 3339 instant to the minute, as stored (China Standard Time).
+pub fn minute(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(|_| at.to_owned(), |at| at.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// "显示名（login）" for each actor that is an account; other actors
+/// (`system:…`, `anonymous`) are left to show as they are.
+pub async fn actor_names(store: &store::Store, mut actors: Vec<String>) -> Result<HashMap<String, String>, store::StoreError> {
+    actors.sort();
+    actors.dedup();
+    let mut names = HashMap::new();
+    for actor in actors {
+        if let Some(id) = domain::Id::parse(&actor)
+            && let Some(account) = store.account(&id).await?
+        {
+            names.insert(actor, format!("{}（{}）", account.display_name, account.login.as_str()));
+        }
+    }
+    Ok(names)
+}
+
+/// A record's history as its page shows it, oldest first.
+pub async fn history_rows(
+    store: &store::Store,
+    entries: &[store::audit::AuditEntry],
+    lang: Lang,
+) -> Result<Vec<HistoryRow>, store::StoreError> {
+    let names = actor_names(store, entries.iter().map(|e| e.actor.clone()).collect()).await?;
+    Ok(entries.iter().map(|e| HistoryRow::new(e, &names, lang)).collect())
 }
 
 /// Age in whole years; a birth date without its day counts from the 1st.
