@@ -56,6 +56,44 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Check or trim the audit trail.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Manage login accounts from the command line (the first administrator).
+    Account {
+        #[command(subcommand)]
+        what: AccountWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditWhat {
+    /// Verify every hash chain; exits 1 naming the first broken entry.
+    Verify,
+    /// Remove entries older than the retention period (at least 6 months).
+    Purge {
+        #[arg(long, default_value_t = 6)]
+        keep_months: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountWhat {
+    /// Create an account holding one role on an organization's subtree; prints a
+    /// one-time password that must be changed at the first login.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// secretary | org_department | administrator | security_auditor
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        org: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,7 +4,8 @@
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use domain::{Id, Organization};
+use domain::access::{Login, Password, Role};
+use domain::{Id, Name, Organization};
 use std::collections::HashMap;
 use std::path::Path;
 use store::people::{NewPerson, membership_start};
@@ -98,6 +99,16 @@ pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<()> {
     let mut w = store.writer(&Actor::system("demo")).await?;
     store.insert_orgs(&mut w, &orgs).await?;
     store.insert_people(&mut w, people).await?;
+    let root = orgs.first().context("the demo has no organizations")?;
+    let branch = orgs.iter().find(|o| o.name.as_str() == demo::DUPLICATE_NAME_BRANCH).context("the demo branch is missing")?;
+    for demo_login in &crate::accounts::DEMO_LOGINS {
+        let login = Login::parse(demo_login.login).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let password = Password::parse(demo_login.password, &login).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let name = Name::parse(domain::Field::Name, demo_login.what_zh).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let account = store.create_account(&mut w, login, name, None, &password, false).await?;
+        let org = if demo_login.role == Role::Secretary { branch } else { root };
+        store.add_grant(&mut w, &account.id, demo_login.role, &org.id, root.founded_on).await?;
+    }
     w.commit().await?;
     Ok(())
 }

@@ -2,13 +2,14 @@
 //! county, serve real data, apply the schema, import and export rosters.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod cli;
 mod demo_load;
 mod transfer;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, ExportWhat, ImportWhat};
+use cli::{AccountWhat, AuditWhat, Cli, Command, ExportWhat, ImportWhat};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use store::{PiiKeys, Store};
@@ -81,6 +82,23 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 }
             };
         }
+        Command::Audit { what } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            return match what {
+                AuditWhat::Verify => accounts::verify(&store).await,
+                AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, today.date()).await,
+            };
+        }
+        Command::Account { what } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            match what {
+                AccountWhat::Create { login, name, role, org } => {
+                    accounts::create(&store, &login, &name, &role, &org, today.date()).await?
+                }
+            }
+        }
         Command::Export { what } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
@@ -109,16 +127,16 @@ async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<St
 async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let bound = listener.local_addr()?;
-    let app = web::app(AppState { store: store.clone(), today });
+    let app = web::app(AppState::new(store.clone(), today));
     println!("长效 Changxiao: http://{bound}/");
     if demo {
-        println!("登录：本版本尚无账号，任何能访问该地址的人都可查看和修改，请只在本机使用。");
-        println!(
-            "Sign-in: this version has no accounts yet; anyone who can reach the address can read and change data, so keep it on 127.0.0.1."
-        );
+        println!("演示账号 / demo logins (login / password):");
+        for l in &accounts::DEMO_LOGINS {
+            println!("  {:<8} {:<20} {} / {}", l.login, l.password, l.what_zh, l.what_en);
+        }
     }
     if !bound.ip().is_loopback() {
-        tracing::warn!(%bound, "listening beyond this machine without accounts");
+        tracing::info!(%bound, "listening beyond this machine: put TLS in front and set secure cookies");
     }
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

@@ -18,13 +18,25 @@ fn org_id(raw: &str) -> Result<Id> {
     Id::parse(raw.trim()).with_context(|| format!("--org '{raw}' is not an organization id (32 hex digits)"))
 }
 
-/// Reads a file after checking its size, returning the bytes and their SHA-256.
+/// Reads a file after checking its size (and never more than the limit,
+/// even if it grows or is not a regular file), returning the bytes and their SHA-256.
 fn read_limited(file: &Path) -> Result<std::result::Result<(Vec<u8>, String), String>> {
+    use std::io::Read;
     let meta = std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?;
-    if meta.len() > sheets::MAX_FILE_BYTES {
-        return Ok(Err(sheets::SheetError::TooLarge { bytes: meta.len() }.to_string()));
+    if !meta.is_file() {
+        bail!("{} is not a regular file", file.display());
     }
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let too_large = |bytes| Ok(Err(sheets::SheetError::TooLarge { bytes }.to_string()));
+    if meta.len() > sheets::MAX_FILE_BYTES {
+        return too_large(meta.len());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(sheets::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", file.display()))?;
+    if bytes.len() as u64 > sheets::MAX_FILE_BYTES {
+        return too_large(bytes.len() as u64);
+    }
     let hash = hex::encode(Sha256::digest(&bytes));
     Ok(Ok((bytes, hash)))
 }
@@ -49,6 +61,35 @@ fn read_table(file: &Path) -> Result<std::result::Result<(domain::sheet::Table, 
     }
 }
 
+/// The counts of an import, for one summary line.
+struct Counts {
+    rows: usize,
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+}
+
+/// Commits a successful import and prints its summary, or turns its
+/// failure into the refusal message (nothing is committed then).
+async fn finish(w: store::Audited, target: &Id, outcome: std::result::Result<(Counts, Vec<String>), ImportError>) -> Result<ExitCode> {
+    match outcome {
+        Ok((c, warnings)) => {
+            w.commit().await?;
+            println!(
+                "已导入 {} 行：新增 {}，更新 {}，未变 {} / imported {} rows: {} created, {} updated, {} unchanged",
+                c.rows, c.created, c.updated, c.unchanged, c.rows, c.created, c.updated, c.unchanged
+            );
+            for warning in &warnings {
+                println!("提示 / warning: {warning}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rows(errors)) => Ok(refuse(errors.iter().map(ToString::to_string))),
+        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
 pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
     let target = org_id(org)?;
     let (table, hash) = match read_table(file)? {
@@ -60,29 +101,11 @@ pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDa
         Err(errors) => return Ok(refuse(errors.iter().map(ToString::to_string))),
     };
     let mut w = store.writer(&Actor::system("cli")).await?;
-    match store.import_roster(&mut w, &target, entries, &hash, today).await {
-        Ok(report) => {
-            w.commit().await?;
-            println!(
-                "已导入 {} 行：新增 {}，更新 {}，未变 {} / imported {} rows: {} created, {} updated, {} unchanged",
-                report.rows,
-                report.created,
-                report.updated,
-                report.unchanged,
-                report.rows,
-                report.created,
-                report.updated,
-                report.unchanged
-            );
-            for warning in &report.warnings {
-                println!("提示 / warning: {warning}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(ImportError::Rows(errors)) => Ok(refuse(errors.iter().map(ToString::to_string))),
-        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
-        Err(ImportError::Store(e)) => Err(e.into()),
-    }
+    let outcome = store
+        .import_roster(&mut w, &target, entries, &hash, today)
+        .await
+        .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, r.warnings));
+    finish(w, &target, outcome).await
 }
 
 pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
@@ -96,26 +119,11 @@ pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate
         Err(errors) => return Ok(refuse(errors.iter().map(ToString::to_string))),
     };
     let mut w = store.writer(&Actor::system("cli")).await?;
-    match store.import_orgs(&mut w, &target, entries, &hash, today).await {
-        Ok(report) => {
-            w.commit().await?;
-            println!(
-                "已导入 {} 行：新增 {}，更新 {}，未变 {} / imported {} rows: {} created, {} updated, {} unchanged",
-                report.rows,
-                report.created,
-                report.updated,
-                report.unchanged,
-                report.rows,
-                report.created,
-                report.updated,
-                report.unchanged
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(ImportError::Rows(errors)) => Ok(refuse(errors.iter().map(ToString::to_string))),
-        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
-        Err(ImportError::Store(e)) => Err(e.into()),
-    }
+    let outcome = store
+        .import_orgs(&mut w, &target, entries, &hash, today)
+        .await
+        .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, Vec::new()));
+    finish(w, &target, outcome).await
 }
 
 pub fn write_template(file: &Path, orgs: bool) -> Result<ExitCode> {
@@ -142,21 +150,21 @@ pub async fn export_roster(store: &Store, org: &str, file: &Path, today: NaiveDa
             let p = &r.person;
             vec![
                 p.name.to_string(),
-                p.sex.map(|s| if s == domain::Sex::Male { "男" } else { "女" }.to_owned()).unwrap_or_default(),
+                p.sex.map(|s| s.word().to_owned()).unwrap_or_default(),
                 p.ethnicity.clone().unwrap_or_default(),
                 r.id_number.clone().unwrap_or_default(),
                 p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                if p.category == domain::MemberCategory::Full { "正式党员" } else { "预备党员" }.to_owned(),
+                p.category.word().to_owned(),
                 p.join_date.to_string(),
                 p.full_member_date.map(|d| d.to_string()).unwrap_or_default(),
                 r.org_name.clone(),
-                p.positions.iter().map(|k| position_word(*k)).collect::<Vec<_>>().join("、"),
+                p.positions.iter().map(|k| k.word()).collect::<Vec<_>>().join("、"),
                 r.phone.clone().unwrap_or_default(),
             ]
         })
         .collect();
     let bytes = format.write(&domain::roster::template_headers(), &rows)?;
-    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
+    // The export is audited before the file exists, so no export goes unrecorded.
     let mut w = store.writer(&Actor::system("cli")).await?;
     let province = store.org_required(&target, today).await?.province_id;
     w.record(
@@ -168,18 +176,22 @@ pub async fn export_roster(store: &Store, org: &str, file: &Path, today: NaiveDa
         Some(serde_json::json!({ "rows": rows.len(), "format": format.extension() })),
     );
     w.commit().await?;
+    write_private(file, &bytes).with_context(|| format!("writing {}", file.display()))?;
     println!("已导出 {} 名党员 / exported {} members to {}", rows.len(), rows.len(), file.display());
     Ok(())
 }
 
-/// The roster template's word for a position (the first accepted word).
-fn position_word(kind: domain::PositionKind) -> &'static str {
-    use domain::PositionKind::*;
-    match kind {
-        Secretary => "书记",
-        DeputySecretary => "副书记",
-        CommitteeMember => "委员",
-        LeadershipMember => "班子成员",
-        GroupLeader => "党小组长",
+/// Writes a file only its owner can read: exports hold ID numbers in clear.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }

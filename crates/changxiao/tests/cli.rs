@@ -140,8 +140,23 @@ fn files_over_32_mib_and_garbage_with_a_spreadsheet_name_are_refused() {
     f.set_len(33 * 1024 * 1024).unwrap();
     let garbage = dir.path().join("roster.xlsx");
     std::fs::write(&garbage, [0u8, 159, 146, 150, 1, 2, 3].repeat(100)).unwrap();
+    let template = dir.path().join("template.xlsx");
+    assert!(changxiao(&["import", "template", template.to_str().unwrap()]).status.success());
+    let whole = std::fs::read(&template).unwrap();
+    let truncated = dir.path().join("truncated.xlsx");
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let header_only = dir.path().join("header.csv");
+    std::fs::write(&header_only, "姓名,公民身份号码,人员类别,入党日期\n").unwrap();
+    let hostile = dir.path().join("hostile.csv");
+    std::fs::write(
+        &hostile,
+        format!("姓名,公民身份号码,人员类别,入党日期\n张\u{0}三,{},正式党员,2001-07-01\n王\u{202e}五,{},正式党员,2001-07-01\n{},{},正式党员,2001-07-01\n", id_number(77), id_number(78), "长".repeat(10_000), id_number(79)),
+    )
+    .unwrap();
     let before = dump(&data);
-    for file in [&big, &garbage] {
+    for file in [&big, &garbage, &truncated, &empty, &header_only, &hostile] {
         let out = changxiao(&["import", "roster", file.to_str().unwrap(), "--org", &branch, "--data-dir", data.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("nothing was changed"), "{}", stderr(&out));
@@ -203,8 +218,132 @@ fn migrate_creates_a_postgresql_database_when_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let first = changxiao(&["migrate", "--database-url", &url, "--data-dir", dir.path().to_str().unwrap()]);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("[1]"), "{}", stdout(&first));
+    assert!(stdout(&first).contains("[1, 2]"), "{}", stdout(&first));
     let second = changxiao(&["migrate", "--database-url", &url, "--data-dir", dir.path().to_str().unwrap()]);
     assert!(stdout(&second).contains("up to date"), "{}", stdout(&second));
     runtime().block_on(store::drop_postgres_database(&url)).unwrap();
+}
+
+#[test]
+fn audit_verify_passes_on_the_demo_and_names_the_first_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    demo_with_branch(&data);
+    let ok = changxiao(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("intact"), "{}", stdout(&ok));
+    runtime().block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&store::sqlite_url(&data)).await.unwrap();
+        sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 42 AND province_id <> ''").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let broken = changxiao(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stderr(&broken).contains("entry 42 was changed"), "{}", stderr(&broken));
+}
+
+#[test]
+fn the_audit_trail_is_kept_at_least_six_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = changxiao(&["audit", "purge", "--keep-months", "5", "--data-dir", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("at least 6"), "{}", stderr(&out));
+    let out = changxiao(&["audit", "purge", "--keep-months", "6", "--data-dir", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("older than 2026-05-01"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_first_administrator_is_created_from_the_command_line_with_a_one_time_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let branch = demo_with_branch(&data);
+    let out = changxiao(&[
+        "account",
+        "create",
+        "--login",
+        "li.ming",
+        "--name",
+        "李明",
+        "--role",
+        "administrator",
+        "--org",
+        &branch,
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let password = text.lines().find(|l| l.contains("one-time password")).and_then(|l| l.rsplit(' ').next()).unwrap().to_owned();
+    assert_eq!(password.len(), 19, "{text}");
+    let dump = dump(&data);
+    assert!(!dump.contains(&password), "only the argon2id hash is stored");
+    assert!(dump.contains("$argon2id$"));
+    let again = changxiao(&[
+        "account",
+        "create",
+        "--login",
+        "li.ming",
+        "--name",
+        "李明",
+        "--role",
+        "administrator",
+        "--org",
+        &branch,
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already taken"), "{}", stderr(&again));
+    let bad_role = changxiao(&[
+        "account",
+        "create",
+        "--login",
+        "wang",
+        "--name",
+        "王",
+        "--role",
+        "king",
+        "--org",
+        &branch,
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!bad_role.status.success());
+}
+
+#[test]
+fn an_exported_roster_imports_back_without_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let branch = demo_with_branch(&data);
+    let file = dir.path().join("in.csv");
+    std::fs::write(
+        &file,
+        format!("姓名,公民身份号码,人员类别,入党日期,联系电话\n周八,{},正式党员,2001-07-01,+86 10 6512 3456\n", id_number(88)),
+    )
+    .unwrap();
+    let args = |f: &Path| {
+        vec![
+            "import".to_owned(),
+            "roster".into(),
+            f.to_str().unwrap().into(),
+            "--org".into(),
+            branch.clone(),
+            "--data-dir".into(),
+            data.to_str().unwrap().into(),
+        ]
+    };
+    let first = Command::new(env!("CARGO_BIN_EXE_changxiao")).args(args(&file)).args(["--today", TODAY]).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let exported = dir.path().join("out.csv");
+    let out = changxiao(&["export", "roster", "--org", &branch, exported.to_str().unwrap(), "--data-dir", data.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&exported).unwrap().contains("'+861065123456"));
+    let before = dump(&data);
+    let again = Command::new(env!("CARGO_BIN_EXE_changxiao")).args(args(&exported)).args(["--today", TODAY]).output().unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("新增 0，更新 0"), "{}", stdout(&again));
+    assert_eq!(dump(&data), before);
 }

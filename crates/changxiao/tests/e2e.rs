@@ -15,7 +15,13 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// A link to an organization in the "under it" list of an organization page.
+/// Demo logins (printed by `changxiao demo`): the county's organization
+/// department reads the whole tree; the secretary holds one branch.
+const SUPERVISOR: (&str, &str) = ("zuzhibu", "demo-zuzhibu-2025");
+const SECRETARY: (&str, &str) = ("shuji", "demo-shuji-2025");
+
 #[derive(Debug)]
+
 struct ChildLink {
     href: String,
     name: String,
@@ -145,6 +151,7 @@ fn the_tree_leads_from_the_county_down_to_a_branch_and_a_member() -> Result<()> 
     }
     let zh = locale("zh-CN")?;
     let s = harness()?.session(1280, 900)?;
+    s.login(SUPERVISOR.0, SUPERVISOR.1)?;
     open_county(&s, &zh)?;
     let visited = drill_to_branch(&s, &zh)?;
     let branch = s.current_path()?;
@@ -179,6 +186,7 @@ fn the_language_switch_changes_the_words_and_is_remembered() -> Result<()> {
     }
     let (zh, en) = (locale("zh-CN")?, locale("en")?);
     let s = harness()?.session(1280, 900)?;
+    s.login(SUPERVISOR.0, SUPERVISOR.1)?;
     open_county(&s, &zh)?;
     ensure!(html_lang(&s)? == "zh-CN", "a fresh browser should see Chinese, the page says lang={}", html_lang(&s)?);
     ensure!(s.body_text()?.contains(word(&zh, "org.children")?), "the Chinese county page lacks {}", word(&zh, "org.children")?);
@@ -272,6 +280,7 @@ fn pages_fit_a_phone_with_doubled_text_and_load_nothing_from_outside() -> Result
     }
     let zh = locale("zh-CN")?;
     let s = harness()?.session(390, 844)?;
+    s.login(SUPERVISOR.0, SUPERVISOR.1)?;
 
     open_county(&s, &zh)?;
     check_phone_page(&s, "the county page")?;
@@ -308,6 +317,7 @@ fn screenshots_of_the_tree_on_a_desktop_and_a_phone() -> Result<()> {
     let docs = browser::workspace_root().join("docs");
     for (width, height, file) in [(1280, 900, "screenshot-tree.png"), (390, 844, "screenshot-phone.png")] {
         let s = harness()?.session(width, height)?;
+        s.login(SUPERVISOR.0, SUPERVISOR.1)?;
         open_county(&s, &zh)?;
         let png = s.screenshot()?;
         let (w, h) = browser::png_size(&png)?;
@@ -319,5 +329,32 @@ fn screenshots_of_the_tree_on_a_desktop_and_a_phone() -> Result<()> {
             println!("wrote {}", path.display());
         }
     }
+    Ok(())
+}
+
+#[test]
+fn a_branch_secretary_sees_the_own_branch_and_is_refused_another() -> Result<()> {
+    if !browser::enabled("a secretary refused another branch") {
+        return Ok(());
+    }
+    let zh = locale("zh-CN")?;
+    // The supervisor finds a branch that is not the secretary's.
+    let supervisor = harness()?.session(1280, 900)?;
+    supervisor.login(SUPERVISOR.0, SUPERVISOR.1)?;
+    open_county(&supervisor, &zh)?;
+    let visited = drill_to_branch(&supervisor, &zh)?;
+    let other_branch = visited.last().context("no branch reached")?.clone();
+    ensure!(supervisor.h1()? != demo::DUPLICATE_NAME_BRANCH, "the drill-down should reach another branch than the secretary's");
+
+    let s = harness()?.session(1280, 900)?;
+    s.login(SECRETARY.0, SECRETARY.1)?;
+    s.open("/")?;
+    let own = s.h1()?;
+    ensure!(own == demo::DUPLICATE_NAME_BRANCH, "the secretary's start page should be the own branch, not {own:?}");
+    ensure!(!member_names(&s)?.is_empty(), "the secretary sees the branch's members");
+    s.open(&other_branch)?;
+    let h1 = s.h1()?;
+    ensure!(h1 == word(&zh, "error.not_found_title")?, "another branch's page must be refused like a missing one, but shows {h1:?}");
+    ensure!(!s.body_text()?.contains(&supervisor.h1()?), "the refused page must not name the other branch");
     Ok(())
 }

@@ -386,6 +386,21 @@ impl Session {
         Ok(())
     }
 
+    /// Signs in through the login form and waits for the page it leads to.
+    pub fn login(&self, login: &str, password: &str) -> Result<()> {
+        self.open("/login")?;
+        let field = self.find("#login")?;
+        self.type_into(&field, login)?;
+        let field = self.find("#password")?;
+        self.type_into(&field, password)?;
+        self.click_to_navigate("form[action='/login'] button[type=submit]")?;
+        let path = self.current_path()?;
+        if path.starts_with("/login") {
+            anyhow::bail!("signing in as {login} failed: {}", self.body_text()?);
+        }
+        Ok(())
+    }
+
     /// Clicks the element `css` (a link or a button) and waits until another page has loaded.
     pub fn click_to_navigate(&self, css: &str) -> Result<()> {
         let before = self.current_url()?;
