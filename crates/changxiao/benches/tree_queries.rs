@@ -259,6 +259,7 @@ async fn measure(store: &Store, tree: &Tree, samples: usize, state: &str) -> Res
     for _ in 0..WARM_UP {
         let (county, _) = &tree.counties[rng.below(tree.counties.len())];
         store.subtree(county, day).await?;
+        store.descendant_ids(county, day).await?;
         let (branch, _) = &tree.branches[rng.below(tree.branches.len())];
         store.path_to(branch, day).await?;
     }
@@ -282,6 +283,16 @@ async fn measure(store: &Store, tree: &Tree, samples: usize, state: &str) -> Res
         ensure!(found.len() == *depth, "path to a branch: {} organizations, expected {depth}", found.len());
     }
     println!("  queries on {day}, {state}, after {WARM_UP} untimed warm-up calls of each:");
+    let mut ids_times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let (county, size) = &tree.counties[rng.below(tree.counties.len())];
+        let started = Instant::now();
+        let found = store.descendant_ids(county, day).await?;
+        ids_times.push(started.elapsed());
+        ensure!(found.len() == *size, "descendant ids of a county: {}, expected {size}", found.len());
+    }
+    let ids_met = print_summary("descendant_ids(county)", ids_times);
+    println!("  descendant ids target p99 < {TARGET_P99_MS} ms: {}", if ids_met { "met" } else { "MISSED" });
     let subtree_met = print_summary(&format!("subtree(county) ~{} orgs", returned / samples.max(1)), subtree_times);
     let path_met = print_summary("path_to(branch) 6 orgs", path_times);
     println!("  target p99 < {TARGET_P99_MS} ms: {}", if subtree_met && path_met { "met" } else { "MISSED" });

@@ -110,5 +110,6 @@ pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<()> {
         store.add_grant(&mut w, &account.id, demo_login.role, &org.id, root.founded_on).await?;
     }
     w.commit().await?;
+    store.refresh_statistics().await?;
     Ok(())
 }

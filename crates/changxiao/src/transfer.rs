@@ -71,10 +71,18 @@ struct Counts {
 
 /// Commits a successful import and prints its summary, or turns its
 /// failure into the refusal message (nothing is committed then).
-async fn finish(w: store::Audited, target: &Id, outcome: std::result::Result<(Counts, Vec<String>), ImportError>) -> Result<ExitCode> {
+async fn finish(
+    store: &Store,
+    w: store::Audited,
+    target: &Id,
+    outcome: std::result::Result<(Counts, Vec<String>), ImportError>,
+) -> Result<ExitCode> {
     match outcome {
         Ok((c, warnings)) => {
             w.commit().await?;
+            if c.created + c.updated > 1_000 {
+                store.refresh_statistics().await?;
+            }
             println!(
                 "已导入 {} 行：新增 {}，更新 {}，未变 {} / imported {} rows: {} created, {} updated, {} unchanged",
                 c.rows, c.created, c.updated, c.unchanged, c.rows, c.created, c.updated, c.unchanged
@@ -105,7 +113,7 @@ pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDa
         .import_roster(&mut w, &target, entries, &hash, today)
         .await
         .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, r.warnings));
-    finish(w, &target, outcome).await
+    finish(store, w, &target, outcome).await
 }
 
 pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
@@ -123,7 +131,7 @@ pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate
         .import_orgs(&mut w, &target, entries, &hash, today)
         .await
         .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, Vec::new()));
-    finish(w, &target, outcome).await
+    finish(store, w, &target, outcome).await
 }
 
 pub fn write_template(file: &Path, orgs: bool) -> Result<ExitCode> {

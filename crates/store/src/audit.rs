@@ -260,7 +260,7 @@ impl crate::Store {
     }
 }
 
-pub(crate) fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
     use crate::rows::{int, opt_text, text};
     let json = |c: &str| -> Result<Option<Json>> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
     Ok(AuditEntry {

@@ -36,10 +36,14 @@ pub struct ChainReport {
 const PAGE: i64 = 5_000;
 
 impl Store {
+    /// The chains of the audit trail (`""` is the system chain), in order.
+    pub async fn audit_chains(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT province_id FROM audit_log ORDER BY province_id").fetch_all(self.pool()).await?)
+    }
+
     /// Checks every chain; reports the first broken entry, if any.
     pub async fn verify_audit(&self) -> Result<ChainReport> {
-        let provinces: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT province_id FROM audit_log ORDER BY province_id").fetch_all(self.pool()).await?;
+        let provinces = self.audit_chains().await?;
         let mut report = ChainReport { chains: provinces.len(), ..ChainReport::default() };
         for province in provinces {
             let anchor = sqlx::query("SELECT first_seq, prev_hash FROM audit_anchors WHERE province_id = $1")
@@ -158,20 +162,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(removed)
-    }
-
-    /// The newest audit entries, newest first, optionally before a sequence
-    /// number, in one province's chain (`""` is the system chain).
-    pub async fn audit_entries(&self, province_id: &str, before_seq: Option<i64>, limit: i64) -> Result<Vec<crate::audit::AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT province_id, seq, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log
-             WHERE province_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
-        )
-        .bind(province_id)
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .bind(limit.clamp(1, 500))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(crate::audit::entry_from_row).collect()
     }
 }

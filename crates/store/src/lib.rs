@@ -186,6 +186,18 @@ impl Store {
         Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled))
     }
 
+    /// Refreshes the query planner's statistics after a large load (the
+    /// demo, an import), so that the first queries after it use the indexes
+    /// even where the server does not analyze tables by itself.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        let statement = match self.backend {
+            Backend::Sqlite => "PRAGMA optimize",
+            Backend::Postgres => "ANALYZE",
+        };
+        self.pool.execute(statement).await?;
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;

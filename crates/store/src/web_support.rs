@@ -1,6 +1,6 @@
 //! Reads the web pages need beyond the core store: the audit trail as the
 //! security auditor's page shows it (every column but the hashes, the
-//! client address included) and the list of chains to browse.
+//! client address included).
 
 use crate::rows::{int, opt_text, text};
 use crate::{Result, Store};
@@ -22,11 +22,6 @@ pub struct AuditRow {
 }
 
 impl Store {
-    /// The chains of the audit trail (`""` is the system chain), in order.
-    pub async fn audit_chains(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT DISTINCT province_id FROM audit_log ORDER BY province_id").fetch_all(self.pool()).await?)
-    }
-
     /// The newest entries of one chain, newest first, before `before_seq` if given.
     pub async fn audit_page(&self, province_id: &str, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(

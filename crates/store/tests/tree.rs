@@ -68,6 +68,11 @@ async fn descendants_and_paths_come_from_the_materialized_path() {
     assert_eq!(names(&path), ["县委", "甲镇党委", "东村党总支", "东村第一支部", "第一党小组"]);
     let all = store.subtree(&t.county, today).await.unwrap();
     assert_eq!(all.len(), 6);
+    let mut ids = store.descendant_ids(&t.town_a, today).await.unwrap();
+    ids.sort();
+    let mut expected: Vec<Id> = subtree.iter().map(|o| o.id.clone()).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "the aggregated descendant ids are the subtree's");
     assert!(all.iter().all(|o| o.province_id == t.county), "a tree rooted below province level shards by its root");
     let mut children = names(&store.children(&t.county, today).await.unwrap());
     children.sort();
