@@ -156,10 +156,10 @@ impl Store {
             crate::Backend::Sqlite => "group_concat(l.org_id, ',')",
             crate::Backend::Postgres => "string_agg(l.org_id, ',')",
         };
+        // A closure ends the organization's link, so the links alone answer.
         let sql = format!(
-            "SELECT {aggregate} FROM org_links l JOIN organizations o ON o.province_id = l.province_id AND o.id = l.org_id
-             WHERE l.path >= $1 AND l.path < $2 AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
-               AND (o.closed_on IS NULL OR o.closed_on > $3)"
+            "SELECT {aggregate} FROM org_links l
+             WHERE l.path >= $1 AND l.path < $2 AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)"
         );
         let joined: Option<String> =
             sqlx::query_scalar(&sql).bind(&path).bind(path_end(&path)).bind(date_text(on)).fetch_one(self.pool()).await?;
@@ -583,6 +583,13 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict { current: org.version + 1 });
         }
+        // The organization's place in the tree ends with it, so that a range
+        // scan of links alone answers "open on that day".
+        sqlx::query("UPDATE org_links SET valid_to = $1 WHERE org_id = $2 AND valid_to IS NULL")
+            .bind(&day)
+            .bind(id.as_str())
+            .execute(&mut **w.tx())
+            .await?;
         w.record(
             org.province_id.as_str(),
             "close",
