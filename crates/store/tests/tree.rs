@@ -164,7 +164,7 @@ async fn closing_needs_an_empty_organization_and_hides_it_from_that_day() {
     store.close_org(&mut w, &t.branch, on, 1).await.unwrap();
     w.commit().await.unwrap();
     assert_eq!(names(&store.subtree(&t.village, on).await.unwrap()), ["东村党总支"]);
-    assert_eq!(store.descendant_ids(&t.village, on).await.unwrap(), [t.village.clone()]);
+    assert_eq!(store.descendant_ids(&t.village, on).await.unwrap(), std::slice::from_ref(&t.village));
     assert_eq!(store.descendant_ids(&t.village, day("2026-02-28")).await.unwrap().len(), 3);
     assert_eq!(store.subtree(&t.village, day("2026-02-28")).await.unwrap().len(), 3);
     let closed = store.org(&t.branch, on).await.unwrap().unwrap();
