@@ -41,6 +41,20 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A page from `limit + 1` rows read in cursor order: the extra row, if
+    /// there is one, only tells that another page follows.
+    pub(crate) fn cut(mut items: Vec<T>, limit: usize, cursor_of: impl Fn(&T) -> String) -> Self {
+        let next_cursor = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(cursor_of)
+        } else {
+            None
+        };
+        Page { items, next_cursor }
+    }
+}
+
 const ORG_COLUMNS: &str =
     "o.province_id, o.id, o.name, o.level, o.kind, o.unit_type, o.founded_on, o.closed_on, o.version, l.parent_id, l.path";
 const VALID_ON: &str = "l.valid_from <= $D AND (l.valid_to IS NULL OR l.valid_to > $D)";
@@ -218,7 +232,7 @@ impl Store {
         let (from, to) = self.subtree_bounds(under, on).await?;
         let after = cursor.map(|c| c.as_str().to_owned()).unwrap_or_default();
         let limit = limit.clamp(1, 500);
-        let mut items = self
+        let items = self
             .query_orgs(
                 &format!(
                     "l.path >= $1 AND l.path < $2 AND o.id > $3 AND {VALID_ON} AND (o.closed_on IS NULL OR o.closed_on > $D) ORDER BY o.id LIMIT {}",
@@ -228,13 +242,7 @@ impl Store {
                 on,
             )
             .await?;
-        let next_cursor = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|o| o.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::cut(items, limit, |o| o.id.to_string()))
     }
 
     /// The path range of a subtree, or of everything.

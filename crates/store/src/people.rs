@@ -191,7 +191,7 @@ impl Store {
         let (from, to) = self.subtree_bounds(under, on).await?;
         let after = cursor.map(|c| c.as_str().to_owned()).unwrap_or_default();
         let limit = limit.clamp(1, 500);
-        let mut items = self
+        let items = self
             .query_people(
                 &format!(
                     "p.id > $3 AND {MEMBER_ON} AND m.org_id IN (SELECT l.org_id FROM org_links l WHERE l.path >= $1 AND l.path < $2 AND l.valid_from <= $D AND (l.valid_to IS NULL OR l.valid_to > $D))
@@ -202,13 +202,7 @@ impl Store {
                 on,
             )
             .await?;
-        let next_cursor = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|p| p.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::cut(items, limit, |p| p.id.to_string()))
     }
 
     /// Records one member.
