@@ -1,0 +1,751 @@
+//! The requirement catalogue: the documents' "systems" as data. One TOML file
+//! per source document (in `catalogue/` at the top of the repository, embedded
+//! in the binary), plus `vocabulary.toml` with the activity, agenda-item and
+//! visit kinds. Loading checks everything and either gives a whole catalogue or
+//! an error that names the file and line; nothing is half-loaded.
+
+use crate::period::PeriodKind;
+use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Index of an activity kind in [`Catalogue::activity_kinds`].
+pub type KindIx = u16;
+/// Index of a requirement in [`Catalogue::requirements`].
+pub type RequirementIx = u16;
+
+/// A word of the vocabulary (an activity, agenda-item or visit kind).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Term {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The two languages of the product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "zh-CN" | "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// The polarity of a typical-case analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    Positive,
+    Negative,
+}
+
+impl Polarity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Polarity::Positive => "positive",
+            Polarity::Negative => "negative",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "positive" => Some(Polarity::Positive),
+            "negative" => Some(Polarity::Negative),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the subjects of a requirement are organizations or people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubjectKind {
+    Organization,
+    Person,
+}
+
+impl SubjectKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SubjectKind::Organization => "organization",
+            SubjectKind::Person => "person",
+        }
+    }
+}
+
+/// Positions held in organizations of some kinds and levels (empty lists
+/// mean any).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct PositionRule {
+    pub positions: Vec<PositionKind>,
+    pub org_kinds: Vec<OrgKind>,
+    pub org_levels: Vec<OrgLevel>,
+}
+
+impl PositionRule {
+    pub fn matches(&self, position: PositionKind, kind: OrgKind, level: OrgLevel) -> bool {
+        (self.positions.is_empty() || self.positions.contains(&position))
+            && (self.org_kinds.is_empty() || self.org_kinds.contains(&kind))
+            && (self.org_levels.is_empty() || self.org_levels.contains(&level))
+    }
+}
+
+/// Whom a requirement binds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// Organizations of these kinds at these levels (empty lists mean any).
+    Organizations { kinds: Vec<OrgKind>, levels: Vec<OrgLevel> },
+    /// Every party member.
+    Members,
+    /// Holders of positions.
+    PositionHolders(PositionRule),
+    /// Cadres of at least this rank.
+    Cadres { min_rank: CadreRank },
+}
+
+/// Which organization must host a satisfying activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostRule {
+    /// The subject organization itself.
+    Subject,
+    /// The subject or any organization under it (group meetings of a branch's groups).
+    SubjectSubtree,
+    /// Any organization.
+    Any,
+}
+
+/// The quorum a meeting needs to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quorum {
+    /// More than half of those expected were present.
+    MoreThanHalf,
+}
+
+/// For requirements met only when every part is met ("each kind of visit",
+/// "one positive and one negative case").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EachOf {
+    VisitKinds(Vec<u16>),
+    Polarities(Vec<Polarity>),
+}
+
+impl EachOf {
+    pub fn len(&self) -> usize {
+        match self {
+            EachOf::VisitKinds(v) => v.len(),
+            EachOf::Polarities(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What a satisfying activity looks like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Satisfaction {
+    pub kinds: Vec<KindIx>,
+    pub host: HostRule,
+    pub presenter_is_subject: bool,
+    pub attended_by_subject: bool,
+    /// Held at a grassroots unit or a branch.
+    pub host_grassroots: bool,
+    pub first_agenda_item: Option<u16>,
+    pub agenda_includes: Vec<u16>,
+    pub quorum: Option<Quorum>,
+    pub each_of: Option<EachOf>,
+}
+
+/// A requirement counted in class hours (学时) from attended activities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoursRule {
+    /// Class hours a year.
+    pub minimum: u32,
+    /// Activity kinds whose attended duration counts.
+    pub kinds: Vec<KindIx>,
+    /// A higher minimum for holders of some positions.
+    pub raised: Option<(u32, PositionRule)>,
+}
+
+/// One requirement of the catalogue (or a local one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    /// The clause it comes from, e.g. "Opinions 2024 §1 item 2".
+    pub clause: String,
+    /// The file (or local setting) it was defined in.
+    pub source: String,
+    pub subject: SubjectKind,
+    pub binds: Binding,
+    pub period: PeriodKind,
+    pub count: u32,
+    /// Whether a province or organization may set the period and count.
+    pub locally_set: bool,
+    pub satisfied_by: Satisfaction,
+    pub hours: Option<HoursRule>,
+    /// A feature the requirement needs that is not built yet: every cell is
+    /// not applicable, with this as the reason.
+    pub feature_not_built: Option<String>,
+}
+
+impl Requirement {
+    pub fn title(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A source document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub file: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// How long after a period ends a missing record is "overdue" rather than
+/// "missed" (records are often entered days later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LateWindow {
+    pub days: u32,
+    /// Counted in working days of the calendar rather than calendar days.
+    pub working_days: bool,
+}
+
+impl LateWindow {
+    /// Reads `10d` (calendar days) or `7wd` (working days).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Some(n) = s.strip_suffix("wd") {
+            return n.parse().ok().filter(|n| *n <= 366).map(|days| LateWindow { days, working_days: true });
+        }
+        s.strip_suffix('d').and_then(|n| n.parse().ok()).filter(|n| *n <= 366).map(|days| LateWindow { days, working_days: false })
+    }
+
+    pub fn code(&self) -> String {
+        format!("{}{}", self.days, if self.working_days { "wd" } else { "d" })
+    }
+}
+
+/// The loaded catalogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catalogue {
+    pub documents: Vec<Document>,
+    pub activity_kinds: Vec<Term>,
+    pub agenda_kinds: Vec<Term>,
+    pub visit_kinds: Vec<Term>,
+    pub requirements: Vec<Requirement>,
+    /// Minutes in one class hour (学时), 45 by default.
+    pub class_hour_minutes: u32,
+    pub late_window: LateWindow,
+}
+
+/// A catalogue file or local definition that cannot be loaded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+pub struct CatalogueError {
+    pub file: String,
+    pub line: Option<usize>,
+    /// Names the field and the problem.
+    pub message: String,
+}
+
+/// The catalogue shipped with the product.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("vocabulary.toml", include_str!("../../../catalogue/vocabulary.toml")),
+    ("opinions-2024.toml", include_str!("../../../catalogue/opinions-2024.toml")),
+    ("branch-work-regulations-2018.toml", include_str!("../../../catalogue/branch-work-regulations-2018.toml")),
+    ("member-education-regulations-2019.toml", include_str!("../../../catalogue/member-education-regulations-2019.toml")),
+];
+
+impl Catalogue {
+    /// The catalogue embedded in the binary.
+    pub fn embedded() -> Result<Self, CatalogueError> {
+        Self::load(EMBEDDED.iter().copied())
+    }
+
+    pub fn kind(&self, code: &str) -> Option<KindIx> {
+        self.activity_kinds.iter().position(|t| t.code == code).and_then(|i| KindIx::try_from(i).ok())
+    }
+
+    pub fn agenda_kind(&self, code: &str) -> Option<u16> {
+        self.agenda_kinds.iter().position(|t| t.code == code).and_then(|i| u16::try_from(i).ok())
+    }
+
+    pub fn visit_kind(&self, code: &str) -> Option<u16> {
+        self.visit_kinds.iter().position(|t| t.code == code).and_then(|i| u16::try_from(i).ok())
+    }
+
+    pub fn requirement(&self, id: &str) -> Option<RequirementIx> {
+        self.requirements.iter().position(|r| r.id == id).and_then(|i| RequirementIx::try_from(i).ok())
+    }
+
+    /// Loads the vocabulary file (the one defining `activity_kind`s) and the
+    /// requirement files, given as (file name, text).
+    pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, CatalogueError> {
+        let mut parsed = Vec::new();
+        for (name, text) in files {
+            let raw: RawFile = basic_toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+            parsed.push((name, text, raw));
+        }
+        let mut cat = Catalogue {
+            documents: Vec::new(),
+            activity_kinds: Vec::new(),
+            agenda_kinds: Vec::new(),
+            visit_kinds: Vec::new(),
+            requirements: Vec::new(),
+            class_hour_minutes: 45,
+            late_window: LateWindow { days: 10, working_days: false },
+        };
+        for (name, text, raw) in &parsed {
+            let at = Locator::new(name, text);
+            vocab(&at, "activity_kind", &raw.activity_kind, &mut cat.activity_kinds)?;
+            vocab(&at, "agenda_kind", &raw.agenda_kind, &mut cat.agenda_kinds)?;
+            vocab(&at, "visit_kind", &raw.visit_kind, &mut cat.visit_kinds)?;
+            if let Some(m) = raw.class_hour_minutes {
+                if !(1..=240).contains(&m) {
+                    return Err(at.error_at("class_hour_minutes", "class_hour_minutes: must be between 1 and 240"));
+                }
+                cat.class_hour_minutes = m;
+            }
+            if let Some(w) = &raw.late_entry_window {
+                cat.late_window = LateWindow::parse(w)
+                    .ok_or_else(|| at.error_at(w, &format!("late_entry_window: '{w}' is not a number of days such as \"10d\" or \"7wd\"")))?;
+            }
+        }
+        if cat.activity_kinds.is_empty() {
+            return Err(CatalogueError { file: "vocabulary.toml".into(), line: None, message: "no activity_kind is defined".into() });
+        }
+        for (name, text, raw) in &parsed {
+            let at = Locator::new(name, text);
+            if let Some(doc) = &raw.document {
+                cat.documents.push(Document { file: (*name).to_owned(), zh: doc.zh.clone(), en: doc.en.clone() });
+            } else if !raw.requirement.is_empty() {
+                return Err(at.error_at("[[requirement]]", "a file of requirements needs a [document] table naming its source"));
+            }
+            for (i, r) in raw.requirement.iter().enumerate() {
+                let at = at.entry("requirement", i);
+                let req = cat.resolve(&at, r)?;
+                if cat.requirements.iter().any(|o| o.id == req.id) {
+                    return Err(at.error_at_key_after(&req.id, "id", &format!("id: duplicate requirement id '{}'", req.id)));
+                }
+                cat.requirements.push(req);
+            }
+        }
+        Ok(cat)
+    }
+
+    /// Reads one local requirement written in the catalogue's TOML form (a
+    /// single `[[requirement]]`), checked against this catalogue's
+    /// vocabulary; `source` names where it came from in error messages.
+    pub fn parse_local_requirement(&self, source: &str, text: &str) -> Result<Requirement, CatalogueError> {
+        let raw: RawFile = basic_toml::from_str(text).map_err(|e| toml_error(source, text, &e))?;
+        let at = Locator::new(source, text).entry("requirement", 0);
+        if raw.document.is_some() || !raw.activity_kind.is_empty() || !raw.agenda_kind.is_empty() || !raw.visit_kind.is_empty() {
+            return Err(at.error(None, "a local requirement holds one [[requirement]] table and nothing else"));
+        }
+        let [r] = raw.requirement.as_slice() else {
+            return Err(at.error(None, "a local requirement holds exactly one [[requirement]] table"));
+        };
+        let req = self.resolve(&at, r)?;
+        if self.requirement(&req.id).is_some() {
+            return Err(at.error_at_key_after(&req.id, "id", &format!("id: '{}' is already a requirement of the catalogue", req.id)));
+        }
+        Ok(req)
+    }
+
+    fn resolve(&self, at: &Locator, r: &RawRequirement) -> Result<Requirement, CatalogueError> {
+        let id = r.id.trim();
+        let id_ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok {
+            return Err(at.error_at(&r.id, &format!("id: '{}' must be lowercase letters, digits and '-'", r.id)));
+        }
+        let fail = |needle: &str, msg: String| at.error_at_after(id, needle, &format!("requirement '{id}': {msg}"));
+        // For a field rather than a value: the line where the field is set.
+        let fail_key = |key: &str, msg: String| at.error_at_key_after(id, key, &format!("requirement '{id}': {msg}"));
+        for (field, value) in [("zh", &r.zh), ("en", &r.en), ("clause", &r.clause)] {
+            if value.trim().is_empty() {
+                return Err(fail_key(field, format!("{field}: must not be empty")));
+            }
+        }
+        let subject = match r.subject.as_str() {
+            "organization" => SubjectKind::Organization,
+            "person" => SubjectKind::Person,
+            other => return Err(fail(other, format!("subject: '{other}' is neither \"organization\" nor \"person\""))),
+        };
+        let period = PeriodKind::parse(&r.period).ok_or_else(|| {
+            fail(&r.period, format!("period: '{}' is not one of month, quarter, half, year, per_meeting, join_month", r.period))
+        })?;
+        let count = r.count.unwrap_or(1);
+        if count == 0 || count > 366 {
+            return Err(fail_key("count", format!("count: {count} must be between 1 and 366")));
+        }
+        let org_kinds = coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
+        let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| fail(&v, format!("org_levels: unknown level '{v}'")))?;
+        let position_rule = |p: (&[String], &[String], &[String]), field: &str| -> Result<PositionRule, CatalogueError> {
+            Ok(PositionRule {
+                positions: coded_list(p.0, PositionKind::parse).map_err(|v| fail(&v, format!("{field}positions: unknown position '{v}'")))?,
+                org_kinds: coded_list(p.1, OrgKind::parse)
+                    .map_err(|v| fail(&v, format!("{field}position_org_kinds: unknown organization kind '{v}'")))?,
+                org_levels: coded_list(p.2, OrgLevel::parse)
+                    .map_err(|v| fail(&v, format!("{field}position_org_levels: unknown level '{v}'")))?,
+            })
+        };
+        let binds = match (subject, r.who.as_deref()) {
+            (SubjectKind::Organization, None) => Binding::Organizations { kinds: org_kinds, levels: org_levels },
+            (SubjectKind::Organization, Some(_)) => return Err(fail_key("who", "who: only person requirements name whom they bind".into())),
+            (SubjectKind::Person, Some("members")) => Binding::Members,
+            (SubjectKind::Person, Some("position_holders")) => {
+                let rule = position_rule((&r.positions, &r.position_org_kinds, &r.position_org_levels), "")?;
+                if rule.positions.is_empty() {
+                    return Err(fail_key("who", "positions: position holders need at least one position".into()));
+                }
+                Binding::PositionHolders(rule)
+            }
+            (SubjectKind::Person, Some("cadres")) => {
+                let raw = r.min_cadre_rank.as_deref().ok_or_else(|| fail_key("who", "min_cadre_rank: required for cadres".into()))?;
+                Binding::Cadres { min_rank: CadreRank::parse(raw).map_err(|_| fail(raw, format!("min_cadre_rank: unknown rank '{raw}'")))? }
+            }
+            (SubjectKind::Person, Some(other)) => {
+                return Err(fail(other, format!("who: '{other}' is not one of members, position_holders, cadres")));
+            }
+            (SubjectKind::Person, None) => return Err(fail_key("subject", "who: a person requirement names whom it binds".into())),
+        };
+        if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members) {
+            return Err(fail_key("org_kinds", "org_kinds: only organization requirements bind organization kinds".into()));
+        }
+        let kind_list = |list: &[String], field: &str| -> Result<Vec<KindIx>, CatalogueError> {
+            list.iter().map(|k| self.kind(k).ok_or_else(|| fail(k, format!("{field}: unknown activity kind '{k}'")))).collect()
+        };
+        let kinds = kind_list(&r.kinds, "kinds")?;
+        let host = match r.host.as_deref() {
+            None if subject == SubjectKind::Organization => HostRule::Subject,
+            None => HostRule::Any,
+            Some("subject") if subject == SubjectKind::Organization => HostRule::Subject,
+            Some("subject_subtree") if subject == SubjectKind::Organization => HostRule::SubjectSubtree,
+            Some("any") if subject == SubjectKind::Person => HostRule::Any,
+            Some(other) => return Err(fail(other, format!("host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"))),
+        };
+        if subject == SubjectKind::Organization && (r.presenter_is_subject || r.attended_by_subject) {
+            return Err(fail("_is_subject", "presenter_is_subject/attended_by_subject: only for person requirements".into()));
+        }
+        let agenda = |code: &String, field: &str| self.agenda_kind(code).ok_or_else(|| fail(code, format!("{field}: unknown agenda item kind '{code}'")));
+        let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
+        let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
+        let quorum = match r.quorum.as_deref() {
+            None => None,
+            Some("more_than_half") => Some(Quorum::MoreThanHalf),
+            Some(other) => return Err(fail(other, format!("quorum: '{other}' is not \"more_than_half\""))),
+        };
+        let each_of = match (r.each_visit_kind.is_empty(), r.each_polarity.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(EachOf::VisitKinds(
+                r.each_visit_kind
+                    .iter()
+                    .map(|c| self.visit_kind(c).ok_or_else(|| fail(c, format!("each_visit_kind: unknown visit kind '{c}'"))))
+                    .collect::<Result<_, _>>()?,
+            )),
+            (true, false) => Some(EachOf::Polarities(
+                r.each_polarity
+                    .iter()
+                    .map(|c| Polarity::parse(c).ok_or_else(|| fail(c, format!("each_polarity: '{c}' is neither positive nor negative"))))
+                    .collect::<Result<_, _>>()?,
+            )),
+            (false, false) => return Err(fail("each_", "each_visit_kind/each_polarity: give one of them, not both".into())),
+        };
+        let hours = match &r.hours {
+            None => None,
+            Some(h) => {
+                if subject != SubjectKind::Person {
+                    return Err(fail_key("hours", "hours: class hours are counted for people only".into()));
+                }
+                if h.minimum == 0 || h.minimum > 2000 {
+                    return Err(fail_key("minimum", format!("hours.minimum: {} must be between 1 and 2000", h.minimum)));
+                }
+                let raised = match &h.raised {
+                    None => None,
+                    Some(raised) => {
+                        let rule = position_rule((&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
+                        if raised.minimum < h.minimum {
+                            return Err(fail_key("raised", "hours.raised.minimum: must not be below hours.minimum".into()));
+                        }
+                        Some((raised.minimum, rule))
+                    }
+                };
+                Some(HoursRule { minimum: h.minimum, kinds: kind_list(&h.kinds, "hours.kinds")?, raised })
+            }
+        };
+        if subject == SubjectKind::Person && !kinds.is_empty() && !r.presenter_is_subject && !r.attended_by_subject {
+            return Err(fail_key("kinds", "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into()));
+        }
+        if kinds.is_empty() && hours.is_none() && r.feature_not_built.is_none() {
+            return Err(fail_key("kinds", "kinds: name at least one activity kind that satisfies the requirement".into()));
+        }
+        if period == PeriodKind::JoinMonth && !matches!(binds, Binding::Members) {
+            return Err(fail(&r.period, "period: join_month is for requirements binding every member".into()));
+        }
+        if period == PeriodKind::PerMeeting && subject != SubjectKind::Organization {
+            return Err(fail(&r.period, "period: per_meeting is for organization requirements".into()));
+        }
+        if hours.is_some() && period != PeriodKind::Year {
+            return Err(fail(&r.period, "period: class hours are counted per year".into()));
+        }
+        Ok(Requirement {
+            id: id.to_owned(),
+            zh: r.zh.trim().to_owned(),
+            en: r.en.trim().to_owned(),
+            clause: r.clause.trim().to_owned(),
+            source: at.file.to_owned(),
+            subject,
+            binds,
+            period,
+            count,
+            locally_set: r.locally_set,
+            satisfied_by: Satisfaction {
+                kinds,
+                host,
+                presenter_is_subject: r.presenter_is_subject,
+                attended_by_subject: r.attended_by_subject,
+                host_grassroots: r.host_grassroots,
+                first_agenda_item,
+                agenda_includes,
+                quorum,
+                each_of,
+            },
+            hours,
+            feature_not_built: r.feature_not_built.clone(),
+        })
+    }
+}
+
+fn coded_list<T>(list: &[String], parse: impl Fn(&str) -> Result<T, domain::FieldError>) -> Result<Vec<T>, String> {
+    list.iter().map(|s| parse(s).map_err(|_| s.clone())).collect()
+}
+
+fn vocab(at: &Locator, table: &str, raw: &[RawTerm], into: &mut Vec<Term>) -> Result<(), CatalogueError> {
+    for (i, t) in raw.iter().enumerate() {
+        let at = at.entry(table, i);
+        let ok = !t.code.is_empty() && t.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            return Err(at.error_at(&t.code, &format!("{table}.code: '{}' must be lowercase letters, digits and '_'", t.code)));
+        }
+        if t.zh.trim().is_empty() || t.en.trim().is_empty() {
+            return Err(at.error_at(&t.code, &format!("{table} '{}': zh and en must not be empty", t.code)));
+        }
+        if into.iter().any(|o| o.code == t.code) {
+            return Err(at.error_at(&format!("\"{}\"", t.code), &format!("{table}.code: duplicate '{}'", t.code)));
+        }
+        if into.len() >= usize::from(u16::MAX) {
+            return Err(at.error(None, &format!("{table}: too many entries")));
+        }
+        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone() });
+    }
+    Ok(())
+}
+
+/// Finds lines in a file for error messages.
+struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// The 1-based line of the `[[table]]` header being checked: lines above
+    /// it are not searched, so that a value repeated in an earlier table is
+    /// not taken for the offending one.
+    start: Option<usize>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        Locator { file, text, start: None }
+    }
+
+    /// The same file, searched from the header of the `index`-th `[[table]]`
+    /// (from the top if the tables are written inline).
+    fn entry(&self, table: &str, index: usize) -> Self {
+        let header = format!("[[{table}]]");
+        let start = self.text.lines().enumerate().filter(|(_, l)| l.trim() == header).nth(index).map(|(i, _)| i + 1);
+        Locator { start, ..*self }
+    }
+
+    fn error(&self, line: Option<usize>, message: &str) -> CatalogueError {
+        CatalogueError { file: self.file.to_owned(), line, message: message.to_owned() }
+    }
+
+    /// The first line containing `needle`.
+    fn error_at(&self, needle: &str, message: &str) -> CatalogueError {
+        self.error(self.line_of(needle, self.start.map_or(0, |l| l - 1)), message)
+    }
+
+    /// The first line containing the value `needle` (quoted, else bare) at or
+    /// after the start of requirement `id` (falling back to that start).
+    fn error_at_after(&self, id: &str, needle: &str, message: &str) -> CatalogueError {
+        let start = self.start_of(id);
+        let line = [format!("\"{needle}\""), format!("'{needle}'"), needle.to_owned()].iter().find_map(|n| self.line_of(n, start - 1));
+        self.error(line.or(Some(start)), message)
+    }
+
+    /// The line setting field `key` (`key = ...` or a `[....key]` header) at
+    /// or after the start of requirement `id` (falling back to that start).
+    fn error_at_key_after(&self, id: &str, key: &str, message: &str) -> CatalogueError {
+        let start = self.start_of(id);
+        let line = key_line(self.text, key, start - 1);
+        self.error(line.or(Some(start)), message)
+    }
+
+    /// The 1-based line where the requirement being checked starts.
+    fn start_of(&self, id: &str) -> usize {
+        self.start.or_else(|| self.line_of(&format!("\"{id}\""), 0)).unwrap_or(1)
+    }
+
+    fn line_of(&self, needle: &str, skip: usize) -> Option<usize> {
+        if needle.is_empty() {
+            return None;
+        }
+        self.text.lines().enumerate().skip(skip).find(|(_, l)| l.contains(needle)).map(|(i, _)| i + 1)
+    }
+}
+
+/// The 1-based line at or after line `skip` (0-based) that sets `key`.
+fn key_line(text: &str, key: &str, skip: usize) -> Option<usize> {
+    let sets = |l: &str| {
+        let l = l.trim();
+        l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')) || l.ends_with(&format!(".{key}]"))
+    };
+    text.lines().enumerate().skip(skip).find(|(_, l)| sets(l)).map(|(i, _)| i + 1)
+}
+
+fn toml_error(file: &str, text: &str, e: &basic_toml::Error) -> CatalogueError {
+    let message = e.to_string();
+    // basic-toml reports "... at line L column C"; keep the line as a field.
+    let line = message.rsplit_once(" at line ").and_then(|(_, rest)| rest.split_whitespace().next()).and_then(|n| n.parse::<usize>().ok());
+    // An unknown field is reported at its table's header (or without a
+    // position): find the line that sets the field.
+    let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
+    let line = match unknown {
+        Some(field) => key_line(text, field, line.map_or(0, |l| l - 1)).or(line),
+        None => line,
+    };
+    CatalogueError { file: file.to_owned(), line, message }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    document: Option<RawDocument>,
+    class_hour_minutes: Option<u32>,
+    late_entry_window: Option<String>,
+    #[serde(default)]
+    activity_kind: Vec<RawTerm>,
+    #[serde(default)]
+    agenda_kind: Vec<RawTerm>,
+    #[serde(default)]
+    visit_kind: Vec<RawTerm>,
+    #[serde(default)]
+    requirement: Vec<RawRequirement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    zh: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    code: String,
+    zh: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequirement {
+    id: String,
+    zh: String,
+    en: String,
+    clause: String,
+    subject: String,
+    #[serde(default)]
+    org_kinds: Vec<String>,
+    #[serde(default)]
+    org_levels: Vec<String>,
+    who: Option<String>,
+    #[serde(default)]
+    positions: Vec<String>,
+    #[serde(default)]
+    position_org_kinds: Vec<String>,
+    #[serde(default)]
+    position_org_levels: Vec<String>,
+    min_cadre_rank: Option<String>,
+    period: String,
+    count: Option<u32>,
+    #[serde(default)]
+    locally_set: bool,
+    #[serde(default)]
+    kinds: Vec<String>,
+    host: Option<String>,
+    #[serde(default)]
+    presenter_is_subject: bool,
+    #[serde(default)]
+    attended_by_subject: bool,
+    #[serde(default)]
+    host_grassroots: bool,
+    first_agenda_item: Option<String>,
+    #[serde(default)]
+    agenda_includes: Vec<String>,
+    quorum: Option<String>,
+    #[serde(default)]
+    each_visit_kind: Vec<String>,
+    #[serde(default)]
+    each_polarity: Vec<String>,
+    hours: Option<RawHours>,
+    feature_not_built: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    minimum: u32,
+    #[serde(default)]
+    kinds: Vec<String>,
+    raised: Option<RawRaised>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRaised {
+    minimum: u32,
+    #[serde(default)]
+    positions: Vec<String>,
+    #[serde(default)]
+    position_org_kinds: Vec<String>,
+    #[serde(default)]
+    position_org_levels: Vec<String>,
+}
+
+/// Looks up requirements by id.
+pub fn index_by_id(cat: &Catalogue) -> HashMap<&str, RequirementIx> {
+    cat.requirements.iter().enumerate().filter_map(|(i, r)| Some((r.id.as_str(), RequirementIx::try_from(i).ok()?))).collect()
+}

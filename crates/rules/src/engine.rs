@@ -1,0 +1,1039 @@
+//! The evaluation engine: (catalogue, tree, activities, settings and
+//! exemptions, as-of date) → cells, one per requirement × subject × period,
+//! each with a status, the evidence activities and a reason.
+//!
+//! Cells are grouped in rows (one requirement × one subject). A full
+//! evaluation computes every row; recording, editing or deleting one activity
+//! recomputes only the rows that activity touches (its host organization, its
+//! presenter, its attendees), from indexes kept by the engine, and updates the
+//! subtree counters used by roll-ups.
+
+use crate::calendar::Calendar;
+use crate::catalogue::{Binding, Catalogue, EachOf, HostRule, KindIx, Quorum, Requirement, RequirementIx, SubjectKind};
+use crate::period::{Period, PeriodKind};
+use crate::settings::Settings;
+use crate::why::WhyCode;
+use crate::world::{ActivityFact, World, WorldError};
+use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Whom a cell is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    Org(u32),
+    Person(u32),
+}
+
+/// The status of a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Met,
+    Due,
+    Overdue,
+    Missed,
+    Exempt,
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [Status::Met, Status::Due, Status::Overdue, Status::Missed, Status::Exempt, Status::NotApplicable];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+            Status::Missed => "missed",
+            Status::Exempt => "exempt",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// One evaluated cell.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cell {
+    pub requirement: RequirementIx,
+    pub subject: Subject,
+    pub period: Period,
+    pub status: Status,
+    pub why: WhyCode,
+    /// The figures the reason quotes: counts, a bit mask of covered parts,
+    /// or minutes for class hours.
+    pub found: u32,
+    pub needed: u32,
+    /// Activity indices, ascending.
+    pub evidence: Vec<u32>,
+}
+
+/// Counts of cells by status for each requirement over a subtree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rollup {
+    /// Indexed by requirement, then by [`Status::ALL`] order.
+    pub counts: Vec<[u64; 6]>,
+}
+
+impl Rollup {
+    pub fn count(&self, req: RequirementIx, status: Status) -> u64 {
+        self.counts.get(usize::from(req)).map_or(0, |c| c[status.slot()])
+    }
+}
+
+const NO_ROW: u32 = u32::MAX;
+
+/// Deliberately wrong variants of the engine, switched on only with the
+/// `mutants` feature, so that tests can show the property test catches them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mutation {
+    #[default]
+    None,
+    /// Meetings count when they lack a quorum, and not when they have one.
+    QuorumFlipped,
+    /// Unmet periods go straight from due to missed.
+    NoLateWindow,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct CellRec {
+    period: Period,
+    status: Status,
+    why: WhyCode,
+    found: u32,
+    needed: u32,
+    ev_start: u32,
+    ev_len: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    subject: u32,
+    /// The organization the row counts under in roll-ups.
+    home: u32,
+    start: u32,
+    len: u32,
+}
+
+/// The cells of one requirement.
+#[derive(Default)]
+struct ReqCells {
+    row_of: Vec<u32>,
+    rows: Vec<Row>,
+    cells: Vec<CellRec>,
+    evidence: Vec<u32>,
+}
+
+/// An index from a key (organization or person) to activity numbers, built
+/// once by counting sort, with additions kept beside it. Entries may be
+/// stale after edits; readers re-check each activity.
+#[derive(Default)]
+struct Index {
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+    extra: BTreeMap<u32, Vec<u32>>,
+}
+
+impl Index {
+    fn build(keys: usize, pairs: impl Fn(&mut dyn FnMut(u32, u32))) -> Self {
+        let mut counts = vec![0u32; keys + 1];
+        pairs(&mut |k, _| counts[k as usize + 1] += 1);
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut items = vec![0u32; counts[keys] as usize];
+        let mut next = counts.clone();
+        pairs(&mut |k, a| {
+            let slot = &mut next[k as usize];
+            items[*slot as usize] = a;
+            *slot += 1;
+        });
+        Index { offsets: counts, items, extra: BTreeMap::new() }
+    }
+
+    fn base(&self, from: u32, to: u32) -> &[u32] {
+        let lo = self.offsets.get(from as usize).copied().unwrap_or(0) as usize;
+        let hi = self.offsets.get(to as usize).copied().unwrap_or(0) as usize;
+        self.items.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// Activities under keys `from..to` (may repeat and may be stale).
+    fn collect(&self, from: u32, to: u32, out: &mut Vec<u32>) {
+        out.extend_from_slice(self.base(from, to));
+        for (_, list) in self.extra.range(from..to) {
+            out.extend_from_slice(list);
+        }
+    }
+
+    fn add(&mut self, key: u32, activity: u32) {
+        if self.base(key, key + 1).binary_search(&activity).is_ok() {
+            return;
+        }
+        let list = self.extra.entry(key).or_default();
+        if !list.contains(&activity) {
+            list.push(activity);
+        }
+    }
+}
+
+/// A Fenwick tree of counts over organizations in pre-order.
+#[derive(Clone, Default)]
+struct Fenwick(Vec<i64>);
+
+impl Fenwick {
+    fn from_counts(counts: &[i64]) -> Self {
+        let mut t = vec![0i64; counts.len() + 1];
+        for (i, c) in counts.iter().enumerate() {
+            t[i + 1] += c;
+            let j = (i + 1) + ((i + 1) & (i + 1).wrapping_neg());
+            if j < t.len() {
+                let v = t[i + 1];
+                t[j] += v;
+            }
+        }
+        Fenwick(t)
+    }
+
+    fn add(&mut self, at: u32, delta: i64) {
+        let mut i = at as usize + 1;
+        while i < self.0.len() {
+            self.0[i] += delta;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    fn prefix(&self, end: u32) -> i64 {
+        let mut i = (end as usize).min(self.0.len().saturating_sub(1));
+        let mut s = 0;
+        while i > 0 {
+            s += self.0[i];
+            i -= i & i.wrapping_neg();
+        }
+        s
+    }
+}
+
+/// Local frequency settings of one requirement by organization, by valid-from day.
+type Timelines = HashMap<u32, Vec<(NaiveDate, PeriodKind, u32)>>;
+
+/// A span of days: from (inclusive) to (exclusive, open if `None`).
+type Span = (NaiveDate, Option<NaiveDate>);
+
+/// The engine with its indexes and results.
+pub struct Engine {
+    catalogue: Catalogue,
+    requirements: Vec<Requirement>,
+    /// For local requirements: the organization whose subtree they bind and
+    /// the first day.
+    scope: Vec<Option<(u32, NaiveDate)>>,
+    calendar: Calendar,
+    year: i32,
+    as_of: NaiveDate,
+    world: World,
+    org_depth_parent: Vec<Option<u32>>,
+    memberships: Index,
+    positions: Index,
+    by_host: Index,
+    by_presenter: Index,
+    by_attendee: Index,
+    /// Requirements an activity kind can touch.
+    reqs_by_kind: Vec<Vec<RequirementIx>>,
+    /// Attended minutes per person for each class-hours requirement.
+    minutes: HashMap<RequirementIx, Vec<u32>>,
+    frequencies: Vec<Timelines>,
+    exemptions: HashMap<(RequirementIx, Subject), Vec<(NaiveDate, NaiveDate)>>,
+    results: Vec<ReqCells>,
+    fenwick: Vec<[Fenwick; 6]>,
+    mutation: Mutation,
+}
+
+/// Reusable buffers for evaluating one row.
+#[derive(Default)]
+struct Scratch {
+    candidates: Vec<u32>,
+}
+
+impl Engine {
+    /// Evaluates everything for `year` as of `as_of`.
+    pub fn new(catalogue: &Catalogue, calendar: Calendar, world: World, settings: &Settings, year: i32, as_of: NaiveDate) -> Result<Self, WorldError> {
+        world.check()?;
+        let mut requirements = catalogue.requirements.clone();
+        let mut scope = vec![None; requirements.len()];
+        for (req, org, from) in &settings.local_requirements {
+            requirements.push(req.clone());
+            scope.push(Some((*org, *from)));
+        }
+        let n_orgs = world.orgs.len();
+        let n_people = world.people.len();
+        let memberships = Index::build(n_people, |f| world.memberships.iter().enumerate().for_each(|(i, m)| f(m.person, i as u32)));
+        let positions = Index::build(n_people, |f| world.positions.iter().enumerate().for_each(|(i, p)| f(p.person, i as u32)));
+        let in_year = |a: &ActivityFact| a.held_on.year() == year;
+        let by_host = Index::build(n_orgs, |f| {
+            world.activities.iter().enumerate().for_each(|(i, a)| {
+                if let Some(a) = a.as_ref().filter(|a| in_year(a)) {
+                    f(a.host, i as u32)
+                }
+            })
+        });
+        let by_presenter = Index::build(n_people, |f| {
+            world.activities.iter().enumerate().for_each(|(i, a)| {
+                if let Some((a, p)) = a.as_ref().filter(|a| in_year(a)).and_then(|a| a.presenter.map(|p| (a, p))) {
+                    let _ = a;
+                    f(p, i as u32)
+                }
+            })
+        });
+        let mut reqs_by_kind: Vec<Vec<RequirementIx>> = vec![Vec::new(); catalogue.activity_kinds.len()];
+        let mut attended_kinds = vec![false; catalogue.activity_kinds.len()];
+        for (ri, r) in requirements.iter().enumerate() {
+            let ri = ri as RequirementIx;
+            let mut kinds: Vec<KindIx> = r.satisfied_by.kinds.clone();
+            if let Some(h) = &r.hours {
+                kinds.extend(&h.kinds);
+            }
+            for k in kinds {
+                if let Some(list) = reqs_by_kind.get_mut(usize::from(k))
+                    && !list.contains(&ri)
+                {
+                    list.push(ri);
+                }
+            }
+            if r.satisfied_by.attended_by_subject {
+                for &k in &r.satisfied_by.kinds {
+                    if let Some(flag) = attended_kinds.get_mut(usize::from(k)) {
+                        *flag = true;
+                    }
+                }
+            }
+        }
+        let by_attendee = Index::build(n_people, |f| {
+            world.activities.iter().enumerate().for_each(|(i, a)| {
+                if let Some(a) = a.as_ref().filter(|a| in_year(a) && attended_kinds.get(usize::from(a.kind)).copied().unwrap_or(false)) {
+                    a.present.iter().for_each(|&p| f(p, i as u32))
+                }
+            })
+        });
+        let mut minutes = HashMap::new();
+        for (ri, r) in requirements.iter().enumerate() {
+            let Some(h) = &r.hours else { continue };
+            let mut counts = vec![false; catalogue.activity_kinds.len()];
+            for &k in &h.kinds {
+                if let Some(c) = counts.get_mut(usize::from(k)) {
+                    *c = true;
+                }
+            }
+            let mut acc = vec![0u32; n_people];
+            for a in world.activities.iter().flatten() {
+                if in_year(a) && a.held_on <= as_of && counts.get(usize::from(a.kind)).copied().unwrap_or(false) {
+                    for &p in &a.present {
+                        acc[p as usize] = acc[p as usize].saturating_add(a.minutes);
+                    }
+                }
+            }
+            minutes.insert(ri as RequirementIx, acc);
+        }
+        let mut frequencies: Vec<Timelines> = vec![HashMap::new(); requirements.len()];
+        for s in &settings.frequencies {
+            if let Some(map) = frequencies.get_mut(usize::from(s.requirement)) {
+                let list = map.entry(s.org).or_default();
+                list.push((s.valid_from, s.period, s.count));
+                list.sort_by_key(|e| e.0);
+            }
+        }
+        let mut exemptions: HashMap<(RequirementIx, Subject), Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+        for e in &settings.exemptions {
+            exemptions.entry((e.requirement, e.subject)).or_default().push((e.from, e.to));
+        }
+        let org_depth_parent = world.orgs.iter().map(|o| o.parent).collect();
+        let mut engine = Engine {
+            catalogue: catalogue.clone(),
+            requirements,
+            scope,
+            calendar,
+            year,
+            as_of,
+            world,
+            org_depth_parent,
+            memberships,
+            positions,
+            by_host,
+            by_presenter,
+            by_attendee,
+            reqs_by_kind,
+            minutes,
+            frequencies,
+            exemptions,
+            results: Vec::new(),
+            fenwick: Vec::new(),
+            mutation: Mutation::None,
+        };
+        engine.evaluate_all();
+        Ok(engine)
+    }
+
+    /// Switches to a deliberately wrong variant and evaluates again.
+    #[cfg(feature = "mutants")]
+    pub fn with_mutation(mut self, mutation: Mutation) -> Self {
+        self.mutation = mutation;
+        self.evaluate_all();
+        self
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The catalogue's requirements followed by local ones.
+    pub fn requirements(&self) -> &[Requirement] {
+        &self.requirements
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    fn evaluate_all(&mut self) {
+        let n = self.requirements.len();
+        let mut results: Vec<ReqCells> = Vec::with_capacity(n);
+        let this = &*self;
+        std::thread::scope(|s| {
+            let mid = n / 2;
+            let first = s.spawn(move || (0..mid).map(|r| this.evaluate_requirement(r as RequirementIx)).collect::<Vec<_>>());
+            let second: Vec<ReqCells> = (mid..n).map(|r| this.evaluate_requirement(r as RequirementIx)).collect();
+            results.extend(first.join().unwrap_or_default());
+            results.extend(second);
+        });
+        if results.len() != n {
+            // A worker panicked: evaluate the rest on this thread.
+            results = (0..n).map(|r| self.evaluate_requirement(r as RequirementIx)).collect();
+        }
+        self.fenwick = results.iter().map(|rc| self.fenwick_for(rc)).collect();
+        self.results = results;
+    }
+
+    fn fenwick_for(&self, rc: &ReqCells) -> [Fenwick; 6] {
+        let n = self.world.orgs.len();
+        let mut counts: [Vec<i64>; 6] = std::array::from_fn(|_| vec![0i64; n]);
+        for row in &rc.rows {
+            for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
+                counts[c.status.slot()][row.home as usize] += 1;
+            }
+        }
+        counts.map(|c| Fenwick::from_counts(&c))
+    }
+
+    fn evaluate_requirement(&self, r: RequirementIx) -> ReqCells {
+        let req = &self.requirements[usize::from(r)];
+        let subjects = match req.subject {
+            SubjectKind::Organization => self.world.orgs.len(),
+            SubjectKind::Person => self.world.people.len(),
+        };
+        let mut out = ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() };
+        let mut scratch = Scratch::default();
+        for s in 0..subjects as u32 {
+            let subject = match req.subject {
+                SubjectKind::Organization => Subject::Org(s),
+                SubjectKind::Person => Subject::Person(s),
+            };
+            let Some(home) = self.row_home(r, subject) else { continue };
+            let start = out.cells.len() as u32;
+            self.evaluate_row(r, subject, &mut scratch, &mut out.cells, &mut out.evidence);
+            let len = out.cells.len() as u32 - start;
+            out.row_of[s as usize] = out.rows.len() as u32;
+            out.rows.push(Row { subject: s, home, start, len });
+        }
+        out
+    }
+
+    /// Whether `subject` has a row for requirement `r` (it is bound at some
+    /// time in the year up to the as-of date), and the organization it counts
+    /// under in roll-ups.
+    fn row_home(&self, r: RequirementIx, subject: Subject) -> Option<u32> {
+        let req = &self.requirements[usize::from(r)];
+        let (year_start, year_end) = (Period::Year(self.year).first_day(), Period::Year(self.year).last_day().min(self.as_of));
+        if year_end < year_start {
+            return None;
+        }
+        let overlaps = |(from, to): Span| from <= year_end && to.is_none_or(|t| t > year_start);
+        match subject {
+            Subject::Org(o) => {
+                let org = self.world.orgs.get(o as usize)?;
+                let Binding::Organizations { kinds, levels } = &req.binds else { return None };
+                let bound = (kinds.is_empty() || kinds.contains(&org.kind)) && (levels.is_empty() || levels.contains(&org.level));
+                let in_scope = self.scope[usize::from(r)].is_none_or(|(root, from)| self.in_subtree(o, root) && from <= year_end);
+                (bound && in_scope && overlaps((org.founded_on, org.closed_on))).then_some(o)
+            }
+            Subject::Person(p) => {
+                let spans = self.binding_spans(req, p);
+                if !spans.iter().any(|s| overlaps(*s)) {
+                    return None;
+                }
+                let home = self.home_org(p)?;
+                let in_scope = self.scope[usize::from(r)].is_none_or(|(root, from)| self.in_subtree(home, root) && from <= year_end);
+                in_scope.then_some(home)
+            }
+        }
+    }
+
+    fn in_subtree(&self, o: u32, root: u32) -> bool {
+        self.world.orgs.get(root as usize).is_some_and(|r| root <= o && o < r.subtree_end)
+    }
+
+    /// The organization a person counts under: their membership on the last
+    /// evaluated day, or their latest membership.
+    fn home_org(&self, p: u32) -> Option<u32> {
+        let day = Period::Year(self.year).last_day().min(self.as_of);
+        let ms: Vec<&crate::world::MembershipFact> =
+            self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize)).collect();
+        ms.iter().find(|m| m.from <= day && m.to.is_none_or(|t| t > day)).or_else(|| ms.iter().max_by_key(|m| m.from)).map(|m| m.org)
+    }
+
+    /// The spans of days in which a person is bound by a requirement, merged.
+    fn binding_spans(&self, req: &Requirement, p: u32) -> Vec<Span> {
+        let memberships = || self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize));
+        let mut spans: Vec<Span> = match &req.binds {
+            Binding::Organizations { .. } => Vec::new(),
+            Binding::Members => memberships().map(|m| (m.from, m.to)).collect(),
+            Binding::Cadres { min_rank } => {
+                if self.world.people.get(p as usize).is_some_and(|person| person.cadre_rank >= *min_rank) {
+                    memberships().map(|m| (m.from, m.to)).collect()
+                } else {
+                    Vec::new()
+                }
+            }
+            Binding::PositionHolders(rule) => self
+                .positions
+                .base(p, p + 1)
+                .iter()
+                .filter_map(|&i| self.world.positions.get(i as usize))
+                .filter(|pos| self.world.orgs.get(pos.org as usize).is_some_and(|o| rule.matches(pos.kind, o.kind, o.level)))
+                .map(|pos| (pos.from, pos.to))
+                .collect(),
+        };
+        merge_spans(&mut spans);
+        spans
+    }
+
+    /// The periods of a row with the count each needs, after local settings.
+    fn periods_of(&self, r: RequirementIx, subject: Subject, home: u32) -> Vec<(Period, u32)> {
+        let req = &self.requirements[usize::from(r)];
+        let mut timeline: Vec<(NaiveDate, PeriodKind, u32)> = vec![(NaiveDate::MIN, req.period, req.count)];
+        if req.locally_set {
+            let map = &self.frequencies[usize::from(r)];
+            if !map.is_empty() {
+                let mut at = Some(home);
+                while let Some(o) = at {
+                    if let Some(list) = map.get(&o) {
+                        timeline.extend(list.iter().copied());
+                        break;
+                    }
+                    at = self.org_depth_parent.get(o as usize).copied().flatten();
+                }
+            }
+        }
+        let local_from = self.scope[usize::from(r)].map(|(_, from)| from);
+        let mut out = Vec::new();
+        for (i, (from, kind, count)) in timeline.iter().enumerate() {
+            let until = timeline.get(i + 1).map(|t| t.0);
+            let periods = if *kind == PeriodKind::JoinMonth {
+                match subject {
+                    Subject::Person(p) => {
+                        let joined = self.world.people.get(p as usize).map(|x| x.joined_on.month() as u8).unwrap_or(1);
+                        vec![Period::Month(self.year, joined)]
+                    }
+                    Subject::Org(_) => Vec::new(),
+                }
+            } else {
+                kind.periods(self.year)
+            };
+            for period in periods {
+                let start = period.first_day();
+                let in_segment = (i == 0 || start >= *from) && until.is_none_or(|u| start < u);
+                if in_segment && start <= self.as_of && local_from.is_none_or(|f| start >= f) {
+                    out.push((period, *count));
+                }
+            }
+        }
+        out
+    }
+
+    fn exempt(&self, r: RequirementIx, subject: Subject, period: Period) -> bool {
+        self.exemptions.get(&(r, subject)).is_some_and(|list| {
+            list.iter().any(|(from, to)| {
+                let lo = (*from).max(period.first_day());
+                let hi = (*to).min(period.last_day());
+                hi >= lo && ((hi - lo).num_days() + 1) * 2 >= period.days()
+            })
+        })
+    }
+
+    /// Whether an activity still satisfies the basic match for a row: alive,
+    /// of a kind, in the year and on or before the as-of date, and hosted,
+    /// presented or attended as the requirement says.
+    fn candidate(&self, req: &Requirement, subject: Subject, a: u32, kinds: &[KindIx]) -> Option<&ActivityFact> {
+        let act = self.world.activities.get(a as usize)?.as_ref()?;
+        if !kinds.contains(&act.kind) || act.held_on.year() != self.year || act.held_on > self.as_of {
+            return None;
+        }
+        let ok = match subject {
+            Subject::Org(o) => match req.satisfied_by.host {
+                HostRule::Subject => act.host == o,
+                HostRule::SubjectSubtree => self.in_subtree(act.host, o),
+                HostRule::Any => true,
+            },
+            Subject::Person(p) => {
+                (!req.satisfied_by.presenter_is_subject || act.presenter == Some(p))
+                    && (!req.satisfied_by.attended_by_subject || act.present.contains(&p))
+            }
+        };
+        ok.then_some(act)
+    }
+
+    /// The first condition an activity fails, if any.
+    fn failed_condition(&self, req: &Requirement, act: &ActivityFact) -> Option<WhyCode> {
+        let s = &req.satisfied_by;
+        if s.host_grassroots && !self.world.orgs.get(act.host as usize).is_some_and(|o| o.is_grassroots()) {
+            return Some(WhyCode::NotAtGrassroots);
+        }
+        if req.period != PeriodKind::PerMeeting
+            && let Some(first) = s.first_agenda_item
+            && act.agenda.first() != Some(&first)
+        {
+            return Some(WhyCode::FirstItemNotStudy);
+        }
+        if s.agenda_includes.iter().any(|k| !act.agenda.contains(k)) {
+            return Some(WhyCode::AgendaItemMissing);
+        }
+        if s.quorum == Some(Quorum::MoreThanHalf) && act.has_quorum() == (self.mutation == Mutation::QuorumFlipped) {
+            return Some(WhyCode::HeldWithoutQuorum);
+        }
+        None
+    }
+
+    fn evaluate_row(&self, r: RequirementIx, subject: Subject, scratch: &mut Scratch, cells: &mut Vec<CellRec>, evidence: &mut Vec<u32>) {
+        let req = &self.requirements[usize::from(r)];
+        let Some(home) = self.row_home(r, subject) else { return };
+        let periods = self.periods_of(r, subject, home);
+        // Candidate activities for the whole row.
+        scratch.candidates.clear();
+        match subject {
+            Subject::Org(o) => match req.satisfied_by.host {
+                HostRule::Subject => self.by_host.collect(o, o + 1, &mut scratch.candidates),
+                HostRule::SubjectSubtree | HostRule::Any => {
+                    let end = self.world.orgs.get(o as usize).map_or(o + 1, |x| x.subtree_end);
+                    self.by_host.collect(o, end, &mut scratch.candidates)
+                }
+            },
+            Subject::Person(p) => {
+                if req.satisfied_by.presenter_is_subject {
+                    self.by_presenter.collect(p, p + 1, &mut scratch.candidates);
+                } else if req.satisfied_by.attended_by_subject {
+                    self.by_attendee.collect(p, p + 1, &mut scratch.candidates);
+                }
+            }
+        }
+        scratch.candidates.sort_unstable();
+        scratch.candidates.dedup();
+        let kinds = &req.satisfied_by.kinds;
+        let candidates: Vec<(u32, &ActivityFact)> =
+            scratch.candidates.iter().filter_map(|&a| self.candidate(req, subject, a, kinds).map(|act| (a, act))).collect();
+        let spans = match subject {
+            Subject::Person(p) => self.binding_spans(req, p),
+            Subject::Org(o) => self.world.orgs.get(o as usize).map(|x| vec![(x.founded_on, x.closed_on)]).unwrap_or_default(),
+        };
+        let joined_this_year = match subject {
+            Subject::Person(p) => self.world.people.get(p as usize).is_some_and(|x| x.joined_on.year() >= self.year),
+            Subject::Org(_) => false,
+        };
+        for (period, count) in periods {
+            let ev_start = evidence.len() as u32;
+            let mut rec = CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
+            let covered = spans.iter().any(|(from, to)| *from <= period.midpoint() && to.is_none_or(|t| t > period.last_day()));
+            let in_period = candidates.iter().filter(|(_, act)| period.contains(act.held_on));
+            if req.period == PeriodKind::PerMeeting {
+                // One cell per month in which such meetings were held.
+                let meetings: Vec<&(u32, &ActivityFact)> = in_period.collect();
+                if meetings.is_empty() {
+                    continue;
+                }
+                let first = req.satisfied_by.first_agenda_item;
+                let broken = meetings.iter().filter(|(_, act)| first.is_some_and(|f| act.agenda.first() != Some(&f))).count() as u32;
+                evidence.extend(meetings.iter().map(|(a, _)| *a));
+                rec.found = broken;
+                rec.needed = meetings.len() as u32;
+                (rec.status, rec.why) =
+                    if broken == 0 { (Status::Met, WhyCode::EveryMeetingOpenedWithStudy) } else { (Status::Missed, WhyCode::MeetingsWithoutStudy) };
+            } else if let Some(hours) = &req.hours {
+                let minutes = self.minutes.get(&r).and_then(|m| match subject {
+                    Subject::Person(p) => m.get(p as usize).copied(),
+                    Subject::Org(_) => None,
+                });
+                let raised = match (&hours.raised, subject) {
+                    (Some((min, rule)), Subject::Person(p)) => {
+                        let holds = self.positions.base(p, p + 1).iter().filter_map(|&i| self.world.positions.get(i as usize)).any(|pos| {
+                            pos.from <= period.last_day().min(self.as_of)
+                                && pos.to.is_none_or(|t| t > period.first_day())
+                                && self.world.orgs.get(pos.org as usize).is_some_and(|o| rule.matches(pos.kind, o.kind, o.level))
+                        });
+                        holds.then_some(*min)
+                    }
+                    _ => None,
+                };
+                let minimum = raised.unwrap_or(hours.minimum);
+                // Members who joined during the year owe a share by months.
+                let start = spans.iter().filter(|(_, to)| to.is_none_or(|t| t > period.first_day())).map(|(from, _)| *from).min();
+                let months = match start {
+                    Some(s) if s > period.first_day() => 12 - s.month0(),
+                    _ => 12,
+                };
+                let needed = (u64::from(minimum) * u64::from(self.catalogue.class_hour_minutes) * u64::from(months)).div_ceil(12) as u32;
+                rec.needed = needed;
+                rec.found = minutes.unwrap_or(0);
+                let bound = spans.iter().any(|(from, to)| *from <= period.last_day() && to.is_none_or(|t| t > period.last_day().min(self.as_of)));
+                if !bound {
+                    rec.why = WhyCode::NotBound;
+                } else if self.exempt(r, subject, period) {
+                    (rec.status, rec.why) = (Status::Exempt, WhyCode::Exempted);
+                } else if rec.found >= needed {
+                    (rec.status, rec.why) = (Status::Met, WhyCode::HoursReached);
+                } else {
+                    rec.status = self.unmet_status(period);
+                    rec.why = WhyCode::HoursShort;
+                }
+                cells.push(rec);
+                continue;
+            } else {
+                let mut matched = 0u32;
+                let mut parts_covered = 0u32;
+                let mut first_failure: Option<(WhyCode, u32)> = None;
+                for (a, act) in in_period {
+                    match self.failed_condition(req, act) {
+                        None => {
+                            if let Some(each) = &req.satisfied_by.each_of {
+                                let part = match each {
+                                    EachOf::VisitKinds(v) => act.visit_kind.and_then(|k| v.iter().position(|x| *x == k)),
+                                    EachOf::Polarities(v) => act.polarity.and_then(|k| v.iter().position(|x| *x == k)),
+                                };
+                                if let Some(i) = part {
+                                    parts_covered |= 1 << i;
+                                    evidence.push(*a);
+                                }
+                            } else {
+                                matched += 1;
+                                evidence.push(*a);
+                            }
+                        }
+                        Some(why) => match &mut first_failure {
+                            Some((w, n)) if *w == why => *n += 1,
+                            None => first_failure = Some((why, 1)),
+                            Some(_) => {}
+                        },
+                    }
+                }
+                let (met, why) = match &req.satisfied_by.each_of {
+                    Some(each) => {
+                        let all = (1u32 << each.len()) - 1;
+                        rec.found = parts_covered;
+                        rec.needed = all;
+                        if parts_covered == all { (true, WhyCode::AllParts) } else { (false, WhyCode::PartsMissing) }
+                    }
+                    None => {
+                        rec.found = matched;
+                        if matched >= count {
+                            (true, WhyCode::Held)
+                        } else if let Some((why, n)) = first_failure {
+                            rec.found = n;
+                            (false, why)
+                        } else {
+                            (false, WhyCode::NotEnough)
+                        }
+                    }
+                };
+                rec.why = why;
+                rec.status = if met { Status::Met } else { self.unmet_status(period) };
+            }
+            // Binding, exemption and unbuilt features come before the record.
+            if req.feature_not_built.is_some() {
+                (rec.status, rec.why) = (Status::NotApplicable, WhyCode::FeatureNotBuilt);
+            } else if !covered {
+                rec.status = Status::NotApplicable;
+                rec.why = if matches!(subject, Subject::Org(_)) { WhyCode::NotExisting } else { WhyCode::NotBound };
+            } else if req.period == PeriodKind::JoinMonth && joined_this_year {
+                (rec.status, rec.why) = (Status::NotApplicable, WhyCode::JoinedThisYear);
+            } else if self.exempt(r, subject, period) {
+                (rec.status, rec.why) = (Status::Exempt, WhyCode::Exempted);
+            }
+            if rec.status == Status::NotApplicable || rec.status == Status::Exempt {
+                evidence.truncate(ev_start as usize);
+            }
+            rec.ev_len = evidence.len() as u32 - ev_start;
+            cells.push(rec);
+        }
+    }
+
+    /// Due, overdue or missed for a period not met, by the as-of date.
+    fn unmet_status(&self, period: Period) -> Status {
+        let end = period.last_day();
+        if self.as_of <= end {
+            return Status::Due;
+        }
+        let mut window = self.catalogue.late_window;
+        if self.mutation == Mutation::NoLateWindow {
+            window.days = 0;
+        }
+        let deadline = if window.working_days {
+            self.calendar.add_working_days(end, window.days)
+        } else {
+            end.checked_add_days(chrono::Days::new(u64::from(window.days))).unwrap_or(end)
+        };
+        if self.as_of <= deadline { Status::Overdue } else { Status::Missed }
+    }
+
+    fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, c: &CellRec) -> Cell {
+        let ev = rc.evidence.get(c.ev_start as usize..(c.ev_start + c.ev_len) as usize).unwrap_or(&[]).to_vec();
+        Cell { requirement: r, subject, period: c.period, status: c.status, why: c.why, found: c.found, needed: c.needed, evidence: ev }
+    }
+
+    fn subject_of(&self, r: RequirementIx, s: u32) -> Subject {
+        match self.requirements[usize::from(r)].subject {
+            SubjectKind::Organization => Subject::Org(s),
+            SubjectKind::Person => Subject::Person(s),
+        }
+    }
+
+    /// Every cell, ordered by requirement, subject and period.
+    pub fn cells(&self) -> Vec<Cell> {
+        self.cells_where(|_, _| true)
+    }
+
+    /// The cells whose row counts under the subtree of `org`.
+    pub fn cells_in(&self, org: u32) -> Vec<Cell> {
+        let end = self.world.orgs.get(org as usize).map_or(org, |o| o.subtree_end);
+        self.cells_where(|_, row| org <= row.home && row.home < end)
+    }
+
+    /// The cells of one subject.
+    pub fn cells_of(&self, subject: Subject) -> Vec<Cell> {
+        let mut out = Vec::new();
+        for (ri, rc) in self.results.iter().enumerate() {
+            let r = ri as RequirementIx;
+            let s = match (self.requirements[ri].subject, subject) {
+                (SubjectKind::Organization, Subject::Org(o)) => o,
+                (SubjectKind::Person, Subject::Person(p)) => p,
+                _ => continue,
+            };
+            let Some(&row) = rc.row_of.get(s as usize).filter(|x| **x != NO_ROW) else { continue };
+            let row = rc.rows[row as usize];
+            for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
+                out.push(self.cell_of(r, subject, rc, c));
+            }
+        }
+        out
+    }
+
+    fn cells_where(&self, keep: impl Fn(RequirementIx, &Row) -> bool) -> Vec<Cell> {
+        let mut out = Vec::new();
+        for (ri, rc) in self.results.iter().enumerate() {
+            let r = ri as RequirementIx;
+            for &ix in &rc.row_of {
+                if ix == NO_ROW {
+                    continue;
+                }
+                let row = rc.rows[ix as usize];
+                if !keep(r, &row) {
+                    continue;
+                }
+                let subject = self.subject_of(r, row.subject);
+                for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
+                    out.push(self.cell_of(r, subject, rc, c));
+                }
+            }
+        }
+        out
+    }
+
+    /// The number of cells.
+    pub fn cell_count(&self) -> usize {
+        self.results.iter().map(|rc| rc.rows.iter().map(|r| r.len as usize).sum::<usize>()).sum()
+    }
+
+    /// Counts of cells by requirement and status over the subtree of `org`
+    /// (people count under their organization).
+    pub fn rollup(&self, org: u32) -> Rollup {
+        let end = self.world.orgs.get(org as usize).map_or(org, |o| o.subtree_end);
+        let counts = self
+            .fenwick
+            .iter()
+            .map(|f| std::array::from_fn(|s| (f[s].prefix(end) - f[s].prefix(org)).max(0) as u64))
+            .collect();
+        Rollup { counts }
+    }
+
+    /// Records a new activity or replaces one, and updates the cells it touches.
+    pub fn upsert_activity(&mut self, ix: u32, fact: ActivityFact) -> Result<(), WorldError> {
+        let check = |what: &'static str, target, value: u32, max: usize| {
+            if (value as usize) < max { Ok(()) } else { Err(WorldError::Dangling { what, index: ix, target, value }) }
+        };
+        check("activity", "organization", fact.host, self.world.orgs.len())?;
+        if let Some(p) = fact.presenter {
+            check("activity", "person", p, self.world.people.len())?;
+        }
+        for &p in &fact.present {
+            check("activity", "person", p, self.world.people.len())?;
+        }
+        self.change(ix, Some(fact));
+        Ok(())
+    }
+
+    /// Deletes an activity and updates the cells it touched.
+    pub fn remove_activity(&mut self, ix: u32) {
+        self.change(ix, None);
+    }
+
+    fn change(&mut self, ix: u32, new: Option<ActivityFact>) {
+        if self.world.activities.len() <= ix as usize {
+            self.world.activities.resize(ix as usize + 1, None);
+        }
+        let old = self.world.activities[ix as usize].take();
+        let mut touched: HashSet<(RequirementIx, Subject)> = HashSet::new();
+        for fact in old.iter().chain(new.iter()) {
+            self.touched_rows(fact, &mut touched);
+        }
+        // Class hours: take the old activity out, put the new one in.
+        for (sign, fact) in [(-1i64, old.as_ref()), (1, new.as_ref())] {
+            let Some(fact) = fact else { continue };
+            if fact.held_on.year() != self.year || fact.held_on > self.as_of {
+                continue;
+            }
+            for (ri, req) in self.requirements.iter().enumerate() {
+                let Some(h) = &req.hours else { continue };
+                if !h.kinds.contains(&fact.kind) {
+                    continue;
+                }
+                if let Some(acc) = self.minutes.get_mut(&(ri as RequirementIx)) {
+                    for &p in &fact.present {
+                        if let Some(m) = acc.get_mut(p as usize) {
+                            *m = if sign < 0 { m.saturating_sub(fact.minutes) } else { m.saturating_add(fact.minutes) };
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(fact) = &new
+            && fact.held_on.year() == self.year
+        {
+            self.by_host.add(fact.host, ix);
+            if let Some(p) = fact.presenter {
+                self.by_presenter.add(p, ix);
+            }
+            let attended = self.reqs_by_kind.get(usize::from(fact.kind)).is_some_and(|rs| {
+                rs.iter().any(|r| self.requirements[usize::from(*r)].satisfied_by.attended_by_subject)
+            });
+            if attended {
+                for &p in &fact.present {
+                    self.by_attendee.add(p, ix);
+                }
+            }
+        }
+        self.world.activities[ix as usize] = new;
+        let mut touched: Vec<_> = touched.into_iter().collect();
+        touched.sort_unstable();
+        let mut scratch = Scratch::default();
+        for (r, subject) in touched {
+            self.recompute_row(r, subject, &mut scratch);
+        }
+    }
+
+    /// The rows an activity can affect.
+    fn touched_rows(&self, fact: &ActivityFact, out: &mut HashSet<(RequirementIx, Subject)>) {
+        let Some(reqs) = self.reqs_by_kind.get(usize::from(fact.kind)) else { return };
+        for &r in reqs {
+            let req = &self.requirements[usize::from(r)];
+            if req.hours.as_ref().is_some_and(|h| h.kinds.contains(&fact.kind)) {
+                out.extend(fact.present.iter().map(|&p| (r, Subject::Person(p))));
+            }
+            if !req.satisfied_by.kinds.contains(&fact.kind) {
+                continue;
+            }
+            match req.subject {
+                SubjectKind::Organization => match req.satisfied_by.host {
+                    HostRule::Subject => {
+                        out.insert((r, Subject::Org(fact.host)));
+                    }
+                    HostRule::SubjectSubtree | HostRule::Any => {
+                        let mut at = Some(fact.host);
+                        while let Some(o) = at {
+                            out.insert((r, Subject::Org(o)));
+                            at = self.org_depth_parent.get(o as usize).copied().flatten();
+                        }
+                    }
+                },
+                SubjectKind::Person => {
+                    if req.satisfied_by.presenter_is_subject {
+                        out.extend(fact.presenter.map(|p| (r, Subject::Person(p))));
+                    } else if req.satisfied_by.attended_by_subject {
+                        out.extend(fact.present.iter().map(|&p| (r, Subject::Person(p))));
+                    }
+                }
+            }
+        }
+    }
+
+    fn recompute_row(&mut self, r: RequirementIx, subject: Subject, scratch: &mut Scratch) {
+        let s = match subject {
+            Subject::Org(o) | Subject::Person(o) => o,
+        };
+        let Some(&row_ix) = self.results[usize::from(r)].row_of.get(s as usize) else { return };
+        if row_ix == NO_ROW {
+            return;
+        }
+        let mut cells = Vec::new();
+        let mut evidence = Vec::new();
+        self.evaluate_row(r, subject, scratch, &mut cells, &mut evidence);
+        let rc = &mut self.results[usize::from(r)];
+        let row = rc.rows[row_ix as usize];
+        let fen = &mut self.fenwick[usize::from(r)];
+        for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
+            fen[c.status.slot()].add(row.home, -1);
+        }
+        let ev_base = rc.evidence.len() as u32;
+        rc.evidence.extend_from_slice(&evidence);
+        let start = rc.cells.len() as u32;
+        for mut c in cells {
+            c.ev_start += ev_base;
+            fen[c.status.slot()].add(row.home, 1);
+            rc.cells.push(c);
+        }
+        let len = rc.cells.len() as u32 - start;
+        rc.rows[row_ix as usize] = Row { start, len, ..row };
+    }
+}
+
+/// Sorts spans and merges those that touch or overlap.
+fn merge_spans(spans: &mut Vec<Span>) {
+    spans.sort_by_key(|s| s.0);
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for &(from, to) in spans.iter() {
+        if let Some(last) = out.last_mut()
+            && last.1.is_none_or(|t| t >= from)
+        {
+            last.1 = match (last.1, to) {
+                (None, _) | (_, None) => None,
+                (Some(a), Some(b)) => Some(a.max(b)),
+            };
+            continue;
+        }
+        out.push((from, to));
+    }
+    *spans = out;
+}
