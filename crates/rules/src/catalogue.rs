@@ -330,8 +330,9 @@ impl Catalogue {
                 cat.class_hour_minutes = m;
             }
             if let Some(w) = &raw.late_entry_window {
-                cat.late_window = LateWindow::parse(w)
-                    .ok_or_else(|| at.error_at(w, &format!("late_entry_window: '{w}' is not a number of days such as \"10d\" or \"7wd\"")))?;
+                cat.late_window = LateWindow::parse(w).ok_or_else(|| {
+                    at.error_at(w, &format!("late_entry_window: '{w}' is not a number of days such as \"10d\" or \"7wd\""))
+                })?;
             }
         }
         if cat.activity_kinds.is_empty() {
@@ -401,11 +402,13 @@ impl Catalogue {
         if count == 0 || count > 366 {
             return Err(fail_key("count", format!("count: {count} must be between 1 and 366")));
         }
-        let org_kinds = coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
+        let org_kinds =
+            coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
         let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| fail(&v, format!("org_levels: unknown level '{v}'")))?;
         let position_rule = |p: (&[String], &[String], &[String]), field: &str| -> Result<PositionRule, CatalogueError> {
             Ok(PositionRule {
-                positions: coded_list(p.0, PositionKind::parse).map_err(|v| fail(&v, format!("{field}positions: unknown position '{v}'")))?,
+                positions: coded_list(p.0, PositionKind::parse)
+                    .map_err(|v| fail(&v, format!("{field}positions: unknown position '{v}'")))?,
                 org_kinds: coded_list(p.1, OrgKind::parse)
                     .map_err(|v| fail(&v, format!("{field}position_org_kinds: unknown organization kind '{v}'")))?,
                 org_levels: coded_list(p.2, OrgLevel::parse)
@@ -414,7 +417,9 @@ impl Catalogue {
         };
         let binds = match (subject, r.who.as_deref()) {
             (SubjectKind::Organization, None) => Binding::Organizations { kinds: org_kinds, levels: org_levels },
-            (SubjectKind::Organization, Some(_)) => return Err(fail_key("who", "who: only person requirements name whom they bind".into())),
+            (SubjectKind::Organization, Some(_)) => {
+                return Err(fail_key("who", "who: only person requirements name whom they bind".into()));
+            }
             (SubjectKind::Person, Some("members")) => Binding::Members,
             (SubjectKind::Person, Some("position_holders")) => {
                 let rule = position_rule((&r.positions, &r.position_org_kinds, &r.position_org_levels), "")?;
@@ -432,7 +437,8 @@ impl Catalogue {
             }
             (SubjectKind::Person, None) => return Err(fail_key("subject", "who: a person requirement names whom it binds".into())),
         };
-        if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members) {
+        if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members)
+        {
             return Err(fail_key("org_kinds", "org_kinds: only organization requirements bind organization kinds".into()));
         }
         let kind_list = |list: &[String], field: &str| -> Result<Vec<KindIx>, CatalogueError> {
@@ -445,12 +451,21 @@ impl Catalogue {
             Some("subject") if subject == SubjectKind::Organization => HostRule::Subject,
             Some("subject_subtree") if subject == SubjectKind::Organization => HostRule::SubjectSubtree,
             Some("any") if subject == SubjectKind::Person => HostRule::Any,
-            Some(other) => return Err(fail(other, format!("host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"))),
+            Some(other) => {
+                return Err(fail(
+                    other,
+                    format!(
+                        "host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"
+                    ),
+                ));
+            }
         };
         if subject == SubjectKind::Organization && (r.presenter_is_subject || r.attended_by_subject) {
             return Err(fail("_is_subject", "presenter_is_subject/attended_by_subject: only for person requirements".into()));
         }
-        let agenda = |code: &String, field: &str| self.agenda_kind(code).ok_or_else(|| fail(code, format!("{field}: unknown agenda item kind '{code}'")));
+        let agenda = |code: &String, field: &str| {
+            self.agenda_kind(code).ok_or_else(|| fail(code, format!("{field}: unknown agenda item kind '{code}'")))
+        };
         let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
         let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
         let quorum = match r.quorum.as_deref() {
@@ -486,7 +501,8 @@ impl Catalogue {
                 let raised = match &h.raised {
                     None => None,
                     Some(raised) => {
-                        let rule = position_rule((&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
+                        let rule =
+                            position_rule((&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
                         if raised.minimum < h.minimum {
                             return Err(fail_key("raised", "hours.raised.minimum: must not be below hours.minimum".into()));
                         }
@@ -497,7 +513,10 @@ impl Catalogue {
             }
         };
         if subject == SubjectKind::Person && !kinds.is_empty() && !r.presenter_is_subject && !r.attended_by_subject {
-            return Err(fail_key("kinds", "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into()));
+            return Err(fail_key(
+                "kinds",
+                "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into(),
+            ));
         }
         if kinds.is_empty() && hours.is_none() && r.feature_not_built.is_none() {
             return Err(fail_key("kinds", "kinds: name at least one activity kind that satisfies the requirement".into()));
@@ -627,25 +646,42 @@ impl<'a> Locator<'a> {
 
 /// The 1-based line at or after line `skip` (0-based) that sets `key`.
 fn key_line(text: &str, key: &str, skip: usize) -> Option<usize> {
-    let sets = |l: &str| {
-        let l = l.trim();
-        l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')) || l.ends_with(&format!(".{key}]"))
-    };
-    text.lines().enumerate().skip(skip).find(|(_, l)| sets(l)).map(|(i, _)| i + 1)
+    text.lines().enumerate().skip(skip).find(|(_, l)| sets_key(l, key)).map(|(i, _)| i + 1)
+}
+
+/// Whether `line` sets `key` (`key = ...`) or opens its table (`[....key]`).
+fn sets_key(line: &str, key: &str) -> bool {
+    let l = line.trim();
+    l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')) || l.ends_with(&format!(".{key}]"))
 }
 
 fn toml_error(file: &str, text: &str, e: &basic_toml::Error) -> CatalogueError {
     let message = e.to_string();
-    // basic-toml reports "... at line L column C"; keep the line as a field.
-    let line = message.rsplit_once(" at line ").and_then(|(_, rest)| rest.split_whitespace().next()).and_then(|n| n.parse::<usize>().ok());
-    // An unknown field is reported at its table's header (or without a
-    // position): find the line that sets the field.
-    let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
-    let line = match unknown {
-        Some(field) => key_line(text, field, line.map_or(0, |l| l - 1)).or(line),
-        None => line,
-    };
-    CatalogueError { file: file.to_owned(), line, message }
+    CatalogueError { file: file.to_owned(), line: toml_error_line(text, &message), message }
+}
+
+/// The line a basic-toml error is about. Syntax errors carry "at line L";
+/// errors about fields are placed by basic-toml at the last header of an
+/// array of tables, so they are looked up in the text instead: the line
+/// setting an unknown field, the header of the first table missing a field,
+/// and no line for a missing top-level field. Shared with the calendars.
+pub(crate) fn toml_error_line(text: &str, message: &str) -> Option<usize> {
+    let reported = message.rsplit_once(" at line ").and_then(|(_, rest)| rest.split_whitespace().next()).and_then(|n| n.parse().ok());
+    let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
+    if let Some(field) = quoted("unknown field `") {
+        return key_line(text, field, 0).or(reported);
+    }
+    if let Some(field) = quoted("missing field `") {
+        let table = message.split_once(" for key `").and_then(|(_, rest)| rest.split('`').next())?;
+        let headers = [format!("[[{table}]]"), format!("[{table}]")];
+        let lines: Vec<&str> = text.lines().collect();
+        // The header of the first such table in which no line sets the field.
+        let missing = (0..lines.len())
+            .filter(|i| headers.iter().any(|h| lines[*i].trim() == h))
+            .find(|i| !lines[i + 1..].iter().take_while(|l| !l.trim_start().starts_with('[')).any(|l| sets_key(l, field)));
+        return missing.map(|i| i + 1).or(reported);
+    }
+    reported
 }
 
 #[derive(Deserialize)]
