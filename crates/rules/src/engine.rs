@@ -257,7 +257,14 @@ struct Scratch {
 
 impl Engine {
     /// Evaluates everything for `year` as of `as_of`.
-    pub fn new(catalogue: &Catalogue, calendar: Calendar, world: World, settings: &Settings, year: i32, as_of: NaiveDate) -> Result<Self, WorldError> {
+    pub fn new(
+        catalogue: &Catalogue,
+        calendar: Calendar,
+        world: World,
+        settings: &Settings,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> Result<Self, WorldError> {
         world.check()?;
         let mut requirements = catalogue.requirements.clone();
         let mut scope = vec![None; requirements.len()];
@@ -657,7 +664,8 @@ impl Engine {
         };
         for (period, count) in periods {
             let ev_start = evidence.len() as u32;
-            let mut rec = CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
+            let mut rec =
+                CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
             let covered = spans.iter().any(|(from, to)| *from <= period.midpoint() && to.is_none_or(|t| t > period.last_day()));
             let in_period = candidates.iter().filter(|(_, act)| period.contains(act.held_on));
             if req.period == PeriodKind::PerMeeting {
@@ -671,8 +679,11 @@ impl Engine {
                 evidence.extend(meetings.iter().map(|(a, _)| *a));
                 rec.found = broken;
                 rec.needed = meetings.len() as u32;
-                (rec.status, rec.why) =
-                    if broken == 0 { (Status::Met, WhyCode::EveryMeetingOpenedWithStudy) } else { (Status::Missed, WhyCode::MeetingsWithoutStudy) };
+                (rec.status, rec.why) = if broken == 0 {
+                    (Status::Met, WhyCode::EveryMeetingOpenedWithStudy)
+                } else {
+                    (Status::Missed, WhyCode::MeetingsWithoutStudy)
+                };
             } else if let Some(hours) = &req.hours {
                 let minutes = self.minutes.get(&r).and_then(|m| match subject {
                     Subject::Person(p) => m.get(p as usize).copied(),
@@ -699,7 +710,8 @@ impl Engine {
                 let needed = (u64::from(minimum) * u64::from(self.catalogue.class_hour_minutes) * u64::from(months)).div_ceil(12) as u32;
                 rec.needed = needed;
                 rec.found = minutes.unwrap_or(0);
-                let bound = spans.iter().any(|(from, to)| *from <= period.last_day() && to.is_none_or(|t| t > period.last_day().min(self.as_of)));
+                let bound =
+                    spans.iter().any(|(from, to)| *from <= period.last_day() && to.is_none_or(|t| t > period.last_day().min(self.as_of)));
                 if !bound {
                     rec.why = WhyCode::NotBound;
                 } else if self.exempt(r, subject, period) {
@@ -871,11 +883,7 @@ impl Engine {
     /// (people count under their organization).
     pub fn rollup(&self, org: u32) -> Rollup {
         let end = self.world.orgs.get(org as usize).map_or(org, |o| o.subtree_end);
-        let counts = self
-            .fenwick
-            .iter()
-            .map(|f| std::array::from_fn(|s| (f[s].prefix(end) - f[s].prefix(org)).max(0) as u64))
-            .collect();
+        let counts = self.fenwick.iter().map(|f| std::array::from_fn(|s| (f[s].prefix(end) - f[s].prefix(org)).max(0) as u64)).collect();
         Rollup { counts }
     }
 
@@ -936,9 +944,10 @@ impl Engine {
             if let Some(p) = fact.presenter {
                 self.by_presenter.add(p, ix);
             }
-            let attended = self.reqs_by_kind.get(usize::from(fact.kind)).is_some_and(|rs| {
-                rs.iter().any(|r| self.requirements[usize::from(*r)].satisfied_by.attended_by_subject)
-            });
+            let attended = self
+                .reqs_by_kind
+                .get(usize::from(fact.kind))
+                .is_some_and(|rs| rs.iter().any(|r| self.requirements[usize::from(*r)].satisfied_by.attended_by_subject));
             if attended {
                 for &p in &fact.present {
                     self.by_attendee.add(p, ix);

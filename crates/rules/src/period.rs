@@ -93,7 +93,8 @@ impl Period {
 
     pub fn last_day(self) -> NaiveDate {
         let (_, last) = self.months();
-        let next = if last == 12 { NaiveDate::from_ymd_opt(self.year() + 1, 1, 1) } else { NaiveDate::from_ymd_opt(self.year(), last + 1, 1) };
+        let next =
+            if last == 12 { NaiveDate::from_ymd_opt(self.year() + 1, 1, 1) } else { NaiveDate::from_ymd_opt(self.year(), last + 1, 1) };
         next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
     }
 

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 use rules::catalogue::{Catalogue, Polarity};
 use rules::settings::{Exemption, LocalSetting};
-use rules::{ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, World};
+use rules::{
+    ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, World,
+};
 use std::sync::OnceLock;
 
 fn cat() -> &'static Catalogue {
@@ -72,7 +74,13 @@ fn fixture() -> Fixture {
     }
     let positions = vec![
         PositionFact { person: SECRETARY_OF_COUNTY, org: COUNTY, kind: PositionKind::Secretary, from: d("2020-01-01"), to: None },
-        PositionFact { person: MOVING_LEADER, org: COUNTY, kind: PositionKind::LeadershipMember, from: d("2021-01-01"), to: Some(d("2025-06-30")) },
+        PositionFact {
+            person: MOVING_LEADER,
+            org: COUNTY,
+            kind: PositionKind::LeadershipMember,
+            from: d("2021-01-01"),
+            to: Some(d("2025-06-30")),
+        },
         PositionFact { person: MOVING_LEADER, org: GOV_GROUP, kind: PositionKind::LeadershipMember, from: d("2025-06-30"), to: None },
         PositionFact { person: BRANCH_SECRETARY, org: BRANCH, kind: PositionKind::Secretary, from: d("2018-01-01"), to: None },
         PositionFact { person: 3, org: BRANCH, kind: PositionKind::CommitteeMember, from: d("2018-01-01"), to: None },
@@ -236,9 +244,11 @@ fn a_branch_founded_or_dissolved_mid_year_is_bound_only_while_it_exists() {
     let f = fixture();
     let e = evaluate(&f, vec![], "2026-01-31");
     // Founded 2025-05-20, after the middle of May: bound from June.
-    assert!(!has_cell(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-04") || {
-        status(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-04") == (Status::NotApplicable, "not_existing")
-    });
+    assert!(
+        !has_cell(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-04") || {
+            status(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-04") == (Status::NotApplicable, "not_existing")
+        }
+    );
     assert_eq!(status(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-05"), (Status::NotApplicable, "not_existing"));
     assert_eq!(status(&e, "theme-party-day", Subject::Org(NEW_BRANCH), "2025-06"), (Status::Missed, "not_enough"));
     // Dissolved 2025-09-10: bound through August, not for September.
@@ -291,8 +301,10 @@ fn four_under_the_grassroots_needs_every_kind_of_visit() {
     let e = evaluate(&f, visits, "2026-01-31");
     let c = cell(&e, "four-under-grassroots", Subject::Person(SECRETARY_OF_COUNTY), "2025");
     assert_eq!((c.status, c.why.code(), c.found, c.needed), (Status::Missed, "parts_missing", 0b0111, 0b1111));
-    assert!(rules::why::sentence(cat(), &cat().requirements[usize::from(c.requirement)], c.why, c.found, c.needed, rules::catalogue::Lang::En)
-        .contains(&cat().visit_kinds[usize::from(cat().visit_kind("on_site_work").unwrap())].en));
+    assert!(
+        rules::why::sentence(cat(), &cat().requirements[usize::from(c.requirement)], c.why, c.found, c.needed, rules::catalogue::Lang::En)
+            .contains(&cat().visit_kinds[usize::from(cat().visit_kind("on_site_work").unwrap())].en)
+    );
     let mut all: Vec<Act> = ["publicize", "investigate", "receive_petitions", "on_site_work"]
         .iter()
         .map(|v| act("grassroots_visit", TOWNSHIP, "2025-06-01").presenter(SECRETARY_OF_COUNTY).visit(v))
@@ -361,9 +373,23 @@ fn exemptions_show_as_exempt_never_as_met() {
     let lesson = cat().requirement("party-lesson").unwrap();
     f.settings.exemptions.push(Exemption { requirement: hours, subject: Subject::Person(6), from: d("2025-01-01"), to: d("2025-12-31") });
     // Less than half of a quarter is not enough to exempt it.
-    f.settings.exemptions.push(Exemption { requirement: lesson, subject: Subject::Org(BRANCH), from: d("2025-04-01"), to: d("2025-04-30") });
-    f.settings.exemptions.push(Exemption { requirement: lesson, subject: Subject::Org(BRANCH), from: d("2025-07-01"), to: d("2025-09-30") });
-    let e = evaluate(&f, vec![act("party_lesson", BRANCH, "2025-08-01"), act("training", BRANCH, "2025-08-01").present(&[6], 0).minutes(5000)], "2026-01-31");
+    f.settings.exemptions.push(Exemption {
+        requirement: lesson,
+        subject: Subject::Org(BRANCH),
+        from: d("2025-04-01"),
+        to: d("2025-04-30"),
+    });
+    f.settings.exemptions.push(Exemption {
+        requirement: lesson,
+        subject: Subject::Org(BRANCH),
+        from: d("2025-07-01"),
+        to: d("2025-09-30"),
+    });
+    let e = evaluate(
+        &f,
+        vec![act("party_lesson", BRANCH, "2025-08-01"), act("training", BRANCH, "2025-08-01").present(&[6], 0).minutes(5000)],
+        "2026-01-31",
+    );
     assert_eq!(status(&e, "study-hours", Subject::Person(6), "2025"), (Status::Exempt, "exempted"));
     assert_eq!(status(&e, "party-lesson", Subject::Org(BRANCH), "2025-Q2").0, Status::Missed);
     let q3 = cell(&e, "party-lesson", Subject::Org(BRANCH), "2025-Q3");
@@ -374,8 +400,20 @@ fn exemptions_show_as_exempt_never_as_met() {
 fn the_most_specific_local_frequency_wins_from_its_first_day() {
     let mut f = fixture();
     let study = cat().requirement("center-group-study").unwrap();
-    f.settings.frequencies.push(LocalSetting { requirement: study, org: COUNTY, valid_from: d("2025-07-01"), period: PeriodKind::Quarter, count: 2 });
-    f.settings.frequencies.push(LocalSetting { requirement: study, org: GOV_GROUP, valid_from: d("2025-01-01"), period: PeriodKind::Year, count: 6 });
+    f.settings.frequencies.push(LocalSetting {
+        requirement: study,
+        org: COUNTY,
+        valid_from: d("2025-07-01"),
+        period: PeriodKind::Quarter,
+        count: 2,
+    });
+    f.settings.frequencies.push(LocalSetting {
+        requirement: study,
+        org: GOV_GROUP,
+        valid_from: d("2025-01-01"),
+        period: PeriodKind::Year,
+        count: 6,
+    });
     let acts = vec![act("center_group_study", COUNTY, "2025-08-05"), act("center_group_study", COUNTY, "2025-09-05")];
     let e = evaluate(&f, acts, "2026-01-31");
     assert_eq!(status(&e, "center-group-study", Subject::Org(COUNTY), "2025-06").0, Status::Missed);

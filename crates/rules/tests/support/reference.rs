@@ -192,8 +192,12 @@ pub fn evaluate(cat: &Catalogue, world: &World, settings: &Settings, year: i32, 
             if req.locally_set {
                 let mut at = Some(home);
                 while let Some(o) = at {
-                    let mut mine: Vec<_> =
-                        settings.frequencies.iter().filter(|s| s.requirement == ri && s.org == o).map(|s| (s.valid_from, s.period, s.count)).collect();
+                    let mut mine: Vec<_> = settings
+                        .frequencies
+                        .iter()
+                        .filter(|s| s.requirement == ri && s.org == o)
+                        .map(|s| (s.valid_from, s.period, s.count))
+                        .collect();
                     if !mine.is_empty() {
                         mine.sort_by_key(|x| x.0);
                         timeline.extend(mine);
@@ -308,11 +312,13 @@ pub fn evaluate(cat: &Catalogue, world: &World, settings: &Settings, year: i32, 
                     if matching.is_empty() {
                         continue;
                     }
-                    let broken = matching.iter().filter(|(_, a)| s.first_agenda_item.is_some_and(|f| a.agenda.first() != Some(&f))).count() as u32;
+                    let broken =
+                        matching.iter().filter(|(_, a)| s.first_agenda_item.is_some_and(|f| a.agenda.first() != Some(&f))).count() as u32;
                     cell.found = broken;
                     cell.needed = matching.len() as u32;
                     cell.evidence = matching.iter().map(|m| m.0).collect();
-                    (cell.status, cell.why) = if broken == 0 { ("met", "every_meeting_opened_with_study") } else { ("missed", "meetings_without_study") };
+                    (cell.status, cell.why) =
+                        if broken == 0 { ("met", "every_meeting_opened_with_study") } else { ("missed", "meetings_without_study") };
                 } else {
                     let mut held = 0u32;
                     let mut mask = 0u32;
@@ -324,7 +330,9 @@ pub fn evaluate(cat: &Catalogue, world: &World, settings: &Settings, year: i32, 
                             Some("first_item_not_study")
                         } else if s.agenda_includes.iter().any(|k| !a.agenda.contains(k)) {
                             Some("agenda_item_missing")
-                        } else if s.quorum == Some(Quorum::MoreThanHalf) && a.present.len() as u64 * 2 <= a.present.len() as u64 + u64::from(a.absent) {
+                        } else if s.quorum == Some(Quorum::MoreThanHalf)
+                            && a.present.len() as u64 * 2 <= a.present.len() as u64 + u64::from(a.absent)
+                        {
                             Some("held_without_quorum")
                         } else {
                             None

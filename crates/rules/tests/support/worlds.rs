@@ -138,7 +138,8 @@ pub fn generate(cat: &Catalogue, seed: u64) -> Case {
             memberships.push(MembershipFact { person: p, org, from, to: None });
         }
         for _ in 0..r.below(3) {
-            let kinds = [PositionKind::Secretary, PositionKind::DeputySecretary, PositionKind::CommitteeMember, PositionKind::LeadershipMember];
+            let kinds =
+                [PositionKind::Secretary, PositionKind::DeputySecretary, PositionKind::CommitteeMember, PositionKind::LeadershipMember];
             let from = if r.chance(30) { r.day(year_start, year_end) } else { ymd(2015, 1, 1) };
             let to = if r.chance(30) { Some(r.day(from, ymd(2026, 1, 1))) } else { None };
             positions.push(PositionFact { person: p, org: r.below(n as u64) as u32, kind: *r.pick(&kinds), from, to });
@@ -180,7 +181,8 @@ pub fn generate(cat: &Catalogue, seed: u64) -> Case {
     let n_reqs = cat.requirements.len() + settings.local_requirements.len();
     for _ in 0..r.below(4) {
         let from = r.day(ymd(2024, 10, 1), year_end);
-        let subject = if r.chance(50) { Subject::Org(r.below(n as u64) as u32) } else { Subject::Person(r.below(u64::from(n_people)) as u32) };
+        let subject =
+            if r.chance(50) { Subject::Org(r.below(n as u64) as u32) } else { Subject::Person(r.below(u64::from(n_people)) as u32) };
         settings.exemptions.push(Exemption { requirement: r.below(n_reqs as u64) as u16, subject, from, to: r.day(from, ymd(2026, 3, 1)) });
     }
     let as_of = r.day(ymd(2025, 1, 1), ymd(2026, 2, 15));
