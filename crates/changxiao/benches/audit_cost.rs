@@ -82,7 +82,7 @@ async fn setup(store: &Store, today: NaiveDate) -> Result<(Id, String)> {
 async fn load(store: Store, today: NaiveDate, county: &Id, token: &str, label: &str) -> Result<f64> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let app = web::app(AppState::new(store, Today::Fixed(today)));
+    let app = web::app(AppState::new(store, Today::Fixed(today))?);
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
     });

@@ -8,14 +8,17 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod chain;
 pub mod dump;
+pub mod evaluation;
 pub mod idempotency;
 pub mod import;
 pub mod orgs;
 pub mod people;
 pub mod pii;
+pub mod requirements;
 mod rows;
 pub mod schema;
 #[cfg(feature = "testing")]

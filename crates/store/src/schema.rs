@@ -209,6 +209,97 @@ pub const MIGRATIONS: &[Migration] = &[
             )",
         ],
     },
+    Migration {
+        version: 3,
+        name: "activities, requirement settings and exemptions",
+        statements: &[
+            // One real-world event recorded once. `created_at` is when it was
+            // entered (RFC 3339), `held_on` when it happened; a deleted
+            // activity keeps its row with `deleted_at` set.
+            "CREATE TABLE activities (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                host_org_id TEXT NOT NULL,
+                title TEXT,
+                held_on TEXT NOT NULL,
+                starts_at TEXT,
+                duration_minutes BIGINT NOT NULL,
+                presenter_id TEXT,
+                visit_kind TEXT,
+                polarity TEXT,
+                research_project_id TEXT,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                deleted_at TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX activities_by_host ON activities (province_id, host_org_id, held_on)",
+            "CREATE INDEX activities_by_presenter ON activities (province_id, presenter_id)",
+            // Lookups by the opaque id in a URL, as for people and organizations.
+            "CREATE INDEX activities_by_id ON activities (id)",
+            "CREATE TABLE activity_agenda_items (
+                province_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                position BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                title TEXT,
+                PRIMARY KEY (province_id, activity_id, position)
+            )",
+            // Everyone expected; attendance by exception (absent = 1 with a reason).
+            "CREATE TABLE activity_participants (
+                province_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                absent BIGINT NOT NULL,
+                absence_reason TEXT,
+                PRIMARY KEY (province_id, activity_id, person_id)
+            )",
+            "CREATE INDEX activity_participants_by_person ON activity_participants (province_id, person_id)",
+            // A frequency set for a subtree (period and count) or a local
+            // requirement (its TOML definition), in force from valid_from
+            // until ended_on (exclusive).
+            "CREATE TABLE requirement_settings (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                requirement_id TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                period TEXT,
+                count BIGINT,
+                definition TEXT,
+                reason TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                ended_on TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX requirement_settings_by_org ON requirement_settings (province_id, org_id)",
+            "CREATE INDEX requirement_settings_by_id ON requirement_settings (id)",
+            // An organization or person exempted from a requirement from
+            // from_date to to_date (both inclusive).
+            "CREATE TABLE exemptions (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                requirement_id TEXT NOT NULL,
+                subject_kind TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                from_date TEXT NOT NULL,
+                to_date TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                approved_by TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX exemptions_by_subject ON exemptions (province_id, subject_id)",
+            "CREATE INDEX exemptions_by_id ON exemptions (id)",
+        ],
+    },
 ];
 
 /// The statement as the backend must receive it.
@@ -236,4 +327,9 @@ pub const DUMP_TABLES: &[(&str, &str)] = &[
     ("password_resets", "token_hash"),
     ("login_failures", "throttle_key"),
     ("audit_anchors", "province_id"),
+    ("activities", "province_id, id"),
+    ("activity_agenda_items", "province_id, activity_id, position"),
+    ("activity_participants", "province_id, activity_id, person_id"),
+    ("requirement_settings", "province_id, id"),
+    ("exemptions", "province_id, id"),
 ];

@@ -20,6 +20,8 @@ pub mod pages;
 use axum::Router;
 use axum::routing::get;
 use chrono::NaiveDate;
+use rules::{Catalogue, CatalogueError};
+use std::sync::Arc;
 use store::Store;
 
 pub use auth::AuthConfig;
@@ -48,12 +50,21 @@ pub struct AppState {
     pub store: Store,
     pub today: Today,
     pub auth: AuthConfig,
+    /// The requirement catalogue and its vocabulary (activity, agenda-item
+    /// and visit kinds), loaded once at start.
+    pub catalogue: Arc<Catalogue>,
 }
 
 impl AppState {
-    /// The state with the default session settings.
-    pub fn new(store: Store, today: Today) -> Self {
-        AppState { store, today, auth: AuthConfig::default() }
+    /// The state with the embedded catalogue and the default session
+    /// settings; fails if the embedded catalogue does not load.
+    pub fn new(store: Store, today: Today) -> Result<Self, CatalogueError> {
+        Ok(Self::with_catalogue(store, today, Arc::new(Catalogue::embedded()?)))
+    }
+
+    /// The state with a catalogue already loaded.
+    pub fn with_catalogue(store: Store, today: Today, catalogue: Arc<Catalogue>) -> Self {
+        AppState { store, today, auth: AuthConfig::default(), catalogue }
     }
 }
 

@@ -335,7 +335,7 @@ async fn without_organizations_the_start_page_explains_import_and_demo() {
     let account = db.store.create_account(&mut w, login, name("第一位管理员"), None, &password, false).await.unwrap();
     w.commit().await.unwrap();
     let (secret, _) = db.store.create_session(&account.id, None).await.unwrap();
-    let base = support::serve(web::AppState::new(db.store.clone(), web::Today::Fixed(support::today()))).await;
+    let base = support::serve(web::AppState::new(db.store.clone(), web::Today::Fixed(support::today())).unwrap()).await;
     let response = support::plain_client().get(format!("{base}/")).header(COOKIE, format!("cx_session={secret}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.text().await.unwrap();

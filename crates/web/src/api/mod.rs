@@ -10,12 +10,14 @@
 //! Every endpoint but this description needs a caller ([`extract::Caller`])
 //! and checks its grants on the target organization (`crate::auth`).
 
+pub mod activities;
 pub mod codes;
 pub mod extract;
 pub mod fields;
 pub mod idempotency;
 pub mod orgs;
 pub mod people;
+pub mod requirements;
 pub mod scope;
 
 use crate::AppState;
@@ -37,19 +39,29 @@ use utoipa::{Modify, OpenApi};
     paths(
         orgs::list, orgs::create, orgs::get, orgs::patch, orgs::move_to, orgs::close, orgs::children, orgs::path,
         people::list, people::create, people::get, people::patch, people::move_to,
+        activities::list, activities::create, activities::get, activities::delete,
+        requirements::list_settings, requirements::create_setting, requirements::end_setting,
+        requirements::list_exemptions, requirements::create_exemption, requirements::revoke_exemption,
         openapi_json,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    tags((name = "organizations", description = "The organization tree"), (name = "people", description = "Party members"), (name = "meta", description = "This description")),
+    tags(
+        (name = "organizations", description = "The organization tree"),
+        (name = "people", description = "Party members"),
+        (name = "activities", description = "Meetings, classes, visits and other activities, recorded once"),
+        (name = "requirements", description = "Local requirement settings and exemptions"),
+        (name = "meta", description = "This description"),
+    ),
 )]
 pub struct ApiDoc;
 
-const API_DESCRIPTION: &str = "Organizations and members of the party organization tree.
+const API_DESCRIPTION: &str = "Organizations and members of the party organization tree, the activities they hold, and the local
+requirement settings and exemptions that evaluation takes into account.
 
 **Authentication.** Machine clients send `Authorization: Bearer cx_…` with an API token created on the
 account page (`/account`). A token acts for its account, only inside the subtree it was created for, and
 only reads if its scope is `read`. A browser that is logged in may call the API with its session cookie
-(`cx_session`); then every request that changes something (POST, PATCH) must also send the session's
+(`cx_session`); then every request that changes something (POST, PATCH, DELETE) must also send the session's
 CSRF token in the `X-CSRF-Token` header. Bearer calls need no CSRF token.
 
 **Permissions.** Every call is checked against the caller's grants (roles held on a subtree of the
@@ -59,7 +71,7 @@ A record outside the caller's grants is answered exactly like one that does not 
 in the body. A read-only token asked to write inside its subtree: 403 `insufficient_scope`. A session
 call that changes something without a matching `X-CSRF-Token`: 403 `csrf`.
 
-**Lists.** `GET /orgs` and `GET /people` without `under` cover every subtree the caller may read,
+**Lists.** `GET /orgs` and `GET /people` without `under` (`GET /activities` without `org`) cover every subtree the caller may read,
 merged into one list ordered by id (one cursor pages through all of them); with `under`, that subtree.";
 
 /// Adds the security schemes and the 401/403 answers every endpoint can give.
@@ -126,6 +138,13 @@ pub fn routes() -> Router<AppState> {
         .route("/people", get(people::list).post(people::create))
         .route("/people/{id}", get(people::get).patch(people::patch))
         .route("/people/{id}/move", post(people::move_to))
+        .route("/activities", get(activities::list).post(activities::create))
+        .route("/activities/{id}", get(activities::get).delete(activities::delete))
+        .route("/orgs/{id}/requirement-settings", get(requirements::list_settings).post(requirements::create_setting))
+        .route("/requirement-settings/{id}/end", post(requirements::end_setting))
+        .route("/orgs/{id}/exemptions", get(requirements::list_exemptions))
+        .route("/exemptions", post(requirements::create_exemption))
+        .route("/exemptions/{id}/revoke", post(requirements::revoke_exemption))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
 }

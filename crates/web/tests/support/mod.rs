@@ -106,7 +106,7 @@ pub async fn spawn_app_with(auth: AuthConfig) -> TestApp {
     let store = db.store.clone();
     let tree = seed(&store).await;
     let accounts = seed_accounts(&store, &tree).await;
-    let base = serve(AppState { store: store.clone(), today: Today::Fixed(today()), auth }).await;
+    let base = serve(AppState { auth, ..AppState::new(store.clone(), Today::Fixed(today())).unwrap() }).await;
     TestApp { base, store, client: plain_client(), tree, accounts, db }
 }
 

@@ -1,0 +1,644 @@
+//! Activities: one real-world event (a meeting, a class, a theme party day, a
+//! grassroots visit...) recorded once, with its ordered agenda and the people
+//! expected at it. Attendance is recorded by exception: everyone expected is
+//! a participant, and only the absent are marked, each with a reason.
+//!
+//! Every check is made before anything is written, against the catalogue's
+//! vocabulary (activity, agenda-item and visit kinds are data) and against
+//! the tree as it stood on the day the activity was held; a refusal names the
+//! field and changes nothing. Deleting keeps the row (`deleted_at`).
+
+use crate::audit::Audited;
+use crate::orgs::{Page, date_text, parse_date, path_end, root_path};
+use crate::rows::{Value, insert_rows, int, opt_text, parsed, text};
+use crate::{Result, Store, StoreError};
+use chrono::{NaiveDate, NaiveTime};
+use domain::{Field, FieldError, Id, MemberStatus, OrgKind, OrgLevel, Organization, Problem, Text};
+use rules::Catalogue;
+use rules::catalogue::Polarity;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The activity kind whose records must name a visit kind.
+pub const GRASSROOTS_VISIT: &str = "grassroots_visit";
+/// The activity kind whose records must say whether the case is positive or negative.
+pub const CASE_ANALYSIS: &str = "case_analysis";
+/// The longest activity, in minutes (a day).
+pub const MAX_DURATION_MINUTES: i64 = 1440;
+/// The longest title and agenda-item title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// The longest reason for an absence, in characters.
+pub const REASON_MAX: usize = 200;
+/// The most agenda items one activity may have.
+pub const MAX_AGENDA_ITEMS: usize = 50;
+/// The most participants one activity may have.
+pub const MAX_PARTICIPANTS: usize = 10_000;
+
+/// An activity to be recorded. Codes (kinds, visit kind, polarity) and texts
+/// are checked by [`Store::record_activity`] against the catalogue.
+#[derive(Clone, Debug)]
+pub struct NewActivity {
+    /// A chosen id (demo data); generated if `None`.
+    pub id: Option<Id>,
+    pub kind: String,
+    pub host_org_id: Id,
+    pub title: Option<String>,
+    pub held_on: NaiveDate,
+    pub starts_at: Option<NaiveTime>,
+    pub duration_minutes: i64,
+    pub presenter_id: Option<Id>,
+    pub agenda: Vec<NewAgendaItem>,
+    /// Everyone expected; `None` means the host's members and position
+    /// holders on the day (see [`Store::record_activity`]).
+    pub participants: Option<Vec<Id>>,
+    pub absentees: Vec<NewAbsentee>,
+    pub visit_kind: Option<String>,
+    pub polarity: Option<String>,
+    pub research_project_id: Option<Id>,
+}
+
+/// One agenda item to be recorded.
+#[derive(Clone, Debug)]
+pub struct NewAgendaItem {
+    pub kind: String,
+    pub title: Option<String>,
+}
+
+/// A participant who was absent, and why.
+#[derive(Clone, Debug)]
+pub struct NewAbsentee {
+    pub person_id: Id,
+    pub reason: String,
+}
+
+/// A recorded activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    pub id: Id,
+    pub province_id: Id,
+    pub kind: String,
+    pub host_org_id: Id,
+    pub title: Option<String>,
+    pub held_on: NaiveDate,
+    /// `HH:MM`
+    pub starts_at: Option<String>,
+    pub duration_minutes: i64,
+    pub presenter_id: Option<Id>,
+    pub agenda: Vec<AgendaItem>,
+    /// Ordered by person id.
+    pub participants: Vec<Participant>,
+    pub visit_kind: Option<String>,
+    pub polarity: Option<String>,
+    pub research_project_id: Option<Id>,
+    pub version: i64,
+    /// When it was entered (RFC 3339).
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+/// An agenda item, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgendaItem {
+    pub kind: String,
+    pub title: Option<String>,
+}
+
+/// Someone expected at an activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    pub person_id: Id,
+    pub present: bool,
+    pub absence_reason: Option<String>,
+}
+
+/// Which activities a list covers.
+#[derive(Clone, Debug)]
+pub struct ActivityFilter {
+    pub org: Id,
+    /// Activities hosted anywhere in the organization's subtree (`true`) or
+    /// by the organization itself.
+    pub subtree: bool,
+    /// Held on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Held on or before this day.
+    pub to: Option<NaiveDate>,
+    pub kind: Option<String>,
+}
+
+const ACTIVITY_COLUMNS: &str = "a.province_id, a.id, a.kind, a.host_org_id, a.title, a.held_on, a.starts_at, a.duration_minutes, a.presenter_id, a.visit_kind, a.polarity, a.research_project_id, a.version, a.created_at, a.created_by, a.updated_at, a.deleted_at";
+
+const INSERT_COLUMNS: [&str; 17] = [
+    "province_id",
+    "id",
+    "kind",
+    "host_org_id",
+    "title",
+    "held_on",
+    "starts_at",
+    "duration_minutes",
+    "presenter_id",
+    "visit_kind",
+    "polarity",
+    "research_project_id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "deleted_at",
+];
+
+fn invalid(field: Field, zh: &str, en: &str, value: &str) -> StoreError {
+    StoreError::Invalid(FieldError::new(field, Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, value))
+}
+
+fn field_error(field: Field, problem: Problem, value: &str) -> StoreError {
+    StoreError::Invalid(FieldError::new(field, problem, value))
+}
+
+/// A single line of text of at most `max` characters, trimmed; `Required`
+/// if blank.
+pub(crate) fn line(field: Field, raw: &str, max: usize) -> std::result::Result<String, FieldError> {
+    let text = Text::parse(field, raw)?;
+    if text.as_str().contains(['\n', '\r', '\t']) {
+        return Err(FieldError::new(field, Problem::ControlCharacter, raw));
+    }
+    if text.as_str().chars().count() > max {
+        return Err(FieldError::new(field, Problem::TooLong { max }, raw));
+    }
+    Ok(text.as_str().to_owned())
+}
+
+/// An optional single line: blank means absent.
+fn optional_line(field: Field, raw: Option<&str>, max: usize) -> Result<Option<String>> {
+    match raw.filter(|s| !s.trim().is_empty()) {
+        None => Ok(None),
+        Some(s) => line(field, s, max).map(Some).map_err(StoreError::Invalid),
+    }
+}
+
+fn codes(terms: &[rules::catalogue::Term]) -> String {
+    terms.iter().map(|t| t.code.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn activity_from_row(row: &AnyRow) -> Result<Activity> {
+    Ok(Activity {
+        id: Id::from_stored(text(row, "id")?),
+        province_id: Id::from_stored(text(row, "province_id")?),
+        kind: text(row, "kind")?,
+        host_org_id: Id::from_stored(text(row, "host_org_id")?),
+        title: opt_text(row, "title")?,
+        held_on: parsed(row, "held_on", parse_date)?,
+        starts_at: opt_text(row, "starts_at")?,
+        duration_minutes: int(row, "duration_minutes")?,
+        presenter_id: opt_text(row, "presenter_id")?.map(Id::from_stored),
+        agenda: Vec::new(),
+        participants: Vec::new(),
+        visit_kind: opt_text(row, "visit_kind")?,
+        polarity: opt_text(row, "polarity")?,
+        research_project_id: opt_text(row, "research_project_id")?.map(Id::from_stored),
+        version: int(row, "version")?,
+        created_at: text(row, "created_at")?,
+        created_by: text(row, "created_by")?,
+        updated_at: text(row, "updated_at")?,
+        deleted_at: opt_text(row, "deleted_at")?,
+    })
+}
+
+/// Whether a host's expected participants are the members of its whole
+/// subtree (a grassroots committee, general branch, branch or group: their
+/// members' assembly) or only its own members and position holders (a
+/// township committee or above, whose meetings are its leadership's).
+fn expects_whole_subtree(org: &Organization) -> bool {
+    org.level == OrgLevel::Grassroots || matches!(org.kind, OrgKind::GeneralBranch | OrgKind::Branch | OrgKind::Group)
+}
+
+/// Who may take part in an activity of `host` held on `day`.
+struct Eligible {
+    /// Everyone who may be listed: members of the host's subtree and
+    /// holders of positions in the host, on the day.
+    all: HashSet<String>,
+    /// Who is expected when the record lists nobody (people who count in
+    /// their organization only).
+    default: BTreeSet<String>,
+}
+
+impl Store {
+    /// Records an activity after checking everything about it:
+    ///
+    /// - `kind` and every agenda item's kind are in the catalogue; `visit_kind`
+    ///   is given (and known) exactly for grassroots visits, `polarity`
+    ///   (`positive`/`negative`) exactly for case analyses;
+    /// - the host exists and was open on `held_on`, which is not after `today`;
+    /// - the duration is 1 to 1,440 minutes;
+    /// - the presenter is a member recorded in the host's province;
+    /// - every participant was, on `held_on`, a member of the host's subtree
+    ///   or held a position in the host, and is listed once. Without a list,
+    ///   those expected are the members of the host's subtree (for a
+    ///   grassroots committee, a general branch, a branch or a group) or of
+    ///   the host itself (township committees and above), plus the holders of
+    ///   positions in the host — members who no longer count in their
+    ///   organization (transferred out, deceased) left out;
+    /// - every absentee is a participant and has a reason of at most 200 characters.
+    pub async fn record_activity(&self, w: &mut Audited, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
+        if catalogue.kind(&new.kind).is_none() {
+            return Err(field_error(Field::ActivityKind, Problem::UnknownValue { allowed: codes(&catalogue.activity_kinds) }, &new.kind));
+        }
+        let title = optional_line(Field::Title, new.title.as_deref(), TITLE_MAX)?;
+        if new.held_on > today {
+            return Err(field_error(Field::HeldOn, Problem::InFuture, &date_text(new.held_on)));
+        }
+        if !(1..=MAX_DURATION_MINUTES).contains(&new.duration_minutes) {
+            return Err(invalid(
+                Field::Duration,
+                "须为 1 至 1440 分钟",
+                "must be between 1 and 1440 minutes",
+                &new.duration_minutes.to_string(),
+            ));
+        }
+        let visit_kind = check_visit_kind(catalogue, &new)?;
+        let polarity = check_polarity(&new)?;
+        if new.agenda.len() > MAX_AGENDA_ITEMS {
+            return Err(field_error(Field::Agenda, Problem::TooLong { max: MAX_AGENDA_ITEMS }, ""));
+        }
+        let mut agenda = Vec::with_capacity(new.agenda.len());
+        for item in &new.agenda {
+            if catalogue.agenda_kind(&item.kind).is_none() {
+                return Err(field_error(Field::Agenda, Problem::UnknownValue { allowed: codes(&catalogue.agenda_kinds) }, &item.kind));
+            }
+            agenda.push(AgendaItem { kind: item.kind.clone(), title: optional_line(Field::Agenda, item.title.as_deref(), TITLE_MAX)? });
+        }
+        let host = self
+            .org_in(w, &new.host_org_id, new.held_on)
+            .await?
+            .ok_or_else(|| field_error(Field::Host, Problem::NotFound, new.host_org_id.as_str()))?;
+        if !host.is_open_on(new.held_on) {
+            let (zh, en) = if new.held_on < host.founded_on {
+                (
+                    format!("主办组织于 {} 成立，该日尚未成立", host.founded_on),
+                    format!("the host organization was founded on {}, after that day", host.founded_on),
+                )
+            } else {
+                let closed = host.closed_on.map(date_text).unwrap_or_default();
+                (format!("主办组织已于 {closed} 撤销"), format!("the host organization was closed on {closed}"))
+            };
+            return Err(invalid(Field::HeldOn, &zh, &en, &date_text(new.held_on)));
+        }
+        if let Some(presenter) = &new.presenter_id {
+            let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM people WHERE id = $1")
+                .bind(presenter.as_str())
+                .fetch_optional(&mut **w.tx())
+                .await?;
+            if province.as_deref() != Some(host.province_id.as_str()) {
+                return Err(field_error(Field::Presenter, Problem::NotFound, presenter.as_str()));
+            }
+        }
+        if new.participants.as_ref().is_some_and(|p| p.len() > MAX_PARTICIPANTS) {
+            return Err(field_error(Field::Participant, Problem::TooLong { max: MAX_PARTICIPANTS }, ""));
+        }
+        let eligible = self.eligible(w, &host, new.held_on).await?;
+        let expected: Vec<String> = match &new.participants {
+            None => eligible.default.iter().cloned().collect(),
+            Some(given) => {
+                let mut seen = HashSet::with_capacity(given.len());
+                for person in given {
+                    if !seen.insert(person.as_str()) {
+                        return Err(invalid(Field::Participant, "重复列出", "is listed twice", person.as_str()));
+                    }
+                    if !eligible.all.contains(person.as_str()) {
+                        return Err(invalid(
+                            Field::Participant,
+                            "当日不是主办组织（含下级组织）的党员，也未在主办组织任职",
+                            "was not a member of the host organization or one under it, nor held a position in it, on that day",
+                            person.as_str(),
+                        ));
+                    }
+                }
+                let mut ids: Vec<String> = given.iter().map(|p| p.to_string()).collect();
+                ids.sort();
+                ids
+            }
+        };
+        let mut absent: HashMap<&str, String> = HashMap::with_capacity(new.absentees.len());
+        for a in &new.absentees {
+            if expected.binary_search_by(|p| p.as_str().cmp(a.person_id.as_str())).is_err() {
+                return Err(invalid(Field::Absentee, "不在参加人员之中", "is not among the participants", a.person_id.as_str()));
+            }
+            if a.reason.trim().is_empty() {
+                return Err(invalid(Field::Absentee, "缺席须写明原因", "needs a reason for the absence", a.person_id.as_str()));
+            }
+            let reason = line(Field::Absentee, &a.reason, REASON_MAX).map_err(StoreError::Invalid)?;
+            if absent.insert(a.person_id.as_str(), reason).is_some() {
+                return Err(invalid(Field::Absentee, "重复列出", "is listed twice", a.person_id.as_str()));
+            }
+        }
+
+        let at = w.at().to_owned();
+        let activity = Activity {
+            id: new.id.clone().unwrap_or_else(Id::generate),
+            province_id: host.province_id.clone(),
+            kind: new.kind.clone(),
+            host_org_id: host.id.clone(),
+            title,
+            held_on: new.held_on,
+            starts_at: new.starts_at.map(|t| t.format("%H:%M").to_string()),
+            duration_minutes: new.duration_minutes,
+            presenter_id: new.presenter_id.clone(),
+            agenda,
+            participants: expected
+                .into_iter()
+                .map(|p| {
+                    let reason = absent.remove(p.as_str());
+                    Participant { person_id: Id::from_stored(p), present: reason.is_none(), absence_reason: reason }
+                })
+                .collect(),
+            visit_kind,
+            polarity,
+            research_project_id: new.research_project_id.clone(),
+            version: 1,
+            created_at: at.clone(),
+            created_by: w.actor().id.clone(),
+            updated_at: at,
+            deleted_at: None,
+        };
+        self.insert_activity(w, &activity).await?;
+        w.record(activity.province_id.as_str(), "create", "activity", activity.id.as_str(), None, serde_json::to_value(&activity).ok());
+        Ok(activity)
+    }
+
+    async fn insert_activity(&self, w: &mut Audited, a: &Activity) -> Result<()> {
+        let province = a.province_id.to_string();
+        let row = vec![
+            Value::from(province.clone()),
+            Value::from(a.id.to_string()),
+            Value::from(a.kind.clone()),
+            Value::from(a.host_org_id.to_string()),
+            Value::from(a.title.clone()),
+            Value::from(date_text(a.held_on)),
+            Value::from(a.starts_at.clone()),
+            Value::Int(a.duration_minutes),
+            Value::from(a.presenter_id.as_ref().map(Id::to_string)),
+            Value::from(a.visit_kind.clone()),
+            Value::from(a.polarity.clone()),
+            Value::from(a.research_project_id.as_ref().map(Id::to_string)),
+            Value::Int(a.version),
+            Value::from(a.created_at.clone()),
+            Value::from(a.created_by.clone()),
+            Value::from(a.updated_at.clone()),
+            Value::Text(None),
+        ];
+        insert_rows(w.tx(), "activities", &INSERT_COLUMNS, vec![row]).await?;
+        let agenda = a
+            .agenda
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                vec![
+                    Value::from(province.clone()),
+                    Value::from(a.id.to_string()),
+                    Value::Int(i as i64),
+                    Value::from(item.kind.clone()),
+                    Value::from(item.title.clone()),
+                ]
+            })
+            .collect();
+        insert_rows(w.tx(), "activity_agenda_items", &["province_id", "activity_id", "position", "kind", "title"], agenda).await?;
+        let participants = a
+            .participants
+            .iter()
+            .map(|p| {
+                vec![
+                    Value::from(province.clone()),
+                    Value::from(a.id.to_string()),
+                    Value::from(p.person_id.to_string()),
+                    Value::Int(i64::from(!p.present)),
+                    Value::from(p.absence_reason.clone()),
+                ]
+            })
+            .collect();
+        insert_rows(w.tx(), "activity_participants", &["province_id", "activity_id", "person_id", "absent", "absence_reason"], participants)
+            .await
+    }
+
+    /// The people who may take part in an activity of `host` on `day`.
+    async fn eligible(&self, w: &mut Audited, host: &Organization, day: NaiveDate) -> Result<Eligible> {
+        let path = root_path(host);
+        let day = date_text(day);
+        // A subtree below central level lies in one province.
+        let province = if host.level == OrgLevel::Central { "$4 = $4" } else { "m.province_id = $4" };
+        let members = sqlx::query(&format!(
+            "SELECT m.person_id, m.org_id, p.status FROM memberships m
+             JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
+             JOIN org_links l ON l.province_id = m.province_id AND l.org_id = m.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
+             WHERE {province} AND l.path >= $1 AND l.path < $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)"
+        ))
+        .bind(&path)
+        .bind(path_end(&path))
+        .bind(&day)
+        .bind(host.province_id.as_str())
+        .fetch_all(&mut **w.tx())
+        .await?;
+        let holders = sqlx::query(
+            "SELECT s.person_id, s.org_id, p.status FROM positions s JOIN people p ON p.province_id = s.province_id AND p.id = s.person_id
+             WHERE s.org_id = $1 AND s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)",
+        )
+        .bind(host.id.as_str())
+        .bind(&day)
+        .fetch_all(&mut **w.tx())
+        .await?;
+        let whole_subtree = expects_whole_subtree(host);
+        let mut eligible = Eligible { all: HashSet::new(), default: BTreeSet::new() };
+        for (row, is_member) in members.iter().map(|r| (r, true)).chain(holders.iter().map(|r| (r, false))) {
+            let person = text(row, "person_id")?;
+            let counts = parsed(row, "status", MemberStatus::parse)?.counts_in_branch();
+            let expected = !is_member || whole_subtree || text(row, "org_id")? == host.id.as_str();
+            if counts && expected {
+                eligible.default.insert(person.clone());
+            }
+            eligible.all.insert(person);
+        }
+        Ok(eligible)
+    }
+
+    /// An activity that has not been deleted.
+    pub async fn activity(&self, id: &Id) -> Result<Option<Activity>> {
+        let row = sqlx::query(&format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = $1 AND a.deleted_at IS NULL"))
+            .bind(id.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut found = vec![activity_from_row(&row)?];
+        self.attach_details(&mut found).await?;
+        Ok(found.pop())
+    }
+
+    /// Activities hosted by an organization or in its subtree, by id
+    /// (entry order), after the cursor. An organization counts as in the
+    /// subtree for an activity if it stood under the organization's present
+    /// place at any time up to the day the activity was held (organizations
+    /// moved away later keep their earlier activities here, closed ones too).
+    pub async fn list_activities(
+        &self,
+        filter: &ActivityFilter,
+        cursor: Option<&Id>,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Page<Activity>> {
+        let org = self.org_required(&filter.org, today).await?;
+        let limit = limit.clamp(1, 500);
+        let path = root_path(&org);
+        let mut conditions = vec![
+            "a.deleted_at IS NULL".to_owned(),
+            "a.id > $1".to_owned(),
+            "a.held_on >= $2".to_owned(),
+            "a.held_on <= $3".to_owned(),
+            "($4 = '' OR a.kind = $4)".to_owned(),
+        ];
+        if filter.subtree {
+            conditions.push(
+                "EXISTS (SELECT 1 FROM org_links l WHERE l.province_id = a.province_id AND l.org_id = a.host_org_id AND l.path >= $5 AND l.path < $6 AND (l.valid_to IS NULL OR l.valid_to > a.held_on))"
+                    .to_owned(),
+            );
+        } else {
+            conditions.push("a.host_org_id = $5 AND $6 = $6".to_owned());
+        }
+        // A subtree below central level lies in one province.
+        if org.level != OrgLevel::Central {
+            conditions.push("a.province_id = $7".to_owned());
+        } else {
+            conditions.push("$7 = $7".to_owned());
+        }
+        let sql =
+            format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE {} ORDER BY a.id LIMIT {}", conditions.join(" AND "), limit + 1);
+        let (first, second) = if filter.subtree { (path.clone(), path_end(&path)) } else { (org.id.to_string(), String::new()) };
+        let rows = sqlx::query(&sql)
+            .bind(cursor.map(|c| c.to_string()).unwrap_or_default())
+            .bind(filter.from.map(date_text).unwrap_or_else(|| "0000-00-00".to_owned()))
+            .bind(filter.to.map(date_text).unwrap_or_else(|| "9999-99-99".to_owned()))
+            .bind(filter.kind.clone().unwrap_or_default())
+            .bind(first)
+            .bind(second)
+            .bind(org.province_id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        let items = rows.iter().map(activity_from_row).collect::<Result<Vec<_>>>()?;
+        let mut page = Page::cut(items, limit, |a| a.id.to_string());
+        self.attach_details(&mut page.items).await?;
+        Ok(page)
+    }
+
+    /// Reads the agenda and participants of activities (of one province
+    /// each), a few queries for the lot.
+    async fn attach_details(&self, activities: &mut [Activity]) -> Result<()> {
+        if activities.is_empty() {
+            return Ok(());
+        }
+        let mut agenda: HashMap<String, Vec<AgendaItem>> = HashMap::new();
+        let mut participants: HashMap<String, Vec<Participant>> = HashMap::new();
+        for chunk in activities.chunks(crate::rows::in_list_size(self.backend()).min(500)) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let list = placeholders.join(", ");
+            let sql = format!(
+                "SELECT activity_id, position, kind, title FROM activity_agenda_items WHERE activity_id IN ({list}) ORDER BY activity_id, position"
+            );
+            let mut query = sqlx::query(&sql);
+            for a in chunk.iter() {
+                query = query.bind(a.id.as_str());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                agenda
+                    .entry(text(&row, "activity_id")?)
+                    .or_default()
+                    .push(AgendaItem { kind: text(&row, "kind")?, title: opt_text(&row, "title")? });
+            }
+            let sql = format!(
+                "SELECT activity_id, person_id, absent, absence_reason FROM activity_participants WHERE activity_id IN ({list}) ORDER BY activity_id, person_id"
+            );
+            let mut query = sqlx::query(&sql);
+            for a in chunk.iter() {
+                query = query.bind(a.id.as_str());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                participants.entry(text(&row, "activity_id")?).or_default().push(Participant {
+                    person_id: Id::from_stored(text(&row, "person_id")?),
+                    present: int(&row, "absent")? == 0,
+                    absence_reason: opt_text(&row, "absence_reason")?,
+                });
+            }
+        }
+        for a in activities.iter_mut() {
+            a.agenda = agenda.remove(a.id.as_str()).unwrap_or_default();
+            a.participants = participants.remove(a.id.as_str()).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// Deletes an activity (it stays stored, marked deleted), if
+    /// `expected_version` is current.
+    pub async fn delete_activity(&self, w: &mut Audited, id: &Id, expected_version: i64) -> Result<Activity> {
+        let row = sqlx::query(&format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = $1 AND a.deleted_at IS NULL"))
+            .bind(id.as_str())
+            .fetch_optional(&mut **w.tx())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let before = activity_from_row(&row)?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict { current: before.version });
+        }
+        let at = w.at().to_owned();
+        let done = sqlx::query(
+            "UPDATE activities SET deleted_at = $1, updated_at = $1, version = $2 WHERE province_id = $3 AND id = $4 AND version = $5 AND deleted_at IS NULL",
+        )
+        .bind(&at)
+        .bind(before.version + 1)
+        .bind(before.province_id.as_str())
+        .bind(id.as_str())
+        .bind(expected_version)
+        .execute(&mut **w.tx())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current: before.version + 1 });
+        }
+        let mut after = before.clone();
+        after.version += 1;
+        after.deleted_at = Some(at.clone());
+        after.updated_at = at;
+        w.record(
+            before.province_id.as_str(),
+            "delete",
+            "activity",
+            id.as_str(),
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        );
+        Ok(after)
+    }
+}
+
+fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<String>> {
+    let given = new.visit_kind.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    match (new.kind == GRASSROOTS_VISIT, given) {
+        (true, None) => Err(field_error(Field::VisitKind, Problem::Required, "")),
+        (true, Some(code)) if catalogue.visit_kind(code).is_none() => {
+            Err(field_error(Field::VisitKind, Problem::UnknownValue { allowed: codes(&catalogue.visit_kinds) }, code))
+        }
+        (true, Some(code)) => Ok(Some(code.to_owned())),
+        (false, Some(code)) => Err(invalid(Field::VisitKind, "只用于下基层走访", "is only for grassroots visits", code)),
+        (false, None) => Ok(None),
+    }
+}
+
+fn check_polarity(new: &NewActivity) -> Result<Option<String>> {
+    let given = new.polarity.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    match (new.kind == CASE_ANALYSIS, given) {
+        (true, None) => Err(field_error(Field::Polarity, Problem::Required, "")),
+        (true, Some(code)) => match Polarity::parse(code) {
+            Some(p) => Ok(Some(p.code().to_owned())),
+            None => Err(field_error(Field::Polarity, Problem::UnknownValue { allowed: "positive, negative".into() }, code)),
+        },
+        (false, Some(code)) => Err(invalid(Field::Polarity, "只用于典型案例剖析", "is only for case analyses", code)),
+        (false, None) => Ok(None),
+    }
+}

@@ -1,0 +1,332 @@
+//! `/api/v1/activities`: meetings, classes, visits and the other activities
+//! organizations hold — record one, list those of a subtree, read one,
+//! delete one. The checks (kinds from the catalogue, the host open on the
+//! day, participants from the host's tree) are the store's; handlers parse
+//! the body and check permissions: recording and deleting need `record` on
+//! the host, reading needs `read`.
+
+use super::codes;
+use super::extract::{ApiQuery, Caller, PathId, Post};
+use super::fields::{self, required};
+use super::idempotency::{self, Begun};
+use super::scope;
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, NaiveTime};
+use domain::Id;
+use domain::access::Action;
+use serde::{Deserialize, Serialize};
+use store::activities::{Activity, ActivityFilter, NewAbsentee, NewActivity, NewAgendaItem};
+use utoipa::{IntoParams, ToSchema};
+
+/// A recorded activity.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Activity)]
+pub struct ActivityJson {
+    #[schema(value_type = codes::RecordId)]
+    pub id: Id,
+    /// An activity kind of the catalogue (`members_assembly`, `party_class`, ...).
+    pub kind: String,
+    #[schema(value_type = codes::RecordId)]
+    pub host_org_id: Id,
+    pub title: Option<String>,
+    pub held_on: NaiveDate,
+    /// `HH:MM`
+    pub starts_at: Option<String>,
+    pub duration_minutes: i64,
+    #[schema(value_type = Option<codes::RecordId>)]
+    pub presenter_id: Option<Id>,
+    /// In order.
+    pub agenda: Vec<AgendaItemJson>,
+    /// Everyone expected, each marked present or absent (with the reason).
+    pub participants: Vec<ParticipantJson>,
+    pub visit_kind: Option<String>,
+    /// `positive` or `negative` (case analyses).
+    pub polarity: Option<String>,
+    #[schema(value_type = Option<codes::RecordId>)]
+    pub research_project_id: Option<Id>,
+    /// Send it back to delete; a stale one gets 409.
+    pub version: i64,
+    /// When it was entered, RFC 3339 (+08:00).
+    pub created_at: String,
+    /// The account that entered it.
+    pub created_by: String,
+    pub updated_at: String,
+}
+
+/// An agenda item.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = AgendaItem)]
+pub struct AgendaItemJson {
+    /// An agenda-item kind of the catalogue (`theory_study`, `business`, ...).
+    #[schema(value_type = String, required = true)]
+    pub kind: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Someone expected at an activity.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Participant)]
+pub struct ParticipantJson {
+    #[schema(value_type = codes::RecordId)]
+    pub person_id: Id,
+    pub present: bool,
+    pub absence_reason: Option<String>,
+}
+
+impl From<Activity> for ActivityJson {
+    fn from(a: Activity) -> Self {
+        ActivityJson {
+            id: a.id,
+            kind: a.kind,
+            host_org_id: a.host_org_id,
+            title: a.title,
+            held_on: a.held_on,
+            starts_at: a.starts_at,
+            duration_minutes: a.duration_minutes,
+            presenter_id: a.presenter_id,
+            agenda: a.agenda.into_iter().map(|i| AgendaItemJson { kind: Some(i.kind), title: i.title }).collect(),
+            participants: a
+                .participants
+                .into_iter()
+                .map(|p| ParticipantJson { person_id: p.person_id, present: p.present, absence_reason: p.absence_reason })
+                .collect(),
+            visit_kind: a.visit_kind,
+            polarity: a.polarity,
+            research_project_id: a.research_project_id,
+            version: a.version,
+            created_at: a.created_at,
+            created_by: a.created_by,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// A page of activities.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ActivityPage)]
+pub struct ActivityPage {
+    pub items: Vec<ActivityJson>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<String>,
+}
+
+/// An absent participant and why.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = Absentee)]
+pub struct AbsenteeJson {
+    #[schema(value_type = codes::RecordId, required = true)]
+    person_id: Option<String>,
+    /// At most 200 characters.
+    #[schema(value_type = String, required = true)]
+    reason: Option<String>,
+}
+
+/// Recording an activity.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = NewActivity)]
+pub struct CreateActivity {
+    /// An activity kind of the catalogue.
+    #[schema(value_type = String, required = true)]
+    kind: Option<String>,
+    /// The organization that held it; the caller needs `record` on it.
+    #[schema(value_type = codes::RecordId, required = true)]
+    host_org_id: Option<String>,
+    /// At most 200 characters.
+    title: Option<String>,
+    /// The day it was held: not in the future, while the host was open.
+    #[schema(value_type = NaiveDate, required = true)]
+    held_on: Option<String>,
+    /// `HH:MM`
+    starts_at: Option<String>,
+    /// 1 to 1440.
+    #[schema(value_type = i64, required = true)]
+    duration_minutes: Option<i64>,
+    /// A member recorded in the host's province.
+    #[schema(value_type = Option<codes::RecordId>)]
+    presenter_id: Option<String>,
+    /// In order; each kind from the catalogue.
+    agenda: Option<Vec<AgendaItemJson>>,
+    /// Everyone expected: members of the host (or of organizations under it)
+    /// or holders of a position in it on the day. Without it, the host's
+    /// members and position holders on the day.
+    #[schema(value_type = Option<Vec<codes::RecordId>>)]
+    participants: Option<Vec<String>>,
+    /// Participants who were absent, each with a reason.
+    absentees: Option<Vec<AbsenteeJson>>,
+    /// Required for `grassroots_visit`, not allowed otherwise: a visit kind of the catalogue.
+    visit_kind: Option<String>,
+    /// Required for `case_analysis`, not allowed otherwise: `positive` or `negative`.
+    polarity: Option<String>,
+    #[schema(value_type = Option<codes::RecordId>)]
+    research_project_id: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Activities hosted by this organization or any under it (404 if
+    /// outside the caller's grants). Without it, every subtree the caller may read.
+    org: Option<String>,
+    /// Held on or after this day, `YYYY-MM-DD`.
+    #[param(value_type = Option<NaiveDate>)]
+    from: Option<String>,
+    /// Held on or before this day, `YYYY-MM-DD`.
+    #[param(value_type = Option<NaiveDate>)]
+    to: Option<String>,
+    /// Only this activity kind.
+    kind: Option<String>,
+    /// From a previous page's `next_cursor`.
+    cursor: Option<String>,
+    /// Rows per page, 1 to 500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// The version last read.
+    #[param(value_type = i64, required = true)]
+    version: Option<String>,
+}
+
+/// Lists activities hosted in a subtree, ordered by id (the order of
+/// entry), with their agenda and participants.
+#[utoipa::path(operation_id = "list_activities", get, path = "/api/v1/activities", tag = "activities", params(ListQuery),
+    responses((status = 200, body = ActivityPage), (status = 404, description = "`org` does not exist or lies outside the caller's grants", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<ActivityPage>, ApiError> {
+    let org = fields::under(q.org.as_deref())?;
+    let cursor = fields::cursor(q.cursor.as_deref())?;
+    let limit = fields::limit(q.limit.as_deref())?;
+    let from = q.from.as_deref().filter(|s| !s.is_empty()).map(|s| fields::date("from", s)).transpose()?;
+    let to = q.to.as_deref().filter(|s| !s.is_empty()).map(|s| fields::date("to", s)).transpose()?;
+    let kind = q.kind.filter(|s| !s.is_empty());
+    if let Some(k) = &kind
+        && state.catalogue.kind(k).is_none()
+    {
+        return Err(ApiError::unprocessable(
+            "kind",
+            "unknown_value",
+            "kind: 不是目录中的活动类型 / kind: is not an activity kind of the catalogue",
+        ));
+    }
+    let today = state.today.date();
+    let roots = scope::subtrees(&state, &caller, org, today).await?;
+    let (store, cursor) = (&state.store, cursor.as_ref());
+    let page = scope::merged_page(
+        &roots,
+        limit,
+        |a: &Activity| &a.id,
+        |root| {
+            let filter = ActivityFilter { org: root, subtree: true, from, to, kind: kind.clone() };
+            async move { store.list_activities(&filter, cursor, limit, today).await }
+        },
+    )
+    .await?;
+    Ok(Json(ActivityPage { items: page.items.into_iter().map(ActivityJson::from).collect(), next_cursor: page.next_cursor }))
+}
+
+/// Records an activity held by an organization.
+#[utoipa::path(operation_id = "create_activity", post, path = "/api/v1/activities", tag = "activities", request_body = CreateActivity,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe: the same key and body return the first response.")),
+    responses((status = 201, body = ActivityJson, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, description = "a field is unusable; `field` names it", body = ErrorBody)))]
+pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -> Result<Response, ApiError> {
+    let today = state.today.date();
+    let new = new_activity(&post.body)?;
+    post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
+    let mut write = match idempotency::begin(&state.store, &post).await? {
+        Begun::Fresh(write) => write,
+        Begun::Replay(response) => return Ok(response),
+    };
+    let activity = state.store.record_activity(&mut write.w, &state.catalogue, new, today).await?;
+    let location = format!("{}/{}", post.path, activity.id);
+    write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity), Some(location)).await
+}
+
+/// Reads one activity.
+#[utoipa::path(operation_id = "get_activity", get, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = String, Path, description = "The record id")),
+    responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody)))]
+pub async fn get(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Json<ActivityJson>, ApiError> {
+    let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
+    caller.require(&state, Action::Read, &activity.host_org_id, state.today.date()).await?;
+    Ok(Json(activity.into()))
+}
+
+/// Deletes an activity (it stays in the record history).
+#[utoipa::path(operation_id = "delete_activity", delete, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = String, Path, description = "The record id"), VersionQuery),
+    responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<VersionQuery>,
+) -> Result<Response, ApiError> {
+    let version = required("version", q.version.as_deref().filter(|s| !s.is_empty()))?;
+    let version: i64 = version
+        .parse()
+        .map_err(|_| ApiError::unprocessable("version", "not_a_number", "version: 不是整数 / version: is not a whole number"))?;
+    let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
+    caller.require(&state, Action::Record, &activity.host_org_id, state.today.date()).await?;
+    let mut w = state.store.writer(&caller.actor()).await?;
+    state.store.delete_activity(&mut w, &id, version).await?;
+    w.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Reads the body into an activity to record; codes and texts are checked by the store.
+fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
+    let kind = required("kind", body.kind.as_deref())?.trim().to_owned();
+    let host_org_id = fields::record_id("host_org_id", required("host_org_id", body.host_org_id.as_deref())?)?;
+    let held_on = fields::date("held_on", required("held_on", body.held_on.as_deref())?)?;
+    let starts_at = body.starts_at.as_deref().filter(|s| !s.trim().is_empty()).map(time).transpose()?;
+    let duration_minutes = required("duration_minutes", body.duration_minutes)?;
+    let presenter_id = body.presenter_id.as_deref().map(|p| fields::record_id("presenter_id", p)).transpose()?;
+    let mut agenda = Vec::new();
+    for item in body.agenda.iter().flatten() {
+        agenda.push(NewAgendaItem { kind: required("agenda", item.kind.as_deref())?.trim().to_owned(), title: item.title.clone() });
+    }
+    let participants = body
+        .participants
+        .as_ref()
+        .map(|list| list.iter().map(|p| fields::record_id("participants", p)).collect::<Result<Vec<Id>, ApiError>>())
+        .transpose()?;
+    let mut absentees = Vec::new();
+    for a in body.absentees.iter().flatten() {
+        let person_id = fields::record_id("absentees", required("absentees", a.person_id.as_deref())?)?;
+        absentees.push(NewAbsentee { person_id, reason: a.reason.clone().unwrap_or_default() });
+    }
+    let research_project_id = body.research_project_id.as_deref().map(|p| fields::record_id("research_project_id", p)).transpose()?;
+    Ok(NewActivity {
+        id: None,
+        kind,
+        host_org_id,
+        title: body.title.clone(),
+        held_on,
+        starts_at,
+        duration_minutes,
+        presenter_id,
+        agenda,
+        participants,
+        absentees,
+        visit_kind: body.visit_kind.clone(),
+        polarity: body.polarity.clone(),
+        research_project_id,
+    })
+}
+
+fn time(raw: &str) -> Result<NaiveTime, ApiError> {
+    let raw = raw.trim();
+    let well_formed = raw.len() == 5 && raw.as_bytes().get(2) == Some(&b':');
+    well_formed.then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok()).flatten().ok_or_else(|| {
+        ApiError::unprocessable("starts_at", "not_a_time", "starts_at: 不是 HH:MM 格式的时间 / starts_at: is not a time of the form HH:MM")
+    })
+}
