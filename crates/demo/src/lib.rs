@@ -18,9 +18,14 @@
 //! the organization where it is held, so that county and township leaders,
 //! members of organ branches, can lead the county and township committees.
 //!
+//! The county also holds the activities its organizations held from the
+//! first day of last year up to yesterday, with a few gaps planted in last
+//! year and listed in [`DemoData::planted_gaps`] (see [`activities`]).
+//!
 //! Pure code: no I/O. See [`stats`] for the definitions behind the figures.
 #![forbid(unsafe_code)]
 
+pub mod activities;
 mod people;
 mod plan;
 mod positions;
@@ -29,6 +34,7 @@ mod stats;
 mod tree;
 mod vocab;
 
+pub use activities::{DemoActivity, GapSubject, PlantedGap, planted_gaps_json};
 pub use stats::{BranchFigures, DemoStats, branch_figures, is_outside_bmp, stats};
 
 use chrono::NaiveDate;
@@ -60,6 +66,10 @@ pub struct DemoData {
     pub orgs: Vec<DemoOrg>,
     /// Grouped by branch, in the order of the branches.
     pub people: Vec<DemoPerson>,
+    /// Held from the first day of last year up to yesterday, by year.
+    pub activities: Vec<DemoActivity>,
+    /// The gaps planted in the activities, with the status their cells must have.
+    pub planted_gaps: Vec<PlantedGap>,
 }
 
 /// An organization of the demo county.
@@ -103,13 +113,15 @@ impl DemoPerson {
     }
 }
 
-/// Generates the demo county for `today` from `seed`. Ages, join dates and
-/// founding dates are relative to `today`, which should be after 2000.
+/// Generates the demo county for `today` from `seed`. Ages, join dates,
+/// founding dates and activities are relative to `today`, which should be
+/// after 2000.
 pub fn generate(seed: u64, today: NaiveDate) -> DemoData {
     let mut r = random::Random::new(seed, today);
     let county = plan::plan_county(&mut r);
     let tree = tree::build(&mut r, county);
     let mut members = people::generate(&mut r, &tree);
     positions::assign(&mut r, &tree, &mut members);
-    DemoData { orgs: tree.orgs, people: members.into_iter().map(|m| m.person).collect() }
+    let (activities, planted_gaps) = activities::generate(&mut r, &tree, &members);
+    DemoData { orgs: tree.orgs, people: members.into_iter().map(|m| m.person).collect(), activities, planted_gaps }
 }
