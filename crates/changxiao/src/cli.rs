@@ -61,6 +61,24 @@ pub enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Evaluate every requirement for every subject of a subtree: status per
+    /// period, the evidence and why.
+    Evaluate {
+        /// The organization whose subtree is evaluated (default: every root).
+        #[arg(long)]
+        org: Option<String>,
+        /// The year (default: the year of --as-of).
+        #[arg(long)]
+        year: Option<i32>,
+        /// The day of the evaluation (default: --today, or today).
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: crate::evaluate::Format,
+        /// zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        lang: String,
+    },
     /// Manage login accounts from the command line (the first administrator).
     Account {
         #[command(subcommand)]

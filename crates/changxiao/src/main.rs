@@ -5,6 +5,7 @@
 mod accounts;
 mod cli;
 mod demo_load;
+mod evaluate;
 mod transfer;
 
 use anyhow::{Context, Result};
@@ -90,6 +91,12 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, today.date()).await,
             };
         }
+        Command::Evaluate { org, year, as_of, format, lang } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            let as_of = as_of.unwrap_or(today.date());
+            evaluate::run(&store, evaluate::Request { org: org.as_deref(), year, as_of, format, lang: &lang }).await?;
+        }
         Command::Account { what } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
@@ -127,7 +134,7 @@ async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<St
 async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let bound = listener.local_addr()?;
-    let app = web::app(AppState::new(store.clone(), today));
+    let app = web::app(AppState::new(store.clone(), today).context("loading the requirement catalogue")?);
     println!("长效 Changxiao: http://{bound}/");
     if demo {
         println!("演示账号 / demo logins (login / password):");
