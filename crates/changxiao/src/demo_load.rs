@@ -8,11 +8,16 @@ use domain::access::{Login, Password, Role};
 use domain::{Id, Name, Organization};
 use std::collections::HashMap;
 use std::path::Path;
+use store::activities::{Activity, AgendaItem, Participant};
 use store::people::{NewPerson, membership_start};
 use store::{Actor, Store};
 
 /// The file that marks a directory as the demo's, so it may be wiped.
 const MARKER: &str = ".changxiao-demo";
+
+/// The machine-readable list of the gaps planted in the demo's records,
+/// written beside its database.
+pub const PLANTED_GAPS: &str = "planted-gaps.json";
 
 pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, today: NaiveDate) -> Result<Store> {
     prepare_directory(data_dir)?;
@@ -25,7 +30,9 @@ pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, tod
     }
     let store = crate::open(data_dir, database_url).await?;
     store.migrate().await.context("applying the schema")?;
-    load(&store, seed, today).await?;
+    let gaps = load(&store, seed, today).await?;
+    let file = data_dir.join(PLANTED_GAPS);
+    std::fs::write(&file, gaps).with_context(|| format!("writing {}", file.display()))?;
     Ok(store)
 }
 
@@ -46,7 +53,8 @@ fn prepare_directory(dir: &Path) -> Result<()> {
 }
 
 /// Writes the generated county through the audited path, in one transaction.
-pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<()> {
+/// Fills the store with the demo county; returns the planted gaps as JSON.
+pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<String> {
     let data = demo::generate(seed, today);
     let mut placed: HashMap<Id, Organization> = HashMap::new();
     let mut orgs = Vec::with_capacity(data.orgs.len());
@@ -109,7 +117,50 @@ pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<()> {
         let org = if demo_login.role == Role::Secretary { branch } else { root };
         store.add_grant(&mut w, &account.id, demo_login.role, &org.id, root.founded_on).await?;
     }
+    let activities = demo_activities(&data, &placed, &w)?;
+    store.insert_activities(&mut w, &activities).await?;
     w.commit().await?;
     store.refresh_statistics().await?;
-    Ok(())
+    Ok(demo::planted_gaps_json(&data))
+}
+
+/// The demo's activities as records, entered by the demo's writer.
+fn demo_activities(data: &demo::DemoData, placed: &HashMap<Id, Organization>, w: &store::Audited) -> Result<Vec<Activity>> {
+    let person = |i: usize| data.people.get(i).map(|p| p.id.clone()).with_context(|| format!("demo activity names person {i}"));
+    let mut out = Vec::with_capacity(data.activities.len());
+    for a in &data.activities {
+        let host = data.orgs.get(a.host).and_then(|o| placed.get(&o.id)).with_context(|| format!("demo activity {} has no host", a.id))?;
+        let absent: HashMap<usize, &String> = a.absentees.iter().map(|(p, reason)| (*p, reason)).collect();
+        let mut participants = a
+            .participants
+            .iter()
+            .map(|&p| {
+                let reason = absent.get(&p).map(|r| (*r).clone());
+                Ok(Participant { person_id: person(p)?, present: reason.is_none(), absence_reason: reason })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        participants.sort_by(|x, y| x.person_id.cmp(&y.person_id));
+        out.push(Activity {
+            id: a.id.clone(),
+            province_id: host.province_id.clone(),
+            kind: a.kind.to_owned(),
+            host_org_id: host.id.clone(),
+            title: Some(a.title.clone()),
+            held_on: a.held_on,
+            starts_at: a.starts_at.map(|t| t.format("%H:%M").to_string()),
+            duration_minutes: i64::from(a.duration_minutes),
+            presenter_id: a.presenter.map(person).transpose()?,
+            agenda: a.agenda.iter().map(|(kind, title)| AgendaItem { kind: (*kind).to_owned(), title: Some(title.clone()) }).collect(),
+            participants,
+            visit_kind: a.visit_kind.map(str::to_owned),
+            polarity: a.polarity.map(str::to_owned),
+            research_project_id: None,
+            version: 1,
+            created_at: w.at().to_owned(),
+            created_by: w.actor().id.clone(),
+            updated_at: w.at().to_owned(),
+            deleted_at: None,
+        });
+    }
+    Ok(out)
 }

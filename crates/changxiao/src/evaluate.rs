@@ -38,7 +38,11 @@ pub async fn run(store: &Store, req: Request<'_>) -> Result<()> {
     };
     let catalogue = Catalogue::embedded().context("loading the requirement catalogue")?;
     let calendar = Calendar::embedded().context("loading the working-day calendars")?;
-    let loaded = store.load_world(&catalogue, root.as_ref(), year, req.as_of).await.context("reading the records")?;
+    let loaded = match store.load_world(&catalogue, root.as_ref(), year, req.as_of).await {
+        Ok(loaded) => loaded,
+        Err(store::StoreError::NotFound) => bail!("--org: there is no organization {} in {year}", req.org.unwrap_or_default()),
+        Err(e) => return Err(anyhow::Error::new(e).context("reading the records")),
+    };
     let engine = Engine::new(&catalogue, calendar, loaded.world.clone(), &loaded.settings, year, req.as_of).context("evaluating")?;
     let top = match &root {
         Some(id) => *loaded.org_index.get(id).with_context(|| format!("--org: no organization {id} in {year}"))?,

@@ -256,6 +256,9 @@ pub struct Catalogue {
     pub agenda_kinds: Vec<Term>,
     pub visit_kinds: Vec<Term>,
     pub requirements: Vec<Requirement>,
+    /// Kinds of meeting whose expected participants are the committee (the
+    /// holders of positions in the host), not all its members.
+    pub committee_meeting_kinds: Vec<KindIx>,
     /// Minutes in one class hour (学时), 45 by default.
     pub class_hour_minutes: u32,
     pub late_window: LateWindow,
@@ -283,6 +286,11 @@ impl Catalogue {
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Self, CatalogueError> {
         Self::load(EMBEDDED.iter().copied())
+    }
+
+    /// Whether the expected participants of this kind are the committee.
+    pub fn is_committee_meeting(&self, code: &str) -> bool {
+        self.kind(code).is_some_and(|k| self.committee_meeting_kinds.contains(&k))
     }
 
     pub fn kind(&self, code: &str) -> Option<KindIx> {
@@ -315,6 +323,7 @@ impl Catalogue {
             agenda_kinds: Vec::new(),
             visit_kinds: Vec::new(),
             requirements: Vec::new(),
+            committee_meeting_kinds: Vec::new(),
             class_hour_minutes: 45,
             late_window: LateWindow { days: 10, working_days: false },
         };
@@ -333,6 +342,13 @@ impl Catalogue {
                 cat.late_window = LateWindow::parse(w).ok_or_else(|| {
                     at.error_at(w, &format!("late_entry_window: '{w}' is not a number of days such as \"10d\" or \"7wd\""))
                 })?;
+            }
+        }
+        for (name, text, raw) in &parsed {
+            let at = Locator::new(name, text);
+            for code in &raw.committee_meeting_kinds {
+                let kind = cat.kind(code).ok_or_else(|| at.error_at(code, &format!("committee_meeting_kinds: unknown activity kind '{code}'")))?;
+                cat.committee_meeting_kinds.push(kind);
             }
         }
         if cat.activity_kinds.is_empty() {
@@ -690,6 +706,8 @@ struct RawFile {
     document: Option<RawDocument>,
     class_hour_minutes: Option<u32>,
     late_entry_window: Option<String>,
+    #[serde(default)]
+    committee_meeting_kinds: Vec<String>,
     #[serde(default)]
     activity_kind: Vec<RawTerm>,
     #[serde(default)]

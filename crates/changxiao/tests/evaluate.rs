@@ -1,0 +1,127 @@
+//! `changxiao evaluate` on the real binary over the demo county: it finds
+//! exactly the gaps the demo planted, its JSON for one branch matches the
+//! committed snapshot, and bad arguments are refused by name.
+#![allow(clippy::unwrap_used)]
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const TODAY: &str = "2026-11-23";
+
+fn changxiao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_changxiao")).args(args).args(["--today", TODAY]).env("CHANGXIAO_LOG", "error").output().unwrap()
+}
+
+/// One demo for every test of this file.
+fn demo_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = changxiao(&["demo", "--no-serve", "--data-dir", dir.path().to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        dir
+    })
+    .path()
+}
+
+fn evaluate(args: &[&str]) -> Value {
+    let dir = demo_dir().to_str().unwrap().to_owned();
+    let mut all = vec!["evaluate", "--data-dir", &dir];
+    all.extend_from_slice(args);
+    let out = changxiao(&all);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout holds only JSON")
+}
+
+type Key = (String, String, String);
+
+fn keys(cells: &[Value], status: &str) -> BTreeSet<Key> {
+    cells
+        .iter()
+        .filter(|c| c["status"] == status)
+        .map(|c| (c["requirement"].as_str().unwrap().to_owned(), c["subject"].as_str().unwrap().to_owned(), c["period"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn evaluation_finds_exactly_the_planted_gaps() {
+    let doc = evaluate(&["--year", "2025", "--as-of", "2026-01-31"]);
+    let planted: Value = serde_json::from_slice(&std::fs::read(demo_dir().join("planted-gaps.json")).unwrap()).unwrap();
+    let planted: BTreeSet<Key> = planted
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["requirement"].as_str().unwrap().to_owned(), g["subject_id"].as_str().unwrap().to_owned(), g["period"].as_str().unwrap().to_owned()))
+        .collect();
+    let cells = doc["cells"].as_array().unwrap();
+    assert!(planted.len() >= 8, "the demo plants gaps: {planted:?}");
+    assert_eq!(keys(cells, "missed"), planted);
+    assert!(keys(cells, "overdue").is_empty() && keys(cells, "due").is_empty());
+    // Every requirement of the catalogue has cells, and unbuilt ones are not applicable.
+    let requirements: BTreeSet<&str> = cells.iter().map(|c| c["requirement"].as_str().unwrap()).collect();
+    assert_eq!(requirements.len(), 20, "{requirements:?}");
+    for c in cells.iter().filter(|c| c["requirement"] == "rectification") {
+        assert_eq!((c["status"].as_str(), c["why_code"].as_str()), (Some("not_applicable"), Some("feature_not_built")));
+    }
+    // Every met cell of an organization names its evidence.
+    assert!(cells.iter().filter(|c| c["status"] == "met" && c["subject_kind"] == "organization").all(|c| !c["evidence"].as_array().unwrap().is_empty()));
+}
+
+#[test]
+fn the_json_for_one_branch_matches_the_snapshot() {
+    let all = evaluate(&["--year", "2025", "--as-of", "2026-01-31"]);
+    let branch = all["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["subject_name"] == demo::DUPLICATE_NAME_BRANCH)
+        .map(|c| c["subject"].as_str().unwrap().to_owned())
+        .unwrap();
+    let doc = evaluate(&["--org", &branch, "--year", "2025", "--as-of", "2026-01-31", "--lang", "en"]);
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/evaluate_branch_2025.json");
+    if std::env::var_os("CHANGXIAO_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert!(text == expected, "the evaluation of {branch} differs from {}; rerun with CHANGXIAO_UPDATE_SNAPSHOTS=1 if the change is meant", path.display());
+}
+
+#[test]
+fn the_current_year_shows_due_and_met_cells_and_a_readable_table() {
+    let doc = evaluate(&["--as-of", "2026-11-23"]);
+    assert_eq!(doc["year"], 2026);
+    let cells = doc["cells"].as_array().unwrap();
+    assert!(!keys(cells, "due").is_empty(), "November's meetings are still due");
+    assert!(keys(cells, "missed").is_empty());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    assert!(cells.iter().all(|c| rules::Period::parse(c["period"].as_str().unwrap()).unwrap().first_day() <= today));
+    let dir = demo_dir().to_str().unwrap().to_owned();
+    let out = changxiao(&["evaluate", "--data-dir", &dir, "--format", "table", "--lang", "zh-CN"]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("要求\t对象\t期间\t状态\t原因"), "{table:.200}");
+    assert!(table.contains("待落实"));
+}
+
+#[test]
+fn bad_arguments_are_refused_by_name() {
+    let dir = demo_dir().to_str().unwrap().to_owned();
+    for (args, named) in [
+        (vec!["--org", "not-an-id"], "--org"),
+        (vec!["--org", "0000000000000000000000000000dead"], "organization"),
+        (vec!["--lang", "fr"], "--lang"),
+        (vec!["--year", "1850"], "--year"),
+        (vec!["--as-of", "2025-02-30"], "--as-of"),
+    ] {
+        let mut all = vec!["evaluate", "--data-dir", &dir];
+        all.extend_from_slice(&args);
+        let out = changxiao(&all);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(named), "{args:?}: {err}");
+    }
+}
