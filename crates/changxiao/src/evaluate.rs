@@ -38,14 +38,12 @@ pub async fn run(store: &Store, req: Request<'_>) -> Result<()> {
     };
     let catalogue = Catalogue::embedded().context("loading the requirement catalogue")?;
     let calendar = Calendar::embedded().context("loading the working-day calendars")?;
-    let loaded = match store.load_world(&catalogue, root.as_ref(), year, req.as_of).await {
-        Ok(loaded) => loaded,
-        Err(store::StoreError::NotFound) => bail!("--org: there is no organization {} in {year}", req.org.unwrap_or_default()),
-        Err(e) => return Err(anyhow::Error::new(e).context("reading the records")),
-    };
+    // The whole tree is evaluated and the subtree reported: people attend,
+    // and leaders present, activities held outside their own subtree.
+    let loaded = store.load_world(&catalogue, None, year, req.as_of).await.context("reading the records")?;
     let engine = Engine::new(&catalogue, calendar, loaded.world.clone(), &loaded.settings, year, req.as_of).context("evaluating")?;
     let top = match &root {
-        Some(id) => *loaded.org_index.get(id).with_context(|| format!("--org: no organization {id} in {year}"))?,
+        Some(id) => *loaded.org_index.get(id).with_context(|| format!("--org: there is no organization {id} in {year}"))?,
         None => 0,
     };
     let cells = if loaded.world.orgs.is_empty() {

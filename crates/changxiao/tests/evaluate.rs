@@ -81,6 +81,11 @@ fn the_json_for_one_branch_matches_the_snapshot() {
         .map(|c| c["subject"].as_str().unwrap().to_owned())
         .unwrap();
     let doc = evaluate(&["--org", &branch, "--year", "2025", "--as-of", "2026-01-31", "--lang", "en"]);
+    // The subtree's cells are those of the whole evaluation.
+    for status in ["met", "missed", "not_applicable"] {
+        let whole = keys(all["cells"].as_array().unwrap(), status);
+        assert!(keys(doc["cells"].as_array().unwrap(), status).is_subset(&whole), "{status}");
+    }
     let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/evaluate_branch_2025.json");
     if std::env::var_os("CHANGXIAO_UPDATE_SNAPSHOTS").is_some() {
