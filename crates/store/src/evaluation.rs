@@ -486,3 +486,45 @@ fn activity_fact(catalogue: &Catalogue, people: &HashMap<&str, u32>, r: &sqlx::a
         absent,
     }))
 }
+
+impl Loaded {
+    /// The engine's fact for a recorded activity, with this world's
+    /// indices; `None` if its host is outside the world or the catalogue
+    /// does not know one of its kinds. People outside the world are left out
+    /// of the fact (the absent are still counted).
+    pub fn fact_of(&self, catalogue: &Catalogue, a: &crate::activities::Activity) -> Option<ActivityFact> {
+        let host = *self.org_index.get(&a.host_org_id)?;
+        let kind = catalogue.kind(&a.kind)?;
+        let agenda = a.agenda.iter().map(|i| catalogue.agenda_kind(&i.kind)).collect::<Option<Vec<_>>>()?;
+        let visit_kind = match &a.visit_kind {
+            None => None,
+            Some(code) => Some(catalogue.visit_kind(code)?),
+        };
+        let mut present: Vec<u32> =
+            a.participants.iter().filter(|p| p.present).filter_map(|p| self.person_index.get(&p.person_id).copied()).collect();
+        present.sort_unstable();
+        Some(ActivityFact {
+            kind,
+            host,
+            held_on: a.held_on,
+            minutes: u32::try_from(a.duration_minutes).unwrap_or_default(),
+            presenter: a.presenter_id.as_ref().and_then(|p| self.person_index.get(p).copied()),
+            agenda,
+            visit_kind,
+            polarity: a.polarity.as_deref().and_then(Polarity::parse),
+            present,
+            absent: u32::try_from(a.participants.iter().filter(|p| !p.present).count()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The index of an activity, given one if it is new to this world.
+    pub fn activity_slot(&mut self, id: &Id) -> u32 {
+        if let Some(&ix) = self.activity_index.get(id) {
+            return ix;
+        }
+        let ix = u32::try_from(self.activity_ids.len()).unwrap_or(u32::MAX);
+        self.activity_ids.push(id.clone());
+        self.activity_index.insert(id.clone(), ix);
+        ix
+    }
+}

@@ -14,13 +14,14 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod evaluation;
 pub mod i18n;
 pub mod pages;
 
 use axum::Router;
 use axum::routing::get;
 use chrono::NaiveDate;
-use rules::{Catalogue, CatalogueError};
+use rules::{Calendar, CalendarError, Catalogue, CatalogueError};
 use std::sync::Arc;
 use store::Store;
 
@@ -53,19 +54,32 @@ pub struct AppState {
     /// The requirement catalogue and its vocabulary (activity, agenda-item
     /// and visit kinds), loaded once at start.
     pub catalogue: Arc<Catalogue>,
+    /// The evaluation of the requirements, kept current.
+    pub evaluations: Arc<evaluation::Evaluations>,
 }
 
 impl AppState {
     /// The state with the embedded catalogue and the default session
     /// settings; fails if the embedded catalogue does not load.
-    pub fn new(store: Store, today: Today) -> Result<Self, CatalogueError> {
-        Ok(Self::with_catalogue(store, today, Arc::new(Catalogue::embedded()?)))
+    pub fn new(store: Store, today: Today) -> Result<Self, StartError> {
+        let calendar = Calendar::embedded()?;
+        Ok(Self::with_catalogue(store, today, Arc::new(Catalogue::embedded()?), calendar))
     }
 
-    /// The state with a catalogue already loaded.
-    pub fn with_catalogue(store: Store, today: Today, catalogue: Arc<Catalogue>) -> Self {
-        AppState { store, today, auth: AuthConfig::default(), catalogue }
+    /// The state with a catalogue and calendar already loaded.
+    pub fn with_catalogue(store: Store, today: Today, catalogue: Arc<Catalogue>, calendar: Calendar) -> Self {
+        let evaluations = Arc::new(evaluation::Evaluations::new(catalogue.clone(), calendar));
+        AppState { store, today, auth: AuthConfig::default(), catalogue, evaluations }
     }
+}
+
+/// Why the application cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the requirement catalogue: {0}")]
+    Catalogue(#[from] CatalogueError),
+    #[error("the working-day calendars: {0}")]
+    Calendar(#[from] CalendarError),
 }
 
 /// Largest request body accepted anywhere (JSON and forms).

@@ -249,7 +249,9 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -
     };
     let activity = state.store.record_activity(&mut write.w, &state.catalogue, new, today).await?;
     let location = format!("{}/{}", post.path, activity.id);
-    write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity), Some(location)).await
+    let response = write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity.clone()), Some(location)).await?;
+    state.evaluations.activity_recorded(&activity);
+    Ok(response)
 }
 
 /// Reads one activity.
@@ -277,8 +279,9 @@ pub async fn delete(
     let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
     caller.require(&state, Action::Record, &activity.host_org_id, state.today.date()).await?;
     let mut w = state.store.writer(&caller.actor()).await?;
-    state.store.delete_activity(&mut w, &id, version).await?;
+    let deleted = state.store.delete_activity(&mut w, &id, version).await?;
     w.commit().await?;
+    state.evaluations.activity_deleted(&deleted);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -209,7 +209,9 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateOrg>) -> Res
     };
     let org = state.store.create_org(&mut write.w, new).await?;
     let location = format!("{}/{}", post.path, org.id);
-    write.finish(&state.store, StatusCode::CREATED, &OrgJson::from(org), Some(location)).await
+    let response = write.finish(&state.store, StatusCode::CREATED, &OrgJson::from(org), Some(location)).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Reads one organization as it stood on a day.
@@ -245,6 +247,7 @@ pub async fn patch(
     let mut w = state.store.writer(&caller.actor()).await?;
     let org = state.store.update_org(&mut w, &id, version, changes, state.today.date()).await?;
     w.commit().await?;
+    state.evaluations.invalidate();
     Ok(Json(org.into()))
 }
 
@@ -264,7 +267,9 @@ pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Po
         Begun::Replay(response) => return Ok(response),
     };
     let org = state.store.move_org(&mut write.w, &id, &parent, on, version).await?;
-    write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await
+    let response = write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Closes an organization; refused while members or open organizations remain under it.
@@ -280,7 +285,9 @@ pub async fn close(State(state): State<AppState>, PathId(id): PathId, post: Post
         Begun::Replay(response) => return Ok(response),
     };
     let org = state.store.close_org(&mut write.w, &id, on, version).await?;
-    write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await
+    let response = write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// The organizations directly under one, open on the day.

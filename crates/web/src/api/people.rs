@@ -256,7 +256,9 @@ pub async fn create(State(state): State<AppState>, post: Post<CreatePerson>) -> 
     };
     let person = state.store.create_person(&mut write.w, new).await?;
     let location = format!("{}/{}", post.path, person.id);
-    write.finish(&state.store, StatusCode::CREATED, &PersonJson::from(person), Some(location)).await
+    let response = write.finish(&state.store, StatusCode::CREATED, &PersonJson::from(person), Some(location)).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Reads one member, with their organization on a day. Serving the masked
@@ -305,6 +307,7 @@ pub async fn patch(
     let mut w = state.store.writer(&caller.actor()).await?;
     let person = state.store.update_person(&mut w, &id, version, changes, state.today.date()).await?;
     w.commit().await?;
+    state.evaluations.invalidate();
     Ok(Json(person.into()))
 }
 
@@ -324,7 +327,9 @@ pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Po
         Begun::Replay(response) => return Ok(response),
     };
     let person = state.store.move_person(&mut write.w, &id, &to, on, version).await?;
-    write.finish(&state.store, StatusCode::OK, &PersonJson::from(person), None).await
+    let response = write.finish(&state.store, StatusCode::OK, &PersonJson::from(person), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Reads a new member's body into a checked record: each field, then the

@@ -268,7 +268,9 @@ pub async fn create_setting(State(state): State<AppState>, PathId(id): PathId, p
         }
     }
     .map_err(valid_from_named)?;
-    write.finish(&state.store, StatusCode::CREATED, &SettingJson::new(setting, false), None).await
+    let response = write.finish(&state.store, StatusCode::CREATED, &SettingJson::new(setting, false), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Ends a setting from a day on.
@@ -286,7 +288,9 @@ pub async fn end_setting(State(state): State<AppState>, PathId(id): PathId, post
         Begun::Replay(response) => return Ok(response),
     };
     let setting = state.store.end_setting(&mut write.w, &id, on, version).await?;
-    write.finish(&state.store, StatusCode::OK, &SettingJson::new(setting, false), None).await
+    let response = write.finish(&state.store, StatusCode::OK, &SettingJson::new(setting, false), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// The exemptions in force (not revoked) of the organizations in a subtree
@@ -327,7 +331,9 @@ pub async fn create_exemption(State(state): State<AppState>, post: Post<CreateEx
     };
     let new = NewExemption { requirement_id, subject_kind, subject_id, from, to, reason, approved_by: post.caller.account.id.to_string() };
     let exemption = state.store.exempt(&mut write.w, &state.catalogue, new).await?;
-    write.finish(&state.store, StatusCode::CREATED, &ExemptionJson::from(exemption), None).await
+    let response = write.finish(&state.store, StatusCode::CREATED, &ExemptionJson::from(exemption), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// Revokes an exemption.
@@ -350,7 +356,9 @@ pub async fn revoke_exemption(
         Begun::Replay(response) => return Ok(response),
     };
     let exemption = state.store.revoke_exemption(&mut write.w, &id, version).await?;
-    write.finish(&state.store, StatusCode::OK, &ExemptionJson::from(exemption), None).await
+    let response = write.finish(&state.store, StatusCode::OK, &ExemptionJson::from(exemption), None).await?;
+    state.evaluations.invalidate();
+    Ok(response)
 }
 
 /// `supervise` on the subject's organization (a person's own organization);
