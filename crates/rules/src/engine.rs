@@ -249,10 +249,21 @@ pub struct Engine {
     mutation: Mutation,
 }
 
-/// Reusable buffers for evaluating one row.
+/// Reusable buffers for evaluating rows without allocating per row.
 #[derive(Default)]
-struct Scratch {
+struct Scratch<'a> {
     candidates: Vec<u32>,
+    facts: Vec<(u32, &'a ActivityFact)>,
+    spans: Vec<Span>,
+    periods: Vec<(Period, u32)>,
+}
+
+/// The rows of one requirement for a range of subjects.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<Row>,
+    cells: Vec<CellRec>,
+    evidence: Vec<u32>,
 }
 
 impl Engine {
@@ -411,19 +422,70 @@ impl Engine {
 
     fn evaluate_all(&mut self) {
         let n = self.requirements.len();
-        let mut results: Vec<ReqCells> = Vec::with_capacity(n);
-        let this = &*self;
-        std::thread::scope(|s| {
-            let mid = n / 2;
-            let first = s.spawn(move || (0..mid).map(|r| this.evaluate_requirement(r as RequirementIx)).collect::<Vec<_>>());
-            let second: Vec<ReqCells> = (mid..n).map(|r| this.evaluate_requirement(r as RequirementIx)).collect();
-            results.extend(first.join().unwrap_or_default());
-            results.extend(second);
-        });
-        if results.len() != n {
-            // A worker panicked: evaluate the rest on this thread.
-            results = (0..n).map(|r| self.evaluate_requirement(r as RequirementIx)).collect();
+        // Work items: ranges of subjects of each requirement, taken in turn by
+        // as many threads as there are cores.
+        let mut work: Vec<(RequirementIx, u32, u32)> = Vec::new();
+        for (ri, req) in self.requirements.iter().enumerate() {
+            let subjects = match req.subject {
+                SubjectKind::Organization => self.world.orgs.len(),
+                SubjectKind::Person => self.world.people.len(),
+            } as u32;
+            let step = (subjects / 16).max(4096);
+            let mut from = 0;
+            while from < subjects {
+                let to = subjects.min(from.saturating_add(step));
+                work.push((ri as RequirementIx, from, to));
+                from = to;
+            }
         }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let this = &*self;
+        let mut done: Vec<Option<Chunk>> = (0..work.len()).map(|_| None).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&(r, from, to)) = work.get(i) else { break };
+                            out.push((i, this.evaluate_chunk(r, from, to)));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            for h in handles {
+                for (i, chunk) in h.join().unwrap_or_default() {
+                    done[i] = Some(chunk);
+                }
+            }
+        });
+        let mut results: Vec<ReqCells> = self
+            .requirements
+            .iter()
+            .map(|req| {
+                let subjects = match req.subject {
+                    SubjectKind::Organization => self.world.orgs.len(),
+                    SubjectKind::Person => self.world.people.len(),
+                };
+                ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() }
+            })
+            .collect();
+        for (i, &(r, from, to)) in work.iter().enumerate() {
+            // A chunk lost to a panicking thread is evaluated here.
+            let chunk = done[i].take().unwrap_or_else(|| self.evaluate_chunk(r, from, to));
+            let rc = &mut results[usize::from(r)];
+            let (cell_base, ev_base) = (rc.cells.len() as u32, rc.evidence.len() as u32);
+            for row in chunk.rows {
+                rc.row_of[row.subject as usize] = rc.rows.len() as u32;
+                rc.rows.push(Row { start: row.start + cell_base, ..row });
+            }
+            rc.cells.extend(chunk.cells.into_iter().map(|c| CellRec { ev_start: c.ev_start + ev_base, ..c }));
+            rc.evidence.extend(chunk.evidence);
+        }
+        debug_assert_eq!(results.len(), n);
         self.fenwick = results.iter().map(|rc| self.fenwick_for(rc)).collect();
         self.results = results;
     }
@@ -439,25 +501,23 @@ impl Engine {
         counts.map(|c| Fenwick::from_counts(&c))
     }
 
-    fn evaluate_requirement(&self, r: RequirementIx) -> ReqCells {
+    fn evaluate_chunk(&self, r: RequirementIx, from: u32, to: u32) -> Chunk {
         let req = &self.requirements[usize::from(r)];
-        let subjects = match req.subject {
-            SubjectKind::Organization => self.world.orgs.len(),
-            SubjectKind::Person => self.world.people.len(),
-        };
-        let mut out = ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() };
+        let mut out = Chunk::default();
         let mut scratch = Scratch::default();
-        for s in 0..subjects as u32 {
+        for s in from..to {
             let subject = match req.subject {
                 SubjectKind::Organization => Subject::Org(s),
                 SubjectKind::Person => Subject::Person(s),
             };
-            let Some(home) = self.row_home(r, subject) else { continue };
-            let start = out.cells.len() as u32;
-            self.evaluate_row(r, subject, &mut scratch, &mut out.cells, &mut out.evidence);
-            let len = out.cells.len() as u32 - start;
-            out.row_of[s as usize] = out.rows.len() as u32;
-            out.rows.push(Row { subject: s, home, start, len });
+            let mut spans = std::mem::take(&mut scratch.spans);
+            if let Some(home) = self.row_home(r, subject, &mut spans) {
+                let start = out.cells.len() as u32;
+                self.evaluate_row(r, subject, home, &spans, &mut scratch, &mut out.cells, &mut out.evidence);
+                let len = out.cells.len() as u32 - start;
+                out.rows.push(Row { subject: s, home, start, len });
+            }
+            scratch.spans = spans;
         }
         out
     }
@@ -465,7 +525,10 @@ impl Engine {
     /// Whether `subject` has a row for requirement `r` (it is bound at some
     /// time in the year up to the as-of date), and the organization it counts
     /// under in roll-ups.
-    fn row_home(&self, r: RequirementIx, subject: Subject) -> Option<u32> {
+    /// `spans` receives the spans of days in which the subject is bound
+    /// (an organization's lifetime).
+    fn row_home(&self, r: RequirementIx, subject: Subject, spans: &mut Vec<Span>) -> Option<u32> {
+        spans.clear();
         let req = &self.requirements[usize::from(r)];
         let (year_start, year_end) = (Period::Year(self.year).first_day(), Period::Year(self.year).last_day().min(self.as_of));
         if year_end < year_start {
@@ -478,10 +541,11 @@ impl Engine {
                 let Binding::Organizations { kinds, levels } = &req.binds else { return None };
                 let bound = (kinds.is_empty() || kinds.contains(&org.kind)) && (levels.is_empty() || levels.contains(&org.level));
                 let in_scope = self.scope[usize::from(r)].is_none_or(|(root, from)| self.in_subtree(o, root) && from <= year_end);
+                spans.push((org.founded_on, org.closed_on));
                 (bound && in_scope && overlaps((org.founded_on, org.closed_on))).then_some(o)
             }
             Subject::Person(p) => {
-                let spans = self.binding_spans(req, p);
+                self.binding_spans(req, p, spans);
                 if !spans.iter().any(|s| overlaps(*s)) {
                     return None;
                 }
@@ -500,88 +564,87 @@ impl Engine {
     /// evaluated day, or their latest membership.
     fn home_org(&self, p: u32) -> Option<u32> {
         let day = Period::Year(self.year).last_day().min(self.as_of);
-        let ms: Vec<&crate::world::MembershipFact> =
-            self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize)).collect();
-        ms.iter().find(|m| m.from <= day && m.to.is_none_or(|t| t > day)).or_else(|| ms.iter().max_by_key(|m| m.from)).map(|m| m.org)
+        let ms = || self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize));
+        ms().find(|m| m.from <= day && m.to.is_none_or(|t| t > day)).or_else(|| ms().max_by_key(|m| m.from)).map(|m| m.org)
     }
 
-    /// The spans of days in which a person is bound by a requirement, merged.
-    fn binding_spans(&self, req: &Requirement, p: u32) -> Vec<Span> {
+    /// The spans of days in which a person is bound by a requirement, merged, into `spans`.
+    fn binding_spans(&self, req: &Requirement, p: u32, spans: &mut Vec<Span>) {
+        spans.clear();
         let memberships = || self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize));
-        let mut spans: Vec<Span> = match &req.binds {
-            Binding::Organizations { .. } => Vec::new(),
-            Binding::Members => memberships().map(|m| (m.from, m.to)).collect(),
+        match &req.binds {
+            Binding::Organizations { .. } => {}
+            Binding::Members => spans.extend(memberships().map(|m| (m.from, m.to))),
             Binding::Cadres { min_rank } => {
                 if self.world.people.get(p as usize).is_some_and(|person| person.cadre_rank >= *min_rank) {
-                    memberships().map(|m| (m.from, m.to)).collect()
-                } else {
-                    Vec::new()
+                    spans.extend(memberships().map(|m| (m.from, m.to)));
                 }
             }
-            Binding::PositionHolders(rule) => self
-                .positions
-                .base(p, p + 1)
-                .iter()
-                .filter_map(|&i| self.world.positions.get(i as usize))
-                .filter(|pos| self.world.orgs.get(pos.org as usize).is_some_and(|o| rule.matches(pos.kind, o.kind, o.level)))
-                .map(|pos| (pos.from, pos.to))
-                .collect(),
-        };
-        merge_spans(&mut spans);
-        spans
+            Binding::PositionHolders(rule) => spans.extend(
+                self.positions
+                    .base(p, p + 1)
+                    .iter()
+                    .filter_map(|&i| self.world.positions.get(i as usize))
+                    .filter(|pos| self.world.orgs.get(pos.org as usize).is_some_and(|o| rule.matches(pos.kind, o.kind, o.level)))
+                    .map(|pos| (pos.from, pos.to)),
+            ),
+        }
+        if spans.len() > 1 {
+            merge_spans(spans);
+        }
     }
 
     /// The periods of a row with the count each needs, after local settings.
-    fn periods_of(&self, r: RequirementIx, subject: Subject, home: u32) -> Vec<(Period, u32)> {
+    fn periods_of(&self, r: RequirementIx, subject: Subject, home: u32, out: &mut Vec<(Period, u32)>) {
+        out.clear();
         let req = &self.requirements[usize::from(r)];
-        let mut timeline: Vec<(NaiveDate, PeriodKind, u32)> = vec![(NaiveDate::MIN, req.period, req.count)];
+        let default = [(NaiveDate::MIN, req.period, req.count)];
+        let mut local: &[(NaiveDate, PeriodKind, u32)] = &[];
         if req.locally_set {
             let map = &self.frequencies[usize::from(r)];
-            if !map.is_empty() {
-                let mut at = Some(home);
-                while let Some(o) = at {
-                    if let Some(list) = map.get(&o) {
-                        timeline.extend(list.iter().copied());
-                        break;
-                    }
-                    at = self.org_depth_parent.get(o as usize).copied().flatten();
+            let mut at = if map.is_empty() { None } else { Some(home) };
+            while let Some(o) = at {
+                if let Some(list) = map.get(&o) {
+                    local = list;
+                    break;
                 }
+                at = self.org_depth_parent.get(o as usize).copied().flatten();
             }
         }
         let local_from = self.scope[usize::from(r)].map(|(_, from)| from);
-        let mut out = Vec::new();
-        for (i, (from, kind, count)) in timeline.iter().enumerate() {
-            let until = timeline.get(i + 1).map(|t| t.0);
-            let periods = if *kind == PeriodKind::JoinMonth {
-                match subject {
-                    Subject::Person(p) => {
-                        let joined = self.world.people.get(p as usize).map(|x| x.joined_on.month() as u8).unwrap_or(1);
-                        vec![Period::Month(self.year, joined)]
-                    }
-                    Subject::Org(_) => Vec::new(),
-                }
-            } else {
-                kind.periods(self.year)
-            };
-            for period in periods {
+        let timeline = || default.iter().chain(local.iter());
+        for (i, (from, kind, count)) in timeline().enumerate() {
+            let until = timeline().nth(i + 1).map(|t| t.0);
+            let mut push = |period: Period| {
                 let start = period.first_day();
                 let in_segment = (i == 0 || start >= *from) && until.is_none_or(|u| start < u);
                 if in_segment && start <= self.as_of && local_from.is_none_or(|f| start >= f) {
                     out.push((period, *count));
                 }
+            };
+            match (kind, subject) {
+                (PeriodKind::JoinMonth, Subject::Person(p)) => {
+                    let joined = self.world.people.get(p as usize).map(|x| x.joined_on.month() as u8).unwrap_or(1);
+                    push(Period::Month(self.year, joined));
+                }
+                (PeriodKind::JoinMonth, Subject::Org(_)) => {}
+                (PeriodKind::Year, _) => push(Period::Year(self.year)),
+                (PeriodKind::Half, _) => (1..=2).for_each(|h| push(Period::Half(self.year, h))),
+                (PeriodKind::Quarter, _) => (1..=4).for_each(|q| push(Period::Quarter(self.year, q))),
+                (PeriodKind::Month | PeriodKind::PerMeeting, _) => (1..=12).for_each(|m| push(Period::Month(self.year, m))),
             }
         }
-        out
     }
 
     fn exempt(&self, r: RequirementIx, subject: Subject, period: Period) -> bool {
-        self.exemptions.get(&(r, subject)).is_some_and(|list| {
-            list.iter().any(|(from, to)| {
-                let lo = (*from).max(period.first_day());
-                let hi = (*to).min(period.last_day());
-                hi >= lo && ((hi - lo).num_days() + 1) * 2 >= period.days()
+        !self.exemptions.is_empty()
+            && self.exemptions.get(&(r, subject)).is_some_and(|list| {
+                list.iter().any(|(from, to)| {
+                    let lo = (*from).max(period.first_day());
+                    let hi = (*to).min(period.last_day());
+                    hi >= lo && ((hi - lo).num_days() + 1) * 2 >= period.days()
+                })
             })
-        })
     }
 
     /// Whether an activity still satisfies the basic match for a row: alive,
@@ -627,10 +690,20 @@ impl Engine {
         None
     }
 
-    fn evaluate_row(&self, r: RequirementIx, subject: Subject, scratch: &mut Scratch, cells: &mut Vec<CellRec>, evidence: &mut Vec<u32>) {
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate_row<'a>(
+        &'a self,
+        r: RequirementIx,
+        subject: Subject,
+        home: u32,
+        spans: &[Span],
+        scratch: &mut Scratch<'a>,
+        cells: &mut Vec<CellRec>,
+        evidence: &mut Vec<u32>,
+    ) {
         let req = &self.requirements[usize::from(r)];
-        let Some(home) = self.row_home(r, subject) else { return };
-        let periods = self.periods_of(r, subject, home);
+        let mut periods = std::mem::take(&mut scratch.periods);
+        self.periods_of(r, subject, home, &mut periods);
         // Candidate activities for the whole row.
         scratch.candidates.clear();
         match subject {
@@ -649,20 +722,19 @@ impl Engine {
                 }
             }
         }
-        scratch.candidates.sort_unstable();
-        scratch.candidates.dedup();
+        if scratch.candidates.len() > 1 {
+            scratch.candidates.sort_unstable();
+            scratch.candidates.dedup();
+        }
         let kinds = &req.satisfied_by.kinds;
-        let candidates: Vec<(u32, &ActivityFact)> =
-            scratch.candidates.iter().filter_map(|&a| self.candidate(req, subject, a, kinds).map(|act| (a, act))).collect();
-        let spans = match subject {
-            Subject::Person(p) => self.binding_spans(req, p),
-            Subject::Org(o) => self.world.orgs.get(o as usize).map(|x| vec![(x.founded_on, x.closed_on)]).unwrap_or_default(),
-        };
+        scratch.facts.clear();
+        scratch.facts.extend(scratch.candidates.iter().filter_map(|&a| self.candidate(req, subject, a, kinds).map(|act| (a, act))));
+        let candidates = &scratch.facts;
         let joined_this_year = match subject {
             Subject::Person(p) => self.world.people.get(p as usize).is_some_and(|x| x.joined_on.year() >= self.year),
             Subject::Org(_) => false,
         };
-        for (period, count) in periods {
+        for &(period, count) in &periods {
             let ev_start = evidence.len() as u32;
             let mut rec =
                 CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
@@ -791,24 +863,34 @@ impl Engine {
             rec.ev_len = evidence.len() as u32 - ev_start;
             cells.push(rec);
         }
+        scratch.periods = periods;
     }
 
     /// Due, overdue or missed for a period not met, by the as-of date.
     fn unmet_status(&self, period: Period) -> Status {
-        let end = period.last_day();
-        if self.as_of <= end {
-            return Status::Due;
+        if self.as_of <= period.last_day() {
+            Status::Due
+        } else if self.as_of <= self.late_entry_deadline(period) {
+            Status::Overdue
+        } else {
+            Status::Missed
         }
+    }
+
+    /// The last day on which a record for `period` still counts before the
+    /// cell becomes missed: the period's last day plus the late-entry window
+    /// (calendar or working days).
+    pub fn late_entry_deadline(&self, period: Period) -> NaiveDate {
+        let end = period.last_day();
         let mut window = self.catalogue.late_window;
         if self.mutation == Mutation::NoLateWindow {
             window.days = 0;
         }
-        let deadline = if window.working_days {
+        if window.working_days {
             self.calendar.add_working_days(end, window.days)
         } else {
             end.checked_add_days(chrono::Days::new(u64::from(window.days))).unwrap_or(end)
-        };
-        if self.as_of <= deadline { Status::Overdue } else { Status::Missed }
+        }
     }
 
     fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, c: &CellRec) -> Cell {
@@ -957,9 +1039,8 @@ impl Engine {
         self.world.activities[ix as usize] = new;
         let mut touched: Vec<_> = touched.into_iter().collect();
         touched.sort_unstable();
-        let mut scratch = Scratch::default();
         for (r, subject) in touched {
-            self.recompute_row(r, subject, &mut scratch);
+            self.recompute_row(r, subject);
         }
     }
 
@@ -998,7 +1079,7 @@ impl Engine {
         }
     }
 
-    fn recompute_row(&mut self, r: RequirementIx, subject: Subject, scratch: &mut Scratch) {
+    fn recompute_row(&mut self, r: RequirementIx, subject: Subject) {
         let s = match subject {
             Subject::Org(o) | Subject::Person(o) => o,
         };
@@ -1008,7 +1089,13 @@ impl Engine {
         }
         let mut cells = Vec::new();
         let mut evidence = Vec::new();
-        self.evaluate_row(r, subject, scratch, &mut cells, &mut evidence);
+        {
+            let mut scratch = Scratch::default();
+            let mut spans = Vec::new();
+            if let Some(home) = self.row_home(r, subject, &mut spans) {
+                self.evaluate_row(r, subject, home, &spans, &mut scratch, &mut cells, &mut evidence);
+            }
+        }
         let rc = &mut self.results[usize::from(r)];
         let row = rc.rows[row_ix as usize];
         let fen = &mut self.fenwick[usize::from(r)];
