@@ -215,6 +215,47 @@ impl Fenwick {
     }
 }
 
+/// The days of one period, computed once per engine.
+#[derive(Clone, Copy, Debug)]
+struct Bounds {
+    first: NaiveDate,
+    last: NaiveDate,
+    mid: NaiveDate,
+    days: i64,
+}
+
+/// The bounds of every period of the evaluated year.
+#[derive(Clone, Debug)]
+struct YearBounds {
+    year: Bounds,
+    halves: [Bounds; 2],
+    quarters: [Bounds; 4],
+    months: [Bounds; 12],
+}
+
+impl YearBounds {
+    fn new(year: i32) -> Self {
+        let b = |p: Period| Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() };
+        YearBounds {
+            year: b(Period::Year(year)),
+            halves: std::array::from_fn(|i| b(Period::Half(year, i as u8 + 1))),
+            quarters: std::array::from_fn(|i| b(Period::Quarter(year, i as u8 + 1))),
+            months: std::array::from_fn(|i| b(Period::Month(year, i as u8 + 1))),
+        }
+    }
+
+    fn of(&self, p: Period) -> Bounds {
+        let pick = |list: &[Bounds], n: u8| list.get(usize::from(n).wrapping_sub(1)).copied();
+        let found = match p {
+            Period::Year(_) => Some(self.year),
+            Period::Half(_, n) => pick(&self.halves, n),
+            Period::Quarter(_, n) => pick(&self.quarters, n),
+            Period::Month(_, n) => pick(&self.months, n),
+        };
+        found.unwrap_or(Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() })
+    }
+}
+
 /// Local frequency settings of one requirement by organization, by valid-from day.
 type Timelines = HashMap<u32, Vec<(NaiveDate, PeriodKind, u32)>>;
 
@@ -231,6 +272,9 @@ pub struct Engine {
     calendar: Calendar,
     year: i32,
     as_of: NaiveDate,
+    bounds: YearBounds,
+    /// The last day evaluated: the year's end or the as-of day if earlier.
+    last_evaluated: NaiveDate,
     world: World,
     org_depth_parent: Vec<Option<u32>>,
     memberships: Index,
@@ -240,6 +284,9 @@ pub struct Engine {
     by_attendee: Index,
     /// Requirements an activity kind can touch.
     reqs_by_kind: Vec<Vec<RequirementIx>>,
+    /// The attendance index holds only attendance in the attendee's month of
+    /// joining (all requirements met by attendance are political birthdays).
+    attendance_in_join_month_only: bool,
     /// Attended minutes per person for each class-hours requirement.
     minutes: HashMap<RequirementIx, Vec<u32>>,
     frequencies: Vec<Timelines>,
@@ -285,24 +332,6 @@ impl Engine {
         }
         let n_orgs = world.orgs.len();
         let n_people = world.people.len();
-        let memberships = Index::build(n_people, |f| world.memberships.iter().enumerate().for_each(|(i, m)| f(m.person, i as u32)));
-        let positions = Index::build(n_people, |f| world.positions.iter().enumerate().for_each(|(i, p)| f(p.person, i as u32)));
-        let in_year = |a: &ActivityFact| a.held_on.year() == year;
-        let by_host = Index::build(n_orgs, |f| {
-            world.activities.iter().enumerate().for_each(|(i, a)| {
-                if let Some(a) = a.as_ref().filter(|a| in_year(a)) {
-                    f(a.host, i as u32)
-                }
-            })
-        });
-        let by_presenter = Index::build(n_people, |f| {
-            world.activities.iter().enumerate().for_each(|(i, a)| {
-                if let Some((a, p)) = a.as_ref().filter(|a| in_year(a)).and_then(|a| a.presenter.map(|p| (a, p))) {
-                    let _ = a;
-                    f(p, i as u32)
-                }
-            })
-        });
         let mut reqs_by_kind: Vec<Vec<RequirementIx>> = vec![Vec::new(); catalogue.activity_kinds.len()];
         let mut attended_kinds = vec![false; catalogue.activity_kinds.len()];
         for (ri, r) in requirements.iter().enumerate() {
@@ -326,32 +355,74 @@ impl Engine {
                 }
             }
         }
-        let by_attendee = Index::build(n_people, |f| {
-            world.activities.iter().enumerate().for_each(|(i, a)| {
-                if let Some(a) = a.as_ref().filter(|a| in_year(a) && attended_kinds.get(usize::from(a.kind)).copied().unwrap_or(false)) {
-                    a.present.iter().for_each(|&p| f(p, i as u32))
-                }
-            })
-        });
-        let mut minutes = HashMap::new();
-        for (ri, r) in requirements.iter().enumerate() {
-            let Some(h) = &r.hours else { continue };
-            let mut counts = vec![false; catalogue.activity_kinds.len()];
-            for &k in &h.kinds {
-                if let Some(c) = counts.get_mut(usize::from(k)) {
-                    *c = true;
-                }
-            }
-            let mut acc = vec![0u32; n_people];
-            for a in world.activities.iter().flatten() {
-                if in_year(a) && a.held_on <= as_of && counts.get(usize::from(a.kind)).copied().unwrap_or(false) {
-                    for &p in &a.present {
-                        acc[p as usize] = acc[p as usize].saturating_add(a.minutes);
+        // When every requirement met by attendance is a political birthday,
+        // only attendance in the attendee's month of joining can ever count.
+        let attendance_in_join_month_only =
+            requirements.iter().filter(|r| r.satisfied_by.attended_by_subject).all(|r| r.period == PeriodKind::JoinMonth);
+        let in_year = |a: &ActivityFact| a.held_on.year() == year;
+        let world_ref = &world;
+        let requirements_ref = &requirements;
+        // Indexes of attendance (and class-hour minutes) on one thread, the
+        // others on this one.
+        let ((memberships, positions, by_host, by_presenter), (by_attendee, minutes)) = std::thread::scope(|scope| {
+            let attendance = scope.spawn(move || {
+                let by_attendee = Index::build(n_people, |f| {
+                    world_ref.activities.iter().enumerate().for_each(|(i, a)| {
+                        if let Some(a) =
+                            a.as_ref().filter(|a| in_year(a) && attended_kinds.get(usize::from(a.kind)).copied().unwrap_or(false))
+                        {
+                            let month = a.held_on.month();
+                            for &p in &a.present {
+                                let joined = world_ref.people.get(p as usize).map_or(0, |x| x.joined_on.month());
+                                if !attendance_in_join_month_only || joined == month {
+                                    f(p, i as u32)
+                                }
+                            }
+                        }
+                    })
+                });
+                let mut minutes = HashMap::new();
+                for (ri, r) in requirements_ref.iter().enumerate() {
+                    let Some(h) = &r.hours else { continue };
+                    let mut counts = vec![false; catalogue.activity_kinds.len()];
+                    for &k in &h.kinds {
+                        if let Some(c) = counts.get_mut(usize::from(k)) {
+                            *c = true;
+                        }
                     }
+                    let mut acc = vec![0u32; n_people];
+                    for a in world_ref.activities.iter().flatten() {
+                        if in_year(a) && a.held_on <= as_of && counts.get(usize::from(a.kind)).copied().unwrap_or(false) {
+                            for &p in &a.present {
+                                if let Some(m) = acc.get_mut(p as usize) {
+                                    *m = m.saturating_add(a.minutes);
+                                }
+                            }
+                        }
+                    }
+                    minutes.insert(ri as RequirementIx, acc);
                 }
-            }
-            minutes.insert(ri as RequirementIx, acc);
-        }
+                (by_attendee, minutes)
+            });
+            let memberships = Index::build(n_people, |f| world_ref.memberships.iter().enumerate().for_each(|(i, m)| f(m.person, i as u32)));
+            let positions = Index::build(n_people, |f| world_ref.positions.iter().enumerate().for_each(|(i, p)| f(p.person, i as u32)));
+            let by_host = Index::build(n_orgs, |f| {
+                world_ref.activities.iter().enumerate().for_each(|(i, a)| {
+                    if let Some(a) = a.as_ref().filter(|a| in_year(a)) {
+                        f(a.host, i as u32)
+                    }
+                })
+            });
+            let by_presenter = Index::build(n_people, |f| {
+                world_ref.activities.iter().enumerate().for_each(|(i, a)| {
+                    if let Some(p) = a.as_ref().filter(|a| in_year(a)).and_then(|a| a.presenter) {
+                        f(p, i as u32)
+                    }
+                })
+            });
+            let own = (memberships, positions, by_host, by_presenter);
+            (own, attendance.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         let mut frequencies: Vec<Timelines> = vec![HashMap::new(); requirements.len()];
         for s in &settings.frequencies {
             if let Some(map) = frequencies.get_mut(usize::from(s.requirement)) {
@@ -372,6 +443,8 @@ impl Engine {
             calendar,
             year,
             as_of,
+            bounds: YearBounds::new(year),
+            last_evaluated: Period::Year(year).last_day().min(as_of),
             world,
             org_depth_parent,
             memberships,
@@ -380,6 +453,7 @@ impl Engine {
             by_presenter,
             by_attendee,
             reqs_by_kind,
+            attendance_in_join_month_only,
             minutes,
             frequencies,
             exemptions,
@@ -530,7 +604,7 @@ impl Engine {
     fn row_home(&self, r: RequirementIx, subject: Subject, spans: &mut Vec<Span>) -> Option<u32> {
         spans.clear();
         let req = &self.requirements[usize::from(r)];
-        let (year_start, year_end) = (Period::Year(self.year).first_day(), Period::Year(self.year).last_day().min(self.as_of));
+        let (year_start, year_end) = (self.bounds.year.first, self.last_evaluated);
         if year_end < year_start {
             return None;
         }
@@ -563,7 +637,7 @@ impl Engine {
     /// The organization a person counts under: their membership on the last
     /// evaluated day, or their latest membership.
     fn home_org(&self, p: u32) -> Option<u32> {
-        let day = Period::Year(self.year).last_day().min(self.as_of);
+        let day = self.last_evaluated;
         let ms = || self.memberships.base(p, p + 1).iter().filter_map(|&i| self.world.memberships.get(i as usize));
         ms().find(|m| m.from <= day && m.to.is_none_or(|t| t > day)).or_else(|| ms().max_by_key(|m| m.from)).map(|m| m.org)
     }
@@ -616,7 +690,7 @@ impl Engine {
         for (i, (from, kind, count)) in timeline().enumerate() {
             let until = timeline().nth(i + 1).map(|t| t.0);
             let mut push = |period: Period| {
-                let start = period.first_day();
+                let start = self.bounds.of(period).first;
                 let in_segment = (i == 0 || start >= *from) && until.is_none_or(|u| start < u);
                 if in_segment && start <= self.as_of && local_from.is_none_or(|f| start >= f) {
                     out.push((period, *count));
@@ -640,9 +714,9 @@ impl Engine {
         !self.exemptions.is_empty()
             && self.exemptions.get(&(r, subject)).is_some_and(|list| {
                 list.iter().any(|(from, to)| {
-                    let lo = (*from).max(period.first_day());
-                    let hi = (*to).min(period.last_day());
-                    hi >= lo && ((hi - lo).num_days() + 1) * 2 >= period.days()
+                    let lo = (*from).max(self.bounds.of(period).first);
+                    let hi = (*to).min(self.bounds.of(period).last);
+                    hi >= lo && ((hi - lo).num_days() + 1) * 2 >= self.bounds.of(period).days
                 })
             })
     }
@@ -738,8 +812,10 @@ impl Engine {
             let ev_start = evidence.len() as u32;
             let mut rec =
                 CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
-            let covered = spans.iter().any(|(from, to)| *from <= period.midpoint() && to.is_none_or(|t| t > period.last_day()));
-            let in_period = candidates.iter().filter(|(_, act)| period.contains(act.held_on));
+            let covered =
+                spans.iter().any(|(from, to)| *from <= self.bounds.of(period).mid && to.is_none_or(|t| t > self.bounds.of(period).last));
+            let b = self.bounds.of(period);
+            let in_period = candidates.iter().filter(|(_, act)| b.first <= act.held_on && act.held_on <= b.last);
             if req.period == PeriodKind::PerMeeting {
                 // One cell per month in which such meetings were held.
                 let meetings: Vec<&(u32, &ActivityFact)> = in_period.collect();
@@ -764,8 +840,8 @@ impl Engine {
                 let raised = match (&hours.raised, subject) {
                     (Some((min, rule)), Subject::Person(p)) => {
                         let holds = self.positions.base(p, p + 1).iter().filter_map(|&i| self.world.positions.get(i as usize)).any(|pos| {
-                            pos.from <= period.last_day().min(self.as_of)
-                                && pos.to.is_none_or(|t| t > period.first_day())
+                            pos.from <= self.bounds.of(period).last.min(self.as_of)
+                                && pos.to.is_none_or(|t| t > self.bounds.of(period).first)
                                 && self.world.orgs.get(pos.org as usize).is_some_and(|o| rule.matches(pos.kind, o.kind, o.level))
                         });
                         holds.then_some(*min)
@@ -774,16 +850,17 @@ impl Engine {
                 };
                 let minimum = raised.unwrap_or(hours.minimum);
                 // Members who joined during the year owe a share by months.
-                let start = spans.iter().filter(|(_, to)| to.is_none_or(|t| t > period.first_day())).map(|(from, _)| *from).min();
+                let start = spans.iter().filter(|(_, to)| to.is_none_or(|t| t > self.bounds.of(period).first)).map(|(from, _)| *from).min();
                 let months = match start {
-                    Some(s) if s > period.first_day() => 12 - s.month0(),
+                    Some(s) if s > self.bounds.of(period).first => 12 - s.month0(),
                     _ => 12,
                 };
                 let needed = (u64::from(minimum) * u64::from(self.catalogue.class_hour_minutes) * u64::from(months)).div_ceil(12) as u32;
                 rec.needed = needed;
                 rec.found = minutes.unwrap_or(0);
-                let bound =
-                    spans.iter().any(|(from, to)| *from <= period.last_day() && to.is_none_or(|t| t > period.last_day().min(self.as_of)));
+                let bound = spans.iter().any(|(from, to)| {
+                    *from <= self.bounds.of(period).last && to.is_none_or(|t| t > self.bounds.of(period).last.min(self.as_of))
+                });
                 if !bound {
                     rec.why = WhyCode::NotBound;
                 } else if self.exempt(r, subject, period) {
@@ -868,7 +945,7 @@ impl Engine {
 
     /// Due, overdue or missed for a period not met, by the as-of date.
     fn unmet_status(&self, period: Period) -> Status {
-        if self.as_of <= period.last_day() {
+        if self.as_of <= self.bounds.of(period).last {
             Status::Due
         } else if self.as_of <= self.late_entry_deadline(period) {
             Status::Overdue
@@ -1031,8 +1108,12 @@ impl Engine {
                 .get(usize::from(fact.kind))
                 .is_some_and(|rs| rs.iter().any(|r| self.requirements[usize::from(*r)].satisfied_by.attended_by_subject));
             if attended {
+                let month = fact.held_on.month();
                 for &p in &fact.present {
-                    self.by_attendee.add(p, ix);
+                    let joined = self.world.people.get(p as usize).map_or(0, |x| x.joined_on.month());
+                    if !self.attendance_in_join_month_only || joined == month {
+                        self.by_attendee.add(p, ix);
+                    }
                 }
             }
         }
