@@ -252,7 +252,7 @@ impl YearBounds {
             Period::Quarter(_, n) => pick(&self.quarters, n),
             Period::Month(_, n) => pick(&self.months, n),
         };
-        found.unwrap_or(Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() })
+        found.unwrap_or_else(|| Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() })
     }
 }
 
@@ -547,6 +547,19 @@ impl Engine {
                 ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() }
             })
             .collect();
+        let mut sizes = vec![(0usize, 0usize, 0usize); n];
+        for (i, &(r, _, _)) in work.iter().enumerate() {
+            if let (Some(chunk), Some(size)) = (&done[i], sizes.get_mut(usize::from(r))) {
+                size.0 += chunk.rows.len();
+                size.1 += chunk.cells.len();
+                size.2 += chunk.evidence.len();
+            }
+        }
+        for (rc, (rows, cells, evidence)) in results.iter_mut().zip(sizes) {
+            rc.rows.reserve_exact(rows);
+            rc.cells.reserve_exact(cells);
+            rc.evidence.reserve_exact(evidence);
+        }
         for (i, &(r, from, to)) in work.iter().enumerate() {
             // A chunk lost to a panicking thread is evaluated here.
             let chunk = done[i].take().unwrap_or_else(|| self.evaluate_chunk(r, from, to));
