@@ -42,7 +42,13 @@ fn keys(cells: &[Value], status: &str) -> BTreeSet<Key> {
     cells
         .iter()
         .filter(|c| c["status"] == status)
-        .map(|c| (c["requirement"].as_str().unwrap().to_owned(), c["subject"].as_str().unwrap().to_owned(), c["period"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["requirement"].as_str().unwrap().to_owned(),
+                c["subject"].as_str().unwrap().to_owned(),
+                c["period"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -54,7 +60,13 @@ fn evaluation_finds_exactly_the_planted_gaps() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["requirement"].as_str().unwrap().to_owned(), g["subject_id"].as_str().unwrap().to_owned(), g["period"].as_str().unwrap().to_owned()))
+        .map(|g| {
+            (
+                g["requirement"].as_str().unwrap().to_owned(),
+                g["subject_id"].as_str().unwrap().to_owned(),
+                g["period"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let cells = doc["cells"].as_array().unwrap();
     assert!(planted.len() >= 8, "the demo plants gaps: {planted:?}");
@@ -67,7 +79,12 @@ fn evaluation_finds_exactly_the_planted_gaps() {
         assert_eq!((c["status"].as_str(), c["why_code"].as_str()), (Some("not_applicable"), Some("feature_not_built")));
     }
     // Every met cell of an organization names its evidence.
-    assert!(cells.iter().filter(|c| c["status"] == "met" && c["subject_kind"] == "organization").all(|c| !c["evidence"].as_array().unwrap().is_empty()));
+    assert!(
+        cells
+            .iter()
+            .filter(|c| c["status"] == "met" && c["subject_kind"] == "organization")
+            .all(|c| !c["evidence"].as_array().unwrap().is_empty())
+    );
 }
 
 #[test]
@@ -92,7 +109,11 @@ fn the_json_for_one_branch_matches_the_snapshot() {
         std::fs::write(&path, &text).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap();
-    assert!(text == expected, "the evaluation of {branch} differs from {}; rerun with CHANGXIAO_UPDATE_SNAPSHOTS=1 if the change is meant", path.display());
+    assert!(
+        text == expected,
+        "the evaluation of {branch} differs from {}; rerun with CHANGXIAO_UPDATE_SNAPSHOTS=1 if the change is meant",
+        path.display()
+    );
 }
 
 #[test]
