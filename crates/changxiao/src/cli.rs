@@ -84,6 +84,18 @@ pub enum Command {
         #[command(subcommand)]
         what: AccountWhat,
     },
+    /// The scheduled jobs (the weekly digest), which `serve` runs hourly.
+    Jobs {
+        #[command(subcommand)]
+        what: JobsWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsWhat {
+    /// Run the due jobs once (for cron and tests); idempotent. Mail is sent
+    /// only with CHANGXIAO_SMTP_URL and CHANGXIAO_SMTP_FROM set.
+    Run,
 }
 
 #[derive(Subcommand, Debug)]

@@ -10,7 +10,7 @@ mod transfer;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{AccountWhat, AuditWhat, Cli, Command, ExportWhat, ImportWhat};
+use cli::{AccountWhat, AuditWhat, Cli, Command, ExportWhat, ImportWhat, JobsWhat};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use store::{PiiKeys, Store};
@@ -106,6 +106,16 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 }
             }
         }
+        Command::Jobs { what: JobsWhat::Run } => {
+            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
+            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            let mail = jobs::smtp::SmtpConfig::from_env()?;
+            let evaluator = jobs::FreshEvaluator::embedded()?;
+            match jobs::run_due(&store, &evaluator, mail.as_ref(), today.date()).await? {
+                Some(summary) => println!("{summary}"),
+                None => println!("另一进程正在运行定时任务 / another process is running the jobs"),
+            }
+        }
         Command::Export { what } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
@@ -134,7 +144,13 @@ async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<St
 async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let bound = listener.local_addr()?;
-    let app = web::app(AppState::new(store.clone(), today).context("loading the requirement catalogue")?);
+    let state = AppState::new(store.clone(), today).context("loading the requirement catalogue")?;
+    let mail = jobs::smtp::SmtpConfig::from_env()?;
+    if mail.is_none() {
+        tracing::info!("no mail server configured (CHANGXIAO_SMTP_URL): weekly digests stay in the outbox");
+    }
+    let scheduler = tokio::spawn(jobs::run_hourly(store.clone(), state.evaluations.clone(), mail, move || today.date()));
+    let app = web::app(state);
     println!("长效 Changxiao: http://{bound}/");
     if demo {
         println!("演示账号 / demo logins (login / password):");
@@ -151,6 +167,7 @@ async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Resu
         })
         .await
         .context("serving")?;
+    scheduler.abort();
     store.close().await;
     Ok(())
 }

@@ -358,3 +358,67 @@ fn a_branch_secretary_sees_the_own_branch_and_is_refused_another() -> Result<()>
     ensure!(!s.body_text()?.contains(&supervisor.h1()?), "the refused page must not name the other branch");
     Ok(())
 }
+
+/// The names of the organizations the demo planted a missed cell of
+/// `requirement` for (last year).
+fn planted_gap_orgs(requirement: &str) -> Result<Vec<String>> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).context("the demo's day")?;
+    let data = demo::generate(demo::DEFAULT_SEED, today);
+    let mut names: Vec<String> = data
+        .planted_gaps
+        .iter()
+        .filter(|g| g.requirement == requirement && g.expected_status == "missed")
+        .filter_map(|g| match g.subject {
+            demo::GapSubject::Org(i) => data.orgs.get(i).map(|o| o.name.to_string()),
+            demo::GapSubject::Person(_) => None,
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+#[test]
+fn the_org_department_follows_a_missed_count_of_the_rollup_to_the_planted_gaps() -> Result<()> {
+    if !browser::enabled("roll-up to the planted gaps") {
+        return Ok(());
+    }
+    let zh = locale("zh-CN")?;
+    let gaps = planted_gap_orgs("members-assembly")?;
+    ensure!(!gaps.is_empty(), "the demo plants missed members' assemblies");
+    // On a phone: the roll-up's table scrolls inside its box, the page does not.
+    let s = harness()?.session(390, 844)?;
+    s.login(SUPERVISOR.0, SUPERVISOR.1)?;
+    let county = open_county(&s, &zh)?;
+    s.click_to_navigate("section.duties a[href*=\"/rollup\"]")?;
+    ensure!(s.current_path()?.starts_with(&format!("{county}/rollup")), "the county page's roll-up link led to {}", s.current_path()?);
+    s.click_to_navigate("nav.years a[href$=\"?year=2025\"]")?;
+    check_phone_page(&s, "the county's roll-up of last year")?;
+    s.open(&s.current_path()?)?;
+    let missed = "tr[data-requirement=\"members-assembly\"] td[data-status=\"missed\"] a";
+    let count: usize = s.text(&s.find(missed)?)?.trim().parse().context("the missed count is a number")?;
+    ensure!(count == gaps.len(), "the roll-up counts {count} missed members' assemblies; the demo planted {gaps:?}");
+    s.click_to_navigate(missed)?;
+    let path = s.current_path()?;
+    ensure!(path.contains("/rollup/members-assembly?status=missed"), "the missed count led to {path}");
+    let listed =
+        s.js("return Array.from(document.querySelectorAll('tr.cell-row th.name > a')).map(a => a.textContent.trim())", json!([]))?;
+    let mut listed: Vec<String> =
+        listed.as_array().cloned().unwrap_or_default().iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect();
+    listed.sort();
+    ensure!(listed == gaps, "the drill-down lists {listed:?}, the demo planted gaps at {gaps:?}");
+    ensure!(s.body_text()?.contains(word(&zh, "status.missed")?), "the cells say they were missed");
+    check_phone_page(&s, "the drill-down of missed members' assemblies")?;
+
+    // The year grid, a record behind one of its cells and the settings fit the phone too.
+    s.open(&format!("{county}/compliance?year=2025"))?;
+    ensure!(s.exists("div.scroll table.grid td.st-met a.ev")?, "the county's grid shows met cells with links to their records");
+    check_phone_page(&s, "the county's year grid")?;
+    s.open(&format!("{county}/compliance?year=2025"))?;
+    s.click_to_navigate("table.grid td.st-met a.ev")?;
+    ensure!(s.current_path()?.starts_with("/activities/"), "the evidence link led to {}", s.current_path()?);
+    ensure!(s.exists("#satisfied")?, "the record lists the requirements it satisfied");
+    check_phone_page(&s, "an activity record")?;
+    s.open(&format!("{county}/settings"))?;
+    check_phone_page(&s, "the county's settings and exemptions")?;
+    Ok(())
+}

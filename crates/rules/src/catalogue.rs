@@ -347,7 +347,8 @@ impl Catalogue {
         for (name, text, raw) in &parsed {
             let at = Locator::new(name, text);
             for code in &raw.committee_meeting_kinds {
-                let kind = cat.kind(code).ok_or_else(|| at.error_at(code, &format!("committee_meeting_kinds: unknown activity kind '{code}'")))?;
+                let kind =
+                    cat.kind(code).ok_or_else(|| at.error_at(code, &format!("committee_meeting_kinds: unknown activity kind '{code}'")))?;
                 cat.committee_meeting_kinds.push(kind);
             }
         }

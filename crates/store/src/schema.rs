@@ -300,6 +300,52 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX exemptions_by_id ON exemptions (id)",
         ],
     },
+    Migration {
+        version: 4,
+        name: "calendar feeds, the outbox and e-mail addresses of accounts",
+        statements: &[
+            // A secret subscription link to the open obligations of a person
+            // or an organization. Only the SHA-256 of the token is kept; the
+            // token starts with the province id, so a lookup is routed to
+            // one shard. Creating a new link for a subject revokes the old.
+            "CREATE TABLE calendar_feeds (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                subject_kind TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                token_hash TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (province_id, token_hash)",
+            "CREATE INDEX calendar_feeds_by_subject ON calendar_feeds (province_id, subject_id)",
+            // Messages composed by the scheduled jobs (the weekly digest),
+            // one per person, kind and period: a second run creates nothing.
+            // `sent_at` stays NULL until a mail server accepted it;
+            // `send_error` says why it was not (yet) sent.
+            "CREATE TABLE outbox (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                period_key TEXT NOT NULL,
+                lang TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                send_error TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE UNIQUE INDEX outbox_once ON outbox (province_id, person_id, kind, period_key)",
+            "CREATE INDEX outbox_by_period ON outbox (province_id, kind, period_key)",
+            // Where the weekly digest of the person linked to an account is
+            // sent; NULL: no mail for this account.
+            "ALTER TABLE accounts ADD COLUMN email TEXT",
+        ],
+    },
 ];
 
 /// The statement as the backend must receive it.
@@ -332,4 +378,6 @@ pub const DUMP_TABLES: &[(&str, &str)] = &[
     ("activity_participants", "province_id, activity_id, person_id"),
     ("requirement_settings", "province_id, id"),
     ("exemptions", "province_id, id"),
+    ("calendar_feeds", "province_id, id"),
+    ("outbox", "province_id, id"),
 ];

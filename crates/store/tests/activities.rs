@@ -717,7 +717,7 @@ async fn migration_3_applies_to_the_previous_schema_and_keeps_its_data() {
         pool.close().await;
     }
     let t = build(&store).await;
-    assert_eq!(store.migrate().await.unwrap(), vec![3]);
+    assert_eq!(store.migrate().await.unwrap(), vec![3, 4]);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     assert!(store.person(&t.member, today()).await.unwrap().is_some());
     let mut w = store.writer(&Actor::system("test")).await.unwrap();

@@ -372,10 +372,15 @@ async fn an_account_with_grants_on_two_counties_is_offered_both_on_the_start_pag
 fn every_key_the_pages_use_is_in_both_locale_files() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sources = Vec::new();
-    for dir in ["templates", "src/pages"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+    let mut dirs = vec![root.join("templates"), root.join("src/pages")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            sources.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                sources.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
         }
     }
     let mut used = 0;

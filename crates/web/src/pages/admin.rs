@@ -80,6 +80,8 @@ struct AccountPage<'a> {
     roles: Vec<(&'static str, &'static str)>,
     reset_link: Option<String>,
     error: Option<String>,
+    /// Where the weekly digest of the linked member goes ("" for none).
+    email: String,
 }
 
 fn role_options(lang: i18n::Lang) -> Vec<(&'static str, &'static str)> {
@@ -295,6 +297,7 @@ async fn account_page<'a>(
         roles: role_options(ctx.lang),
         reset_link,
         error,
+        email: state.store.account_email(&target.account.id).await?.unwrap_or_default(),
     })
 }
 
@@ -372,6 +375,34 @@ pub async fn end_grant(
     ctx.respond(result)
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct EmailFields {
+    email: Option<String>,
+}
+
+/// `POST /admin/accounts/{id}/email`: sets or clears the address the weekly
+/// digest of the linked member is mailed to.
+pub async fn set_email(State(state): State<AppState>, ctx: PageContext, Path(id): Path<String>, form: CsrfForm<EmailFields>) -> Response {
+    let CsrfForm { viewer, form } = form;
+    let result = async {
+        let target = manageable_target(&state, &viewer, &id).await?;
+        let mut w = state.store.writer(&viewer.actor()).await?;
+        match state.store.set_account_email(&mut w, &target.account.id, form.email.as_deref()).await {
+            Ok(()) => w.commit().await?,
+            Err(StoreError::Rule(message)) => {
+                drop(w);
+                let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
+                let e = if ctx.is_en() { en } else { zh }.to_owned();
+                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_page(&state, &ctx, &viewer, target, None, Some(e)).await?);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(Redirect::to(&format!("/admin/accounts/{}", target.account.id)).into_response())
+    }
+    .await;
+    ctx.respond(result)
+}
+
 /// `POST /admin/accounts/{id}/reset`: a one-time reset link, valid 24 hours,
 /// shown on this response only for the administrator to pass on.
 pub async fn reset_link(
@@ -396,7 +427,7 @@ pub async fn reset_link(
 
 /// `scheme://host` of this request, for links to pass on; empty (a path
 /// only) when the request names no usable host.
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn origin(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let usable = !host.is_empty() && host.len() <= 255 && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
     if !usable {

@@ -1,6 +1,7 @@
 //! The server-rendered pages: login and the own account, account
 //! management, the audit trail, the organization tree, members, search,
-//! and the one stylesheet. Pages work without JavaScript, load nothing from
+//! what the requirements ask and what was done (`compliance`), and the
+//! one stylesheet. Pages work without JavaScript, load nothing from
 //! outside this server, and carry strict security headers.
 //!
 //! Each handler is thin: it takes the [`PageContext`] (language and header
@@ -12,6 +13,8 @@
 mod account;
 mod admin;
 mod audit;
+mod calendar;
+mod compliance;
 mod context;
 mod login;
 mod orgs;
@@ -53,8 +56,15 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/accounts/{id}/grants", post(admin::grant))
         .route("/admin/accounts/{id}/grants/{grant}/end", post(admin::end_grant))
         .route("/admin/accounts/{id}/reset", post(admin::reset_link))
+        .route("/admin/accounts/{id}/email", post(admin::set_email))
         .route("/audit", get(audit::page))
+        .route("/calendar/{file}", get(calendar::feed))
+        .route("/people/{id}/calendar", post(calendar::create_person_feed))
+        .route("/people/{id}/calendar/revoke", post(calendar::revoke_person_feed))
+        .route("/orgs/{id}/calendar", post(calendar::create_org_feed))
+        .route("/orgs/{id}/calendar/revoke", post(calendar::revoke_org_feed))
         .route("/static/app.css", get(stylesheet))
+        .merge(compliance::routes())
         .layer(middleware::from_fn(page_headers))
 }
 

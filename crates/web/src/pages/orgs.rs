@@ -58,6 +58,10 @@ struct OrgPage<'a> {
     members_truncated: bool,
     /// `None` unless the viewer may read the history.
     history: Option<Vec<HistoryRow>>,
+    /// What is due, overdue, met or exempt in the periods containing today.
+    compliance: Option<super::compliance::grid::MonthSection>,
+    /// The calendar subscription link of the organization.
+    calendar: super::calendar::CalendarSection,
 }
 
 /// `/orgs/{id}`.
@@ -99,8 +103,12 @@ pub async fn org_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_
     } else {
         None
     };
+    let compliance = super::compliance::grid::month_section(state, viewer, &org, lang).await;
+    let calendar = super::calendar::section(state, viewer, &org.province_id, &org.id, &format!("/orgs/{}", org.id)).await?;
     render(&OrgPage {
         c: ctx,
+        calendar,
+        compliance,
         unit_type: org.unit_type.map(|u| i18n::label(lang, "unit_type", u.code())),
         founded_on: org.founded_on.format("%Y-%m-%d").to_string(),
         org: OrgLink::new(&org, lang),

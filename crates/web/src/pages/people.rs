@@ -19,6 +19,12 @@ struct PersonPage<'a> {
     facts: Vec<Fact>,
     /// `None` unless the viewer may read the history.
     history: Option<Vec<HistoryRow>>,
+    /// This year's obligations, as information.
+    obligations: Option<super::compliance::obligations::Obligations>,
+    /// The calendar subscription link of the person.
+    calendar: super::calendar::CalendarSection,
+    /// The person's latest messages (the weekly digest).
+    outbox: Vec<super::calendar::OutboxRow>,
 }
 
 /// `/people/{id}`.
@@ -31,8 +37,14 @@ pub async fn person_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, r
     } else {
         None
     };
+    let obligations = super::compliance::obligations::section(state, &id, ctx.lang).await;
+    let calendar = super::calendar::section(state, viewer, &person.province_id, &person.id, &format!("/people/{}", person.id)).await?;
+    let outbox = super::calendar::outbox_rows(state, ctx, &person).await?;
     let page = PersonPage {
         c: ctx,
+        calendar,
+        outbox,
+        obligations,
         name: person.name.to_string(),
         org: Some(OrgLink::new(&org, ctx.lang)),
         facts: person_facts(&person, today, ctx.lang),

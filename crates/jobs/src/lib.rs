@@ -1,0 +1,95 @@
+//! The scheduled jobs of Changxiao. Today there is one: the weekly digest
+//! (what is due and overdue, for each person with an account and each
+//! secretary), queued in the outbox and mailed if a mail server is
+//! configured.
+//!
+//! Every job is idempotent: running it twice, or from two processes, does
+//! what one run does. `changxiao serve` runs the due jobs at start and
+//! then hourly ([`run_hourly`]); `changxiao jobs run` runs them once, for
+//! cron and tests ([`run_due`]). On PostgreSQL one process at a time runs
+//! them (a job lock); the others skip the round.
+//!
+//! The composing is pure ([`digest`], [`obligations`]); the evaluation
+//! comes from an [`Evaluator`]: the web server's cached one, or
+//! [`weekly::FreshEvaluator`], which builds the engine from the records.
+#![forbid(unsafe_code)]
+
+pub mod digest;
+pub mod obligations;
+pub mod smtp;
+pub mod weekly;
+
+use chrono::NaiveDate;
+use obligations::{Obligation, SubjectRef};
+use rules::catalogue::Lang;
+use smtp::SmtpConfig;
+use std::future::Future;
+use std::time::Duration;
+use store::Store;
+
+pub use weekly::{FreshEvaluator, Summary, run_weekly_digests};
+
+/// Why a job could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the records cannot be evaluated: {0}")]
+    World(#[from] rules::world::WorldError),
+    #[error("the evaluation failed: {0}")]
+    Evaluation(String),
+}
+
+/// Where the jobs get the evaluation of the requirements from.
+pub trait Evaluator: Sync {
+    /// The open obligations of each subject (in the order given) for the
+    /// year of `today`, as of `today`; an unknown subject has none.
+    fn open_obligations(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+        subjects: &[SubjectRef],
+        lang: Lang,
+    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, JobError>> + Send;
+}
+
+impl<T: Evaluator + Send> Evaluator for std::sync::Arc<T> {
+    fn open_obligations(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+        subjects: &[SubjectRef],
+        lang: Lang,
+    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, JobError>> + Send {
+        (**self).open_obligations(store, today, subjects, lang)
+    }
+}
+
+/// Runs every due job once. `None` when another process holds the job
+/// lock and is running them.
+pub async fn run_due<E: Evaluator>(
+    store: &Store,
+    evaluator: &E,
+    mail: Option<&SmtpConfig>,
+    today: NaiveDate,
+) -> Result<Option<Summary>, JobError> {
+    let Some(lock) = store.try_job_lock("scheduler").await? else { return Ok(None) };
+    let result = run_weekly_digests(store, evaluator, mail, today).await;
+    lock.release().await;
+    result.map(Some)
+}
+
+/// Runs the due jobs now and then every hour, logging what each round did,
+/// until the task is dropped. `today` gives the day of each round.
+pub async fn run_hourly<E: Evaluator>(store: Store, evaluator: E, mail: Option<SmtpConfig>, today: impl Fn() -> NaiveDate) {
+    let mut interval = tokio::time::interval(Duration::from_secs(3600));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match run_due(&store, &evaluator, mail.as_ref(), today()).await {
+            Ok(Some(summary)) => tracing::info!(%summary, "scheduled jobs ran"),
+            Ok(None) => tracing::info!("scheduled jobs skipped: another process is running them"),
+            Err(e) => tracing::warn!(error = %e, "scheduled jobs failed; they run again in an hour"),
+        }
+    }
+}
