@@ -3,9 +3,10 @@
 //!
 //! They run when `CHANGXIAO_E2E=1` (CI sets it) and then fail if Chromium or
 //! chromedriver is missing; otherwise each test says it was skipped and
-//! passes. `CHANGXIAO_SCREENSHOTS=1` also writes `docs/screenshot-tree.png`
-//! and `docs/screenshot-phone.png`. One demo server and one chromedriver
-//! serve all the tests; each test has its own browser and profile.
+//! passes. `CHANGXIAO_SCREENSHOTS=1` also writes `docs/screenshot-tree.png`,
+//! `docs/screenshot-phone.png` and `docs/screenshot-rollup.png`. One demo
+//! server and one chromedriver serve all the tests; each test has its own
+//! browser and profile.
 
 mod browser;
 
@@ -315,10 +316,16 @@ fn screenshots_of_the_tree_on_a_desktop_and_a_phone() -> Result<()> {
     let write = std::env::var("CHANGXIAO_SCREENSHOTS").is_ok_and(|v| v == "1");
     let zh = locale("zh-CN")?;
     let docs = browser::workspace_root().join("docs");
-    for (width, height, file) in [(1280, 900, "screenshot-tree.png"), (390, 844, "screenshot-phone.png")] {
+    for (width, height, file) in
+        [(1280, 900, "screenshot-tree.png"), (390, 844, "screenshot-phone.png"), (1280, 900, "screenshot-rollup.png")]
+    {
         let s = harness()?.session(width, height)?;
         s.login(SUPERVISOR.0, SUPERVISOR.1)?;
-        open_county(&s, &zh)?;
+        let county = open_county(&s, &zh)?;
+        if file == "screenshot-rollup.png" {
+            s.open(&format!("{county}/rollup?year=2025"))?;
+            ensure!(s.exists("main table")?, "the county's roll-up shows no table");
+        }
         let png = s.screenshot()?;
         let (w, h) = browser::png_size(&png)?;
         ensure!((w, h) == (width, height), "the screenshot for {file} is {w}×{h}, expected {width}×{height}");
