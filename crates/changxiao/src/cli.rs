@@ -79,6 +79,18 @@ pub enum Command {
         #[arg(long, default_value = "zh-CN")]
         lang: String,
     },
+    /// Generate a deterministic dataset (a province by default), write it as
+    /// CSV with --out, and evaluate it.
+    Gen {
+        /// province, city, county, or a factor of a province.
+        #[arg(long, default_value = "province", value_parser = crate::generate::parse_scale)]
+        scale: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// An empty or new directory for the CSV files.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Manage login accounts from the command line (the first administrator).
     Account {
         #[command(subcommand)]

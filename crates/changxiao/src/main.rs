@@ -6,6 +6,7 @@ mod accounts;
 mod cli;
 mod demo_load;
 mod evaluate;
+mod generate;
 mod transfer;
 
 use anyhow::{Context, Result};
@@ -91,6 +92,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, today.date()).await,
             };
         }
+        Command::Gen { scale, seed, out } => generate::run(scale, seed, out.as_deref())?,
         Command::Evaluate { org, year, as_of, format, lang } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;

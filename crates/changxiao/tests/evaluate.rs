@@ -151,3 +151,25 @@ fn bad_arguments_are_refused_by_name() {
         assert!(err.contains(named), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn gen_writes_a_deterministic_dataset_and_evaluates_it() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [a.path(), b.path()] {
+        let out_dir = dir.join("world");
+        let out = changxiao(&["gen", "--scale", "0.002", "--seed", "7", "--out", out_dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("evaluated"), "{}", String::from_utf8_lossy(&out.stdout));
+    }
+    for table in ["orgs.csv", "people.csv", "memberships.csv", "positions.csv", "activities.csv", "attendance.csv"] {
+        let first = std::fs::read(a.path().join("world").join(table)).unwrap();
+        assert!(first.len() > 100, "{table} is nearly empty");
+        assert_eq!(first, std::fs::read(b.path().join("world").join(table)).unwrap(), "{table} differs between two runs");
+    }
+    // A directory that is not empty is never overwritten; a bad scale is refused by name.
+    let out = changxiao(&["gen", "--scale", "0.002", "--out", a.path().to_str().unwrap()]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--out"));
+    let out = changxiao(&["gen", "--scale", "galaxy"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--scale"));
+}

@@ -1,0 +1,406 @@
+//! Benchmark: the evaluation engine on a generated province (about 260,000
+//! organizations, 5 million members, 9.2 million activities and 108 million
+//! attendance facts at scale 1.0, see `rules::generate`). Measures the full
+//! evaluation of the whole catalogue (`Engine::new`, median of three runs),
+//! the peak memory during it (VmHWM from `/proc/self/status`), one
+//! incremental update (`upsert_activity` of a members' assembly with 30
+//! attendees, new and edited) and subtree roll-ups of a city and of a county,
+//! each as the median and 99th percentile of single calls.
+//!
+//! Run with `cargo bench -p rules --bench evaluation`. Environment:
+//! `CHANGXIAO_BENCH_SCALE` (default 1.0), `CHANGXIAO_BENCH_SEED` (default 1),
+//! `CHANGXIAO_BENCH_RUNS` (full evaluations, default 3),
+//! `CHANGXIAO_BENCH_SAMPLES` (timed calls per measurement, default 1,000).
+//! `CHANGXIAO_BENCH_EXPORT=DIR` (or `-- --export DIR`) also writes the world
+//! as CSV into DIR for `bench/compare.py`, with the engine's results
+//! summarized per requirement and status (`engine_summary.csv`) and two
+//! roll-ups (`engine_rollups.csv`) to check the SQL against.
+//! `CHANGXIAO_BENCH_BREAKDOWN=1` also times the evaluation with no
+//! requirement and with each requirement alone. `CHANGXIAO_BENCH_MARKS=1` prints the monotonic clock at the start and end
+//! of each evaluation, to cut a profile (`perf record -k CLOCK_MONOTONIC`,
+//! then `perf report --time START,END`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use rules::catalogue::Catalogue;
+use rules::generate::{self, Generated, Table};
+use rules::{ActivityFact, Calendar, Engine, Settings, Status, Subject};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const WARM_UP: usize = 100;
+const GIB: f64 = (1u64 << 30) as f64;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A figure from `/proc/self/status` in bytes (`VmHWM`, `VmRSS`).
+fn proc_status(field: &str) -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix(field).and_then(|r| r.trim_start_matches(':').split_whitespace().next()?.parse::<u64>().ok()))
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// User plus system CPU time of the process so far (`/proc/self/stat`, in clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name (in parentheses) come state, ppid, ..., utime (12th) and stime (13th).
+    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = field(11) + field(12);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Resets VmHWM to the current RSS (Linux 4.0+).
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+struct Stats {
+    median: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort();
+    let n = samples.len();
+    Stats { median: samples[n / 2], p99: samples[(n * 99).div_ceil(100) - 1], max: samples[n - 1] }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let scale: f64 = env_or("CHANGXIAO_BENCH_SCALE", 1.0);
+    let seed: u64 = env_or("CHANGXIAO_BENCH_SEED", 1);
+    let runs: usize = env_or("CHANGXIAO_BENCH_RUNS", 3).max(1);
+    let samples: usize = env_or("CHANGXIAO_BENCH_SAMPLES", 1_000).max(1);
+    let marks = std::env::var_os("CHANGXIAO_BENCH_MARKS").is_some();
+    let args: Vec<String> = std::env::args().collect();
+    let export: Option<PathBuf> = args
+        .iter()
+        .position(|a| a == "--export")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("CHANGXIAO_BENCH_EXPORT").map(PathBuf::from));
+
+    let catalogue = Catalogue::embedded().unwrap();
+    let calendar = Calendar::embedded().unwrap();
+    let settings = Settings::default();
+
+    let t = Instant::now();
+    let generated = generate::province_for(&catalogue, scale, seed).unwrap();
+    let generation = t.elapsed();
+    let s = generated.summary();
+    let world_rss = proc_status("VmRSS");
+    println!(
+        "province at scale {scale} (seed {seed}): {} organizations ({} branches, {} groups), {} members, {} memberships, {} positions, {} activities, {} attendance facts",
+        s.orgs, s.branches, s.groups, s.people, s.memberships, s.positions, s.activities, s.attendance
+    );
+    println!(
+        "generated in {:.1} s; resident after generation {:.2} GiB ({} bytes per activity slot plus its attendance list)",
+        generation.as_secs_f64(),
+        world_rss as f64 / GIB,
+        std::mem::size_of::<Option<ActivityFact>>()
+    );
+
+    if let Some(dir) = &export {
+        let t = Instant::now();
+        std::fs::create_dir_all(dir).unwrap();
+        for table in Table::ALL {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name())).unwrap());
+            generate::write_table(&generated, &catalogue, table, &mut out).unwrap();
+            out.flush().unwrap();
+        }
+        println!("CSV written to {} in {:.1} s", dir.display(), t.elapsed().as_secs_f64());
+    }
+
+    // Full evaluation. The first run takes the generated world; later runs a copy.
+    let Generated { world, year, as_of, ref cities, ref counties, ref branches, ref branch_members, .. } = generated;
+    let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
+    let mut world = Some(world);
+    let mut engine: Option<Engine> = None;
+    let mut peak = 0u64;
+    let mut before_eval = 0u64;
+    let peak_reset = reset_peak();
+    for run in 0..runs {
+        let w = match world.take() {
+            Some(w) => w,
+            None => engine.as_ref().unwrap().world().clone(),
+        };
+        drop(engine.take());
+        if run == 0 {
+            before_eval = proc_status("VmRSS");
+        }
+        let (t, cpu) = (Instant::now(), cpu_time());
+        let e = Engine::new(&catalogue, calendar.clone(), w, &settings, year, as_of).unwrap();
+        times.push(t.elapsed());
+        cpu_times.push(cpu_time().saturating_sub(cpu));
+        if marks {
+            // CLOCK_MONOTONIC, to cut a `perf record -k CLOCK_MONOTONIC` profile to the evaluation.
+            println!("evaluation {} from {t:?} to {:?}", run + 1, Instant::now());
+        }
+        if run == 0 {
+            peak = proc_status("VmHWM");
+        }
+        println!("full evaluation run {}: {:.3} s ({:.2} s of CPU)", run + 1, times[run].as_secs_f64(), cpu_times[run].as_secs_f64());
+        engine = Some(e);
+    }
+    let mut engine = engine.unwrap();
+    let cells = engine.cell_count();
+    let after_rss = proc_status("VmRSS");
+    let mut sorted = times.clone();
+    sorted.sort();
+    let full = sorted[sorted.len() / 2];
+
+    if let Some(dir) = &export {
+        let t = Instant::now();
+        export_engine(&engine, &catalogue, cities, counties, dir);
+        println!("engine summary written in {:.1} s", t.elapsed().as_secs_f64());
+    }
+
+    // Incremental updates: a members' assembly at a random branch with 30
+    // attendees, recorded as a new activity, then edited (other day, other attendees).
+    let mut rng = Rng(seed ^ 0xbe9c);
+    let assembly = catalogue.kind("members_assembly").unwrap();
+    let business = catalogue.agenda_kind("business").unwrap();
+    let n_people = engine.world().people.len() as u32;
+    let make = |rng: &mut Rng| {
+        let b = rng.below(branches.len());
+        let (first, n) = branch_members[b];
+        let first = first.min(n_people.saturating_sub(30));
+        let day = NaiveDate::from_yo_opt(year, 1 + rng.below(365) as u32).unwrap();
+        ActivityFact {
+            kind: assembly,
+            host: branches[b],
+            held_on: day,
+            minutes: 120,
+            presenter: None,
+            agenda: vec![business],
+            visit_kind: None,
+            polarity: None,
+            present: (first..first + 30).collect(),
+            absent: n.saturating_sub(30),
+        }
+    };
+    let base = engine.world().activities.len() as u32;
+    let mut inserted = Vec::new();
+    let mut new_samples = Vec::with_capacity(samples);
+    for i in 0..WARM_UP + samples {
+        let fact = make(&mut rng);
+        let ix = base + i as u32;
+        let t = Instant::now();
+        engine.upsert_activity(ix, fact).unwrap();
+        let el = t.elapsed();
+        if i >= WARM_UP {
+            new_samples.push(el);
+        }
+        inserted.push(ix);
+    }
+    let mut edit_samples = Vec::with_capacity(samples);
+    for i in 0..WARM_UP + samples {
+        let fact = make(&mut rng);
+        let ix = inserted[rng.below(inserted.len())];
+        let t = Instant::now();
+        engine.upsert_activity(ix, fact).unwrap();
+        let el = t.elapsed();
+        if i >= WARM_UP {
+            edit_samples.push(el);
+        }
+    }
+    let insert = stats(new_samples);
+    let edit = stats(edit_samples);
+
+    // Roll-ups.
+    let mut rollup_of = |orgs: &[u32]| {
+        let mut out = Vec::with_capacity(samples);
+        for i in 0..WARM_UP + samples {
+            let org = orgs[rng.below(orgs.len())];
+            let t = Instant::now();
+            black_box(engine.rollup(black_box(org)));
+            if i >= WARM_UP {
+                out.push(t.elapsed());
+            }
+        }
+        stats(out)
+    };
+    let city = rollup_of(cities);
+    let county = rollup_of(counties);
+    let province = rollup_of(&[0]);
+
+    if std::env::var_os("CHANGXIAO_BENCH_BREAKDOWN").is_some() {
+        breakdown(&engine, &catalogue, &calendar, &settings);
+    }
+
+    let target = |ok: bool| if ok { "met" } else { "missed" };
+    let ms = Duration::from_millis(1);
+    println!();
+    println!("| measurement | result | target |");
+    println!("| --- | --- | --- |");
+    println!(
+        "| full evaluation (`Engine::new`), {runs} runs | {:.2} s median ({}) | < 1.5 s: {} |",
+        full.as_secs_f64(),
+        times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect::<Vec<_>>().join(", "),
+        target(full.as_secs_f64() < 1.5)
+    );
+    println!(
+        "| peak memory during the first evaluation (VmHWM{}) | {:.2} GiB (resident before: {:.2} GiB, after: {:.2} GiB) | < 4 GiB: {} |",
+        if peak_reset { ", reset before" } else { ", whole process" },
+        peak as f64 / GIB,
+        before_eval as f64 / GIB,
+        after_rss as f64 / GIB,
+        target((peak as f64) < 4.0 * GIB)
+    );
+    println!("| cells | {cells} | |");
+    for (name, st) in
+        [("`upsert_activity`, new assembly, 30 attendees", &insert), ("`upsert_activity`, edited assembly, 30 attendees", &edit)]
+    {
+        println!("| {name} | median {}, p99 {}, max {} | p99 < 1 ms: {} |", us(st.median), us(st.p99), us(st.max), target(st.p99 < ms));
+    }
+    for (name, st) in [("`rollup(city)`", &city), ("`rollup(county)`", &county), ("`rollup(province)`", &province)] {
+        println!("| {name} | median {}, p99 {}, max {} | p99 < 1 ms: {} |", us(st.median), us(st.p99), us(st.max), target(st.p99 < ms));
+    }
+    println!(
+        "RESULT scale={scale} generation_s={:.2} full_s={:.3} peak_gib={:.3} cells={cells} insert_p50_us={:.1} insert_p99_us={:.1} edit_p50_us={:.1} edit_p99_us={:.1} city_p50_us={:.1} city_p99_us={:.1} county_p50_us={:.1} county_p99_us={:.1}",
+        generation.as_secs_f64(),
+        full.as_secs_f64(),
+        peak as f64 / GIB,
+        insert.median.as_secs_f64() * 1e6,
+        insert.p99.as_secs_f64() * 1e6,
+        edit.median.as_secs_f64() * 1e6,
+        edit.p99.as_secs_f64() * 1e6,
+        city.median.as_secs_f64() * 1e6,
+        city.p99.as_secs_f64() * 1e6,
+        county.median.as_secs_f64() * 1e6,
+        county.p99.as_secs_f64() * 1e6,
+    );
+}
+
+/// Where the time of a full evaluation goes: `Engine::new` with no
+/// requirement (checking the world and building the indexes), then with each
+/// requirement alone, minus the former; wall and CPU time of the fastest of
+/// three runs.
+fn breakdown(engine: &Engine, catalogue: &Catalogue, calendar: &Calendar, settings: &Settings) {
+    let time = |cat: &Catalogue| {
+        let mut best = (Duration::MAX, Duration::ZERO);
+        let mut cells = 0;
+        for _ in 0..3 {
+            let world = engine.world().clone();
+            let (t, cpu) = (Instant::now(), cpu_time());
+            let e = Engine::new(cat, calendar.clone(), world, settings, engine.year(), engine.as_of()).unwrap();
+            let (wall, cpu) = (t.elapsed(), cpu_time().saturating_sub(cpu));
+            if wall < best.0 {
+                best = (wall, cpu);
+            }
+            cells = e.cell_count();
+        }
+        (best, cells)
+    };
+    let mut empty = catalogue.clone();
+    empty.requirements.clear();
+    let ((base, base_cpu), _) = time(&empty);
+    println!();
+    println!("| part of `Engine::new` | wall (fastest of 3) | CPU | cells |");
+    println!("| --- | --- | --- | --- |");
+    println!("| checks and indexes (no requirement) | {:.3} s | {:.2} s | |", base.as_secs_f64(), base_cpu.as_secs_f64());
+    let (mut total, mut total_cpu) = (base, base_cpu);
+    for r in &catalogue.requirements {
+        let mut one = catalogue.clone();
+        one.requirements = vec![r.clone()];
+        let ((wall, cpu), cells) = time(&one);
+        let (own, own_cpu) = (wall.saturating_sub(base), cpu.saturating_sub(base_cpu));
+        total += own;
+        total_cpu += own_cpu;
+        println!("| `{}` ({}) | {:.3} s | {:.2} s | {cells} |", r.id, r.subject.code(), own.as_secs_f64(), own_cpu.as_secs_f64());
+    }
+    println!("| sum | {:.3} s | {:.2} s | |", total.as_secs_f64(), total_cpu.as_secs_f64());
+}
+
+/// Per requirement and status: cells, sums of subject indices and period
+/// indices, evidence ids and their sum.
+#[derive(Default)]
+struct Tally {
+    cells: u64,
+    subjects: u64,
+    periods: u64,
+    evidence: u64,
+    evidence_sum: u64,
+}
+
+/// Writes `engine_summary.csv` (every cell, tallied by requirement and status)
+/// and `engine_rollups.csv` (the first city and the first county).
+fn export_engine(engine: &Engine, catalogue: &Catalogue, cities: &[u32], counties: &[u32], dir: &Path) {
+    let mut tally: BTreeMap<(u16, Status), Tally> = BTreeMap::new();
+    let mut add = |cells: Vec<rules::Cell>| {
+        for c in cells {
+            let t = tally.entry((c.requirement, c.status)).or_default();
+            t.cells += 1;
+            t.subjects += u64::from(match c.subject {
+                Subject::Org(o) | Subject::Person(o) => o,
+            });
+            t.periods += c.period.index() as u64 + 1;
+            t.evidence += c.evidence.len() as u64;
+            t.evidence_sum += c.evidence.iter().map(|&a| u64::from(a)).sum::<u64>();
+        }
+    };
+    // City by city, to keep memory low; then the rows counted above the cities.
+    let orgs = &engine.world().orgs;
+    let in_city = |o: u32| cities.iter().any(|&c| c <= o && o < orgs[c as usize].subtree_end);
+    for &c in cities {
+        add(engine.cells_in(c));
+    }
+    for o in 0..orgs.len() as u32 {
+        if !in_city(o) {
+            add(engine.cells_of(Subject::Org(o)));
+        }
+    }
+    let total: u64 = tally.values().map(|t| t.cells).sum();
+    assert_eq!(total as usize, engine.cell_count(), "person rows counted outside the cities");
+    let mut out = BufWriter::new(File::create(dir.join("engine_summary.csv")).unwrap());
+    writeln!(out, "requirement,status,cells,subject_sum,period_sum,evidence,evidence_sum").unwrap();
+    for ((r, status), t) in &tally {
+        let id = &catalogue.requirements[usize::from(*r)].id;
+        writeln!(out, "{id},{},{},{},{},{},{}", status.code(), t.cells, t.subjects, t.periods, t.evidence, t.evidence_sum).unwrap();
+    }
+    out.flush().unwrap();
+    let mut out = BufWriter::new(File::create(dir.join("engine_rollups.csv")).unwrap());
+    writeln!(out, "org,requirement,status,cells").unwrap();
+    for org in cities.first().into_iter().chain(counties.first()) {
+        let r = engine.rollup(*org);
+        for (i, req) in catalogue.requirements.iter().enumerate() {
+            for status in Status::ALL {
+                let n = r.count(i as u16, status);
+                if n > 0 {
+                    writeln!(out, "{org},{},{},{n}", req.id, status.code()).unwrap();
+                }
+            }
+        }
+    }
+    out.flush().unwrap();
+}
