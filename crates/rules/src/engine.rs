@@ -137,18 +137,26 @@ struct Index {
 }
 
 impl Index {
+    /// Keys outside `0..keys` are left out (the world is checked beside
+    /// the build, not before it).
     fn build(keys: usize, pairs: impl Fn(&mut dyn FnMut(u32, u32))) -> Self {
         let mut counts = vec![0u32; keys + 1];
-        pairs(&mut |k, _| counts[k as usize + 1] += 1);
+        pairs(&mut |k, _| {
+            if let Some(c) = counts.get_mut(k as usize + 1) {
+                *c += 1;
+            }
+        });
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
         }
         let mut items = vec![0u32; counts[keys] as usize];
         let mut next = counts.clone();
         pairs(&mut |k, a| {
-            let slot = &mut next[k as usize];
-            items[*slot as usize] = a;
-            *slot += 1;
+            if (k as usize) < keys {
+                let slot = &mut next[k as usize];
+                items[*slot as usize] = a;
+                *slot += 1;
+            }
         });
         Index { offsets: counts, items, extra: BTreeMap::new() }
     }
@@ -323,7 +331,6 @@ impl Engine {
         year: i32,
         as_of: NaiveDate,
     ) -> Result<Self, WorldError> {
-        world.check()?;
         let mut requirements = catalogue.requirements.clone();
         let mut scope = vec![None; requirements.len()];
         for (req, org, from) in &settings.local_requirements {
@@ -364,7 +371,7 @@ impl Engine {
         let requirements_ref = &requirements;
         // Indexes of attendance (and class-hour minutes) on one thread, the
         // others on this one.
-        let ((memberships, positions, by_host, by_presenter), (by_attendee, minutes)) = std::thread::scope(|scope| {
+        let ((checked, memberships, positions, by_host, by_presenter), (by_attendee, minutes)) = std::thread::scope(|scope| {
             let attendance = scope.spawn(move || {
                 let by_attendee = Index::build(n_people, |f| {
                     world_ref.activities.iter().enumerate().for_each(|(i, a)| {
@@ -404,6 +411,7 @@ impl Engine {
                 }
                 (by_attendee, minutes)
             });
+            let checked = world_ref.check();
             let memberships = Index::build(n_people, |f| world_ref.memberships.iter().enumerate().for_each(|(i, m)| f(m.person, i as u32)));
             let positions = Index::build(n_people, |f| world_ref.positions.iter().enumerate().for_each(|(i, p)| f(p.person, i as u32)));
             let by_host = Index::build(n_orgs, |f| {
@@ -420,9 +428,10 @@ impl Engine {
                     }
                 })
             });
-            let own = (memberships, positions, by_host, by_presenter);
+            let own = (checked, memberships, positions, by_host, by_presenter);
             (own, attendance.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
+        checked?;
         let mut frequencies: Vec<Timelines> = vec![HashMap::new(); requirements.len()];
         for s in &settings.frequencies {
             if let Some(map) = frequencies.get_mut(usize::from(s.requirement)) {
@@ -536,34 +545,69 @@ impl Engine {
                 }
             }
         });
-        let mut results: Vec<ReqCells> = self
-            .requirements
-            .iter()
-            .map(|req| {
-                let subjects = match req.subject {
-                    SubjectKind::Organization => self.world.orgs.len(),
-                    SubjectKind::Person => self.world.people.len(),
-                };
-                ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() }
-            })
-            .collect();
-        let mut sizes = vec![(0usize, 0usize, 0usize); n];
-        for (i, &(r, _, _)) in work.iter().enumerate() {
-            if let (Some(chunk), Some(size)) = (&done[i], sizes.get_mut(usize::from(r))) {
-                size.0 += chunk.rows.len();
-                size.1 += chunk.cells.len();
-                size.2 += chunk.evidence.len();
-            }
-        }
-        for (rc, (rows, cells, evidence)) in results.iter_mut().zip(sizes) {
-            rc.rows.reserve_exact(rows);
-            rc.cells.reserve_exact(cells);
-            rc.evidence.reserve_exact(evidence);
-        }
+        // Chunks grouped by requirement; each requirement is merged and its
+        // roll-up counters built on whichever thread takes it.
+        let mut groups: Vec<Vec<Chunk>> = (0..n).map(|_| Vec::new()).collect();
         for (i, &(r, from, to)) in work.iter().enumerate() {
             // A chunk lost to a panicking thread is evaluated here.
             let chunk = done[i].take().unwrap_or_else(|| self.evaluate_chunk(r, from, to));
-            let rc = &mut results[usize::from(r)];
+            groups[usize::from(r)].push(chunk);
+        }
+        let groups: Vec<std::sync::Mutex<Option<Vec<Chunk>>>> = groups.into_iter().map(|g| std::sync::Mutex::new(Some(g))).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut merged: Vec<Option<(ReqCells, [Fenwick; 6])>> = (0..n).map(|_| None).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let r = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(slot) = groups.get(r) else { break };
+                            let chunks = slot.lock().ok().and_then(|mut g| g.take()).unwrap_or_default();
+                            let rc = this.merge(r as RequirementIx, chunks);
+                            let fenwick = this.fenwick_for(&rc);
+                            out.push((r, (rc, fenwick)));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            for h in handles {
+                for (r, result) in h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+                    merged[r] = Some(result);
+                }
+            }
+        });
+        let (results, fenwick): (Vec<ReqCells>, Vec<[Fenwick; 6]>) =
+            merged.into_iter().enumerate().map(|(r, m)| m.unwrap_or_else(|| self.merge_alone(r as RequirementIx))).unzip();
+        self.fenwick = fenwick;
+        self.results = results;
+    }
+
+    /// Puts the chunks of one requirement, in subject order, into one set of rows.
+    fn merge(&self, r: RequirementIx, chunks: Vec<Chunk>) -> ReqCells {
+        let subjects = match self.requirements[usize::from(r)].subject {
+            SubjectKind::Organization => self.world.orgs.len(),
+            SubjectKind::Person => self.world.people.len(),
+        };
+        let mut rc = ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() };
+        if chunks.len() == 1 {
+            // One chunk needs no copy.
+            if let Some(chunk) = chunks.into_iter().next() {
+                for (i, row) in chunk.rows.iter().enumerate() {
+                    rc.row_of[row.subject as usize] = i as u32;
+                }
+                rc.rows = chunk.rows;
+                rc.cells = chunk.cells;
+                rc.evidence = chunk.evidence;
+            }
+            return rc;
+        }
+        rc.rows.reserve_exact(chunks.iter().map(|c| c.rows.len()).sum());
+        rc.cells.reserve_exact(chunks.iter().map(|c| c.cells.len()).sum());
+        rc.evidence.reserve_exact(chunks.iter().map(|c| c.evidence.len()).sum());
+        for chunk in chunks {
             let (cell_base, ev_base) = (rc.cells.len() as u32, rc.evidence.len() as u32);
             for row in chunk.rows {
                 rc.row_of[row.subject as usize] = rc.rows.len() as u32;
@@ -572,9 +616,18 @@ impl Engine {
             rc.cells.extend(chunk.cells.into_iter().map(|c| CellRec { ev_start: c.ev_start + ev_base, ..c }));
             rc.evidence.extend(chunk.evidence);
         }
-        debug_assert_eq!(results.len(), n);
-        self.fenwick = results.iter().map(|rc| self.fenwick_for(rc)).collect();
-        self.results = results;
+        rc
+    }
+
+    /// Evaluates one requirement on this thread (when a worker was lost).
+    fn merge_alone(&self, r: RequirementIx) -> (ReqCells, [Fenwick; 6]) {
+        let subjects = match self.requirements[usize::from(r)].subject {
+            SubjectKind::Organization => self.world.orgs.len(),
+            SubjectKind::Person => self.world.people.len(),
+        } as u32;
+        let rc = self.merge(r, vec![self.evaluate_chunk(r, 0, subjects)]);
+        let fenwick = self.fenwick_for(&rc);
+        (rc, fenwick)
     }
 
     fn fenwick_for(&self, rc: &ReqCells) -> [Fenwick; 6] {
