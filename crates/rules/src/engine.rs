@@ -644,6 +644,22 @@ impl Engine {
     fn evaluate_chunk(&self, r: RequirementIx, from: u32, to: u32) -> Chunk {
         let req = &self.requirements[usize::from(r)];
         let mut out = Chunk::default();
+        // Requirements binding every member have a row for nearly every
+        // subject: reserve instead of growing.
+        if matches!(req.binds, Binding::Members) {
+            let rows = (to - from) as usize;
+            let periods = match req.period {
+                PeriodKind::Year | PeriodKind::JoinMonth => 1,
+                PeriodKind::Half => 2,
+                PeriodKind::Quarter => 4,
+                PeriodKind::Month | PeriodKind::PerMeeting => 12,
+            };
+            out.rows.reserve_exact(rows);
+            out.cells.reserve_exact(rows * periods);
+            if req.hours.is_none() {
+                out.evidence.reserve(rows * periods);
+            }
+        }
         let mut scratch = Scratch::default();
         for s in from..to {
             let subject = match req.subject {
