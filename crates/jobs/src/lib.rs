@@ -3,11 +3,12 @@
 //! secretary), queued in the outbox and mailed if a mail server is
 //! configured.
 //!
-//! Every job is idempotent: running it twice, or from two processes, does
-//! what one run does. `changxiao serve` runs the due jobs at start and
-//! then hourly ([`run_hourly`]); `changxiao jobs run` runs them once, for
-//! cron and tests ([`run_due`]). On PostgreSQL one process at a time runs
-//! them (a job lock); the others skip the round.
+//! Every job is idempotent: running it twice queues nothing new. `changxiao
+//! serve` runs the due jobs at start and then hourly ([`run_hourly`]);
+//! `changxiao jobs run` runs them once, for cron and tests ([`run_due`]).
+//! On PostgreSQL one process at a time runs them (a job lock); the others
+//! skip the round. SQLite has no such lock: run the jobs from one process
+//! only (docs/OPERATIONS.md), or a digest may be mailed twice.
 //!
 //! The composing is pure ([`digest`], [`obligations`]); the evaluation
 //! comes from an [`Evaluator`]: the web server's cached one, or

@@ -1064,6 +1064,15 @@ impl Engine {
         }
     }
 
+    /// The organization a subject counts under in roll-ups: itself, or a
+    /// person's organization on the last evaluated day (or latest one).
+    pub fn home_of(&self, subject: Subject) -> Option<u32> {
+        match subject {
+            Subject::Org(o) => ((o as usize) < self.world.orgs.len()).then_some(o),
+            Subject::Person(p) => self.home_org(p),
+        }
+    }
+
     /// Every cell, ordered by requirement, subject and period.
     pub fn cells(&self) -> Vec<Cell> {
         self.cells_where(|_, _| true)

@@ -360,8 +360,8 @@ impl Store {
             "update",
             "account",
             account_id.as_str(),
-            Some(serde_json::json!({ "email": before })),
-            Some(serde_json::json!({ "email": email })),
+            Some(serde_json::json!({ "email": before.as_deref().map(masked_email) })),
+            Some(serde_json::json!({ "email": email.map(masked_email) })),
         );
         Ok(())
     }
@@ -413,6 +413,15 @@ impl Store {
             let _ = conn.close().await;
             Ok(None)
         }
+    }
+}
+
+/// An e-mail address as the audit trail keeps it: the first letter of the
+/// local part and the domain (`z***@example.org`).
+fn masked_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".to_owned(),
     }
 }
 

@@ -8,6 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rules::{Calendar, Catalogue, Engine};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use store::Store;
@@ -16,6 +17,9 @@ use store::evaluation::Loaded;
 
 /// How long an evaluation is trusted without a write seen by this server.
 pub const MAX_AGE: Duration = Duration::from_secs(300);
+
+/// How many years are kept evaluated; the least recently built goes first.
+pub const MAX_YEARS: usize = 3;
 
 /// One year evaluated as of one day.
 pub struct Evaluated {
@@ -32,6 +36,8 @@ pub struct Evaluations {
     years: Mutex<HashMap<i32, Arc<RwLock<Evaluated>>>>,
     /// Serializes rebuilds so that concurrent first requests build once.
     building: tokio::sync::Mutex<()>,
+    /// Counts writes seen, so that a build that read older records is not kept.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Evaluations {
@@ -51,7 +57,13 @@ pub enum EvaluationError {
 
 impl Evaluations {
     pub fn new(catalogue: Arc<Catalogue>, calendar: Calendar) -> Self {
-        Evaluations { catalogue, calendar, years: Mutex::new(HashMap::new()), building: tokio::sync::Mutex::new(()) }
+        Evaluations {
+            catalogue,
+            calendar,
+            years: Mutex::new(HashMap::new()),
+            building: tokio::sync::Mutex::new(()),
+            generation: AtomicU64::new(0),
+        }
     }
 
     fn cached(&self, year: i32, as_of: NaiveDate) -> Option<Arc<RwLock<Evaluated>>> {
@@ -61,10 +73,10 @@ impl Evaluations {
         fresh.then(|| entry.clone())
     }
 
-    /// The evaluation of `year` as of `today` (or of the year's last day, for
-    /// a past year).
+    /// The evaluation of `year` as of `today` (a past year's last periods stay
+    /// overdue, not missed, through their late-entry window).
     pub async fn year(&self, store: &Store, year: i32, today: NaiveDate) -> Result<Arc<RwLock<Evaluated>>, EvaluationError> {
-        let as_of = if year < today.year() { today.max(NaiveDate::from_ymd_opt(year + 1, 1, 31).unwrap_or(today)) } else { today };
+        let as_of = today;
         if let Some(e) = self.cached(year, as_of) {
             return Ok(e);
         }
@@ -72,12 +84,20 @@ impl Evaluations {
         if let Some(e) = self.cached(year, as_of) {
             return Ok(e);
         }
+        let generation = self.generation.load(Ordering::SeqCst);
         let loaded = store.load_world(&self.catalogue, None, year, as_of).await?;
         let engine = Engine::new(&self.catalogue, self.calendar.clone(), loaded.world.clone(), &loaded.settings, year, as_of)?;
         let entry = Arc::new(RwLock::new(Evaluated { engine, loaded, as_of, built: Instant::now() }));
-        if let Ok(mut years) = self.years.lock() {
-            if years.len() > 4 {
-                years.clear();
+        // A write seen while the records were read is not in this build: use
+        // it for this request only.
+        if self.generation.load(Ordering::SeqCst) == generation
+            && let Ok(mut years) = self.years.lock()
+        {
+            if years.len() >= MAX_YEARS {
+                let oldest = years.iter().filter_map(|(y, e)| e.read().ok().map(|e| (*y, e.built))).min_by_key(|(_, built)| *built);
+                if let Some((y, _)) = oldest {
+                    years.remove(&y);
+                }
             }
             years.insert(year, entry.clone());
         }
@@ -87,6 +107,7 @@ impl Evaluations {
     /// Forgets every evaluation (after a change of settings, exemptions,
     /// members or the tree).
     pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut years) = self.years.lock() {
             years.clear();
         }
@@ -104,6 +125,7 @@ impl Evaluations {
     }
 
     fn apply(&self, activity: &Activity, deleted: bool) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let entry = self.years.lock().ok().and_then(|y| y.get(&activity.held_on.year()).cloned());
         let Some(entry) = entry else { return };
         let applied = match entry.write() {

@@ -3,8 +3,9 @@
 //! description, and the health check.
 //!
 //! Everything but the login and password-reset pages, the stylesheet, the
-//! health check and the OpenAPI description needs an authenticated
-//! principal ([`auth`]), and every record is checked against its grants.
+//! health check, the OpenAPI description and the calendar feeds (whose
+//! secret token is the credential) needs an authenticated principal
+//! ([`auth`]), and every record is checked against its grants.
 //!
 //! Handlers are thin: they parse the request into domain values, call the
 //! store, and render. Everything served comes from this server (no external

@@ -185,3 +185,22 @@ async fn an_administrator_sets_the_address_the_digest_is_mailed_to() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_reader_who_is_neither_the_person_nor_a_supervisor_cannot_open_their_feed() {
+    let app = spawn_app().await;
+    // A second account of the same branch, not linked to the secretary's record.
+    add_account(&app.store, "clerk", "支部组织委员", Role::Secretary, &app.tree.branch).await;
+    let clerk = app.login("clerk").await;
+    let person = app.tree.secretary.to_string();
+    assert_eq!(clerk.get(&format!("/people/{person}")).await.status, StatusCode::OK, "the clerk may read the person");
+    let before = app.dump().await;
+    let refused = clerk.post_form(&format!("/people/{person}/calendar"), &[]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text);
+    assert_eq!(app.dump().await, before, "nothing written");
+    // The organization department supervising the branch may.
+    let supervisor = app.login("supervisor").await;
+    let made = supervisor.post_form(&format!("/people/{person}/calendar"), &[]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+    app.cleanup().await;
+}

@@ -218,9 +218,15 @@ struct Target {
     page: String,
 }
 
+/// A person's feed is made or revoked by the person (an account linked to
+/// them) or by a supervisor of their organization, never by any reader:
+/// it opens their obligations without a login.
 async fn person_target(state: &AppState, viewer: &Viewer, raw_id: &str) -> Result<Target, PageError> {
     let id = Id::parse(raw_id).ok_or(PageError::NotFound)?;
     let (person, _) = viewer.require_person(state, Action::Read, &id, state.today.date()).await?;
+    if viewer.account.person_id.as_ref() != Some(&person.id) {
+        viewer.require_person(state, Action::Supervise, &id, state.today.date()).await?;
+    }
     Ok(Target {
         province_id: person.province_id,
         kind: FeedSubjectKind::Person,

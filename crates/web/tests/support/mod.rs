@@ -180,10 +180,15 @@ pub async fn seed(store: &Store) -> SmallTree {
 
 /// Creates an account with [`PASSWORD`] holding `role` on `org` from 2020 on.
 pub async fn add_account(store: &Store, login: &str, display_name: &str, role: Role, org: &Id) -> Id {
+    add_account_of(store, login, display_name, role, org, None).await
+}
+
+/// An account linked to the person it belongs to.
+pub async fn add_account_of(store: &Store, login: &str, display_name: &str, role: Role, org: &Id, person: Option<&Id>) -> Id {
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let login = Login::parse(login).unwrap();
     let password = Password::parse(PASSWORD, &login).unwrap();
-    let account = store.create_account(&mut w, login, name(display_name), None, &password, false).await.unwrap();
+    let account = store.create_account(&mut w, login, name(display_name), person.cloned(), &password, false).await.unwrap();
     store.add_grant(&mut w, &account.id, role, org, day("2020-01-01")).await.unwrap();
     w.commit().await.unwrap();
     account.id
@@ -191,7 +196,8 @@ pub async fn add_account(store: &Store, login: &str, display_name: &str, role: R
 
 async fn seed_accounts(store: &Store, tree: &SmallTree) -> Accounts {
     Accounts {
-        secretary: add_account(store, "secretary", "王书记", Role::Secretary, &tree.branch).await,
+        // The branch secretary's own account, linked to their member record.
+        secretary: add_account_of(store, "secretary", "王书记", Role::Secretary, &tree.branch, Some(&tree.secretary)).await,
         dept: add_account(store, "dept", "镇组织委员", Role::OrgDepartment, &tree.township).await,
         supervisor: add_account(store, "supervisor", "县委组织部", Role::OrgDepartment, &tree.county).await,
         admin: add_account(store, "admin", "县系统管理员", Role::Administrator, &tree.county).await,

@@ -81,9 +81,26 @@ fn term(list: &[rules::catalogue::Term], code: &str, lang: Lang) -> String {
     list.iter().find(|t| t.code == code).map_or_else(|| code.to_owned(), |t| t.label(rules_lang(lang)).to_owned())
 }
 
+/// The path from the root to an organization of the evaluated world.
+fn org_path(ev: &Evaluated, org: u32) -> Vec<Id> {
+    let world = ev.engine.world();
+    let mut path = Vec::new();
+    let mut at = Some(org);
+    while let Some(o) = at {
+        if let Some(id) = ev.loaded.org_ids.get(o as usize) {
+            path.push(id.clone());
+        }
+        at = world.orgs.get(o as usize).and_then(|f| f.parent);
+    }
+    path.reverse();
+    path
+}
+
 /// The cells whose evidence includes activity `ix`: those of the host and
-/// the organizations above it, of the presenter and of those present.
-fn satisfied(ev: &Evaluated, ix: u32, lang: Lang) -> Vec<SatisfiedLine> {
+/// the organizations above it, of the presenter and of those present —
+/// only of subjects the reader may read (`may` is asked with the path of
+/// the organization, or of the person's organization).
+fn satisfied(ev: &Evaluated, ix: u32, lang: Lang, may: &dyn Fn(&[Id]) -> bool) -> Vec<SatisfiedLine> {
     let world = ev.engine.world();
     let Some(Some(fact)) = world.activities.get(ix as usize) else { return Vec::new() };
     let mut subjects = Vec::new();
@@ -95,6 +112,7 @@ fn satisfied(ev: &Evaluated, ix: u32, lang: Lang) -> Vec<SatisfiedLine> {
     subjects.extend(fact.presenter.map(Subject::Person));
     subjects.extend(fact.present.iter().map(|&p| Subject::Person(p)));
     subjects.dedup();
+    subjects.retain(|s| ev.engine.home_of(*s).is_some_and(|home| may(&org_path(ev, home))));
     let mut out = Vec::new();
     for subject in subjects {
         for cell in ev.engine.cells_of(subject).into_iter().filter(|c| c.evidence.contains(&ix)) {
@@ -139,7 +157,8 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
     let lang = ctx.lang;
     let mentioned: Vec<&Id> = activity.presenter_id.iter().chain(activity.participants.iter().map(|p| &p.person_id)).collect();
     let (satisfied, mut names) = with_year(state, activity.held_on.year(), |ev| {
-        let satisfied = ev.loaded.activity_index.get(&id).map(|&ix| satisfied(ev, ix, lang)).unwrap_or_default();
+        let may = |path: &[Id]| viewer.may(Action::Read, path, today);
+        let satisfied = ev.loaded.activity_index.get(&id).map(|&ix| satisfied(ev, ix, lang, &may)).unwrap_or_default();
         (satisfied, known_names(ev, &mentioned))
     })
     .await?;
