@@ -113,17 +113,39 @@ struct Row {
     subject: u32,
     /// The organization the row counts under in roll-ups.
     home: u32,
+    /// The part holding the row's cells, and where in it.
+    part: u32,
     start: u32,
     len: u32,
 }
 
-/// The cells of one requirement.
+/// Cells and their evidence as one thread wrote them (a chunk of subjects,
+/// or the rows recomputed since).
+#[derive(Default)]
+struct Part {
+    cells: Vec<CellRec>,
+    evidence: Vec<u32>,
+}
+
+/// The cells of one requirement. The parts written by the threads are kept
+/// as they are, not copied into one vector.
 #[derive(Default)]
 struct ReqCells {
     row_of: Vec<u32>,
     rows: Vec<Row>,
-    cells: Vec<CellRec>,
-    evidence: Vec<u32>,
+    parts: Vec<Part>,
+    /// The part that recomputed rows are appended to, once there is one.
+    updates: Option<u32>,
+}
+
+impl ReqCells {
+    fn cells(&self, row: &Row) -> &[CellRec] {
+        self.parts.get(row.part as usize).and_then(|p| p.cells.get(row.start as usize..(row.start + row.len) as usize)).unwrap_or(&[])
+    }
+
+    fn evidence(&self, row: &Row, c: &CellRec) -> &[u32] {
+        self.parts.get(row.part as usize).and_then(|p| p.evidence.get(c.ev_start as usize..(c.ev_start + c.ev_len) as usize)).unwrap_or(&[])
+    }
 }
 
 /// An index from a key (organization or person) to activity numbers, built
@@ -186,37 +208,48 @@ impl Index {
     }
 }
 
-/// A Fenwick tree of counts over organizations in pre-order.
+/// A Fenwick tree of counts over organizations in pre-order. A tree with
+/// no count yet holds no memory; it is allocated on the first count.
 #[derive(Clone, Default)]
-struct Fenwick(Vec<i64>);
+struct Fenwick {
+    tree: Vec<i32>,
+    /// The number of organizations.
+    n: usize,
+}
 
 impl Fenwick {
-    fn from_counts(counts: &[i64]) -> Self {
-        let mut t = vec![0i64; counts.len() + 1];
-        for (i, c) in counts.iter().enumerate() {
-            t[i + 1] += c;
-            let j = (i + 1) + ((i + 1) & (i + 1).wrapping_neg());
-            if j < t.len() {
-                let v = t[i + 1];
-                t[j] += v;
+    /// Builds the tree in place from counts at 1-based positions
+    /// (`counts[0]` unused, `counts.len()` = organizations + 1).
+    fn from_counts(mut counts: Vec<i32>, n: usize) -> Self {
+        if counts.iter().all(|c| *c == 0) {
+            return Fenwick { tree: Vec::new(), n };
+        }
+        for i in 1..counts.len() {
+            let j = i + (i & i.wrapping_neg());
+            if j < counts.len() {
+                let v = counts[i];
+                counts[j] += v;
             }
         }
-        Fenwick(t)
+        Fenwick { tree: counts, n }
     }
 
-    fn add(&mut self, at: u32, delta: i64) {
+    fn add(&mut self, at: u32, delta: i32) {
+        if self.tree.is_empty() {
+            self.tree = vec![0; self.n + 1];
+        }
         let mut i = at as usize + 1;
-        while i < self.0.len() {
-            self.0[i] += delta;
+        while i < self.tree.len() {
+            self.tree[i] += delta;
             i += i & i.wrapping_neg();
         }
     }
 
     fn prefix(&self, end: u32) -> i64 {
-        let mut i = (end as usize).min(self.0.len().saturating_sub(1));
-        let mut s = 0;
+        let mut i = (end as usize).min(self.tree.len().saturating_sub(1));
+        let mut s = 0i64;
         while i > 0 {
-            s += self.0[i];
+            s += i64::from(self.tree[i]);
             i -= i & i.wrapping_neg();
         }
         s
@@ -585,36 +618,21 @@ impl Engine {
         self.results = results;
     }
 
-    /// Puts the chunks of one requirement, in subject order, into one set of rows.
+    /// Puts the chunks of one requirement, in subject order, into one set of
+    /// rows; their cells stay where the threads wrote them.
     fn merge(&self, r: RequirementIx, chunks: Vec<Chunk>) -> ReqCells {
         let subjects = match self.requirements[usize::from(r)].subject {
             SubjectKind::Organization => self.world.orgs.len(),
             SubjectKind::Person => self.world.people.len(),
         };
         let mut rc = ReqCells { row_of: vec![NO_ROW; subjects], ..ReqCells::default() };
-        if chunks.len() == 1 {
-            // One chunk needs no copy.
-            if let Some(chunk) = chunks.into_iter().next() {
-                for (i, row) in chunk.rows.iter().enumerate() {
-                    rc.row_of[row.subject as usize] = i as u32;
-                }
-                rc.rows = chunk.rows;
-                rc.cells = chunk.cells;
-                rc.evidence = chunk.evidence;
-            }
-            return rc;
-        }
         rc.rows.reserve_exact(chunks.iter().map(|c| c.rows.len()).sum());
-        rc.cells.reserve_exact(chunks.iter().map(|c| c.cells.len()).sum());
-        rc.evidence.reserve_exact(chunks.iter().map(|c| c.evidence.len()).sum());
-        for chunk in chunks {
-            let (cell_base, ev_base) = (rc.cells.len() as u32, rc.evidence.len() as u32);
+        for (part, chunk) in chunks.into_iter().enumerate() {
             for row in chunk.rows {
                 rc.row_of[row.subject as usize] = rc.rows.len() as u32;
-                rc.rows.push(Row { start: row.start + cell_base, ..row });
+                rc.rows.push(Row { part: part as u32, ..row });
             }
-            rc.cells.extend(chunk.cells.into_iter().map(|c| CellRec { ev_start: c.ev_start + ev_base, ..c }));
-            rc.evidence.extend(chunk.evidence);
+            rc.parts.push(Part { cells: chunk.cells, evidence: chunk.evidence });
         }
         rc
     }
@@ -632,13 +650,19 @@ impl Engine {
 
     fn fenwick_for(&self, rc: &ReqCells) -> [Fenwick; 6] {
         let n = self.world.orgs.len();
-        let mut counts: [Vec<i64>; 6] = std::array::from_fn(|_| vec![0i64; n]);
+        let mut counts: [Vec<i32>; 6] = std::array::from_fn(|_| Vec::new());
         for row in &rc.rows {
-            for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
-                counts[c.status.slot()][row.home as usize] += 1;
+            for c in rc.cells(row) {
+                let slot = &mut counts[c.status.slot()];
+                if slot.is_empty() {
+                    *slot = vec![0i32; n + 1];
+                }
+                if let Some(count) = slot.get_mut(row.home as usize + 1) {
+                    *count += 1;
+                }
             }
         }
-        counts.map(|c| Fenwick::from_counts(&c))
+        counts.map(|c| if c.is_empty() { Fenwick { tree: Vec::new(), n } } else { Fenwick::from_counts(c, n) })
     }
 
     fn evaluate_chunk(&self, r: RequirementIx, from: u32, to: u32) -> Chunk {
@@ -671,7 +695,7 @@ impl Engine {
                 let start = out.cells.len() as u32;
                 self.evaluate_row(r, subject, home, &spans, &mut scratch, &mut out.cells, &mut out.evidence);
                 let len = out.cells.len() as u32 - start;
-                out.rows.push(Row { subject: s, home, start, len });
+                out.rows.push(Row { subject: s, home, part: 0, start, len });
             }
             scratch.spans = spans;
         }
@@ -1052,8 +1076,8 @@ impl Engine {
         }
     }
 
-    fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, c: &CellRec) -> Cell {
-        let ev = rc.evidence.get(c.ev_start as usize..(c.ev_start + c.ev_len) as usize).unwrap_or(&[]).to_vec();
+    fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, row: &Row, c: &CellRec) -> Cell {
+        let ev = rc.evidence(row, c).to_vec();
         Cell { requirement: r, subject, period: c.period, status: c.status, why: c.why, found: c.found, needed: c.needed, evidence: ev }
     }
 
@@ -1096,8 +1120,8 @@ impl Engine {
             };
             let Some(&row) = rc.row_of.get(s as usize).filter(|x| **x != NO_ROW) else { continue };
             let row = rc.rows[row as usize];
-            for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
-                out.push(self.cell_of(r, subject, rc, c));
+            for c in rc.cells(&row) {
+                out.push(self.cell_of(r, subject, rc, &row, c));
             }
         }
         out
@@ -1116,8 +1140,8 @@ impl Engine {
                     continue;
                 }
                 let subject = self.subject_of(r, row.subject);
-                for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
-                    out.push(self.cell_of(r, subject, rc, c));
+                for c in rc.cells(&row) {
+                    out.push(self.cell_of(r, subject, rc, &row, c));
                 }
             }
         }
@@ -1271,19 +1295,29 @@ impl Engine {
         let rc = &mut self.results[usize::from(r)];
         let row = rc.rows[row_ix as usize];
         let fen = &mut self.fenwick[usize::from(r)];
-        for c in &rc.cells[row.start as usize..(row.start + row.len) as usize] {
+        for c in rc.cells(&row) {
             fen[c.status.slot()].add(row.home, -1);
         }
-        let ev_base = rc.evidence.len() as u32;
-        rc.evidence.extend_from_slice(&evidence);
-        let start = rc.cells.len() as u32;
+        let part = match rc.updates {
+            Some(p) => p,
+            None => {
+                rc.parts.push(Part::default());
+                let p = (rc.parts.len() - 1) as u32;
+                rc.updates = Some(p);
+                p
+            }
+        };
+        let Some(updates) = rc.parts.get_mut(part as usize) else { return };
+        let ev_base = updates.evidence.len() as u32;
+        updates.evidence.extend_from_slice(&evidence);
+        let start = updates.cells.len() as u32;
         for mut c in cells {
             c.ev_start += ev_base;
             fen[c.status.slot()].add(row.home, 1);
-            rc.cells.push(c);
+            updates.cells.push(c);
         }
-        let len = rc.cells.len() as u32 - start;
-        rc.rows[row_ix as usize] = Row { start, len, ..row };
+        let len = updates.cells.len() as u32 - start;
+        rc.rows[row_ix as usize] = Row { part, start, len, ..row };
     }
 }
 
