@@ -97,9 +97,34 @@ pub enum Mutation {
     NoLateWindow,
 }
 
+/// A period of the evaluated year in one byte: the year is 0, halves 1-2,
+/// quarters 3-6, months 7-18.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PeriodCode(u8);
+
+impl PeriodCode {
+    fn of(p: Period) -> Self {
+        PeriodCode(match p {
+            Period::Year(_) => 0,
+            Period::Half(_, n) => n,
+            Period::Quarter(_, n) => 2 + n,
+            Period::Month(_, n) => 6 + n,
+        })
+    }
+
+    fn period(self, year: i32) -> Period {
+        match self.0 {
+            0 => Period::Year(year),
+            n @ 1..=2 => Period::Half(year, n),
+            n @ 3..=6 => Period::Quarter(year, n - 2),
+            n => Period::Month(year, n - 6),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct CellRec {
-    period: Period,
+    period: PeriodCode,
     status: Status,
     why: WhyCode,
     found: u32,
@@ -916,8 +941,15 @@ impl Engine {
         };
         for &(period, count) in &periods {
             let ev_start = evidence.len() as u32;
-            let mut rec =
-                CellRec { period, status: Status::NotApplicable, why: WhyCode::NotBound, found: 0, needed: count, ev_start, ev_len: 0 };
+            let mut rec = CellRec {
+                period: PeriodCode::of(period),
+                status: Status::NotApplicable,
+                why: WhyCode::NotBound,
+                found: 0,
+                needed: count,
+                ev_start,
+                ev_len: 0,
+            };
             let covered =
                 spans.iter().any(|(from, to)| *from <= self.bounds.of(period).mid && to.is_none_or(|t| t > self.bounds.of(period).last));
             let b = self.bounds.of(period);
@@ -1078,7 +1110,16 @@ impl Engine {
 
     fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, row: &Row, c: &CellRec) -> Cell {
         let ev = rc.evidence(row, c).to_vec();
-        Cell { requirement: r, subject, period: c.period, status: c.status, why: c.why, found: c.found, needed: c.needed, evidence: ev }
+        Cell {
+            requirement: r,
+            subject,
+            period: c.period.period(self.year),
+            status: c.status,
+            why: c.why,
+            found: c.found,
+            needed: c.needed,
+            evidence: ev,
+        }
     }
 
     fn subject_of(&self, r: RequirementIx, s: u32) -> Subject {
