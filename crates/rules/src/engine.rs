@@ -431,15 +431,20 @@ impl Engine {
         // others on this one.
         let ((checked, memberships, positions, by_host, by_presenter), (by_attendee, minutes)) = std::thread::scope(|scope| {
             let attendance = scope.spawn(move || {
+                // Months of joining in one byte each, read for every attendance.
+                let join_month: Vec<u8> = if attendance_in_join_month_only {
+                    world_ref.people.iter().map(|x| x.joined_on.month() as u8).collect()
+                } else {
+                    Vec::new()
+                };
                 let by_attendee = Index::build(n_people, |f| {
                     world_ref.activities.iter().enumerate().for_each(|(i, a)| {
                         if let Some(a) =
                             a.as_ref().filter(|a| in_year(a) && attended_kinds.get(usize::from(a.kind)).copied().unwrap_or(false))
                         {
-                            let month = a.held_on.month();
+                            let month = a.held_on.month() as u8;
                             for &p in &a.present {
-                                let joined = world_ref.people.get(p as usize).map_or(0, |x| x.joined_on.month());
-                                if !attendance_in_join_month_only || joined == month {
+                                if !attendance_in_join_month_only || join_month.get(p as usize) == Some(&month) {
                                     f(p, i as u32)
                                 }
                             }
