@@ -15,7 +15,17 @@ use crate::settings::Settings;
 use crate::why::WhyCode;
 use crate::world::{ActivityFact, World, WorldError};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
+
+mod bounds;
+mod counters;
+mod incremental;
+mod index;
+mod read;
+
+use bounds::{PeriodCode, YearBounds};
+use counters::Fenwick;
+use index::Index;
 
 /// Whom a cell is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,32 +106,6 @@ pub enum Mutation {
     /// Unmet periods go straight from due to missed.
     NoLateWindow,
 }
-
-/// A period of the evaluated year in one byte: the year is 0, halves 1-2,
-/// quarters 3-6, months 7-18.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct PeriodCode(u8);
-
-impl PeriodCode {
-    fn of(p: Period) -> Self {
-        PeriodCode(match p {
-            Period::Year(_) => 0,
-            Period::Half(_, n) => n,
-            Period::Quarter(_, n) => 2 + n,
-            Period::Month(_, n) => 6 + n,
-        })
-    }
-
-    fn period(self, year: i32) -> Period {
-        match self.0 {
-            0 => Period::Year(year),
-            n @ 1..=2 => Period::Half(year, n),
-            n @ 3..=6 => Period::Quarter(year, n - 2),
-            n => Period::Month(year, n - 6),
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug)]
 struct CellRec {
     period: PeriodCode,
@@ -172,156 +156,6 @@ impl ReqCells {
         self.parts.get(row.part as usize).and_then(|p| p.evidence.get(c.ev_start as usize..(c.ev_start + c.ev_len) as usize)).unwrap_or(&[])
     }
 }
-
-/// An index from a key (organization or person) to activity numbers, built
-/// once by counting sort, with additions kept beside it. Entries may be
-/// stale after edits; readers re-check each activity.
-#[derive(Default)]
-struct Index {
-    offsets: Vec<u32>,
-    items: Vec<u32>,
-    extra: BTreeMap<u32, Vec<u32>>,
-}
-
-impl Index {
-    /// Keys outside `0..keys` are left out (the world is checked beside
-    /// the build, not before it).
-    fn build(keys: usize, pairs: impl Fn(&mut dyn FnMut(u32, u32))) -> Self {
-        let mut counts = vec![0u32; keys + 1];
-        pairs(&mut |k, _| {
-            if let Some(c) = counts.get_mut(k as usize + 1) {
-                *c += 1;
-            }
-        });
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let mut items = vec![0u32; counts[keys] as usize];
-        let mut next = counts.clone();
-        pairs(&mut |k, a| {
-            if (k as usize) < keys {
-                let slot = &mut next[k as usize];
-                items[*slot as usize] = a;
-                *slot += 1;
-            }
-        });
-        Index { offsets: counts, items, extra: BTreeMap::new() }
-    }
-
-    fn base(&self, from: u32, to: u32) -> &[u32] {
-        let lo = self.offsets.get(from as usize).copied().unwrap_or(0) as usize;
-        let hi = self.offsets.get(to as usize).copied().unwrap_or(0) as usize;
-        self.items.get(lo..hi).unwrap_or(&[])
-    }
-
-    /// Activities under keys `from..to` (may repeat and may be stale).
-    fn collect(&self, from: u32, to: u32, out: &mut Vec<u32>) {
-        out.extend_from_slice(self.base(from, to));
-        for (_, list) in self.extra.range(from..to) {
-            out.extend_from_slice(list);
-        }
-    }
-
-    fn add(&mut self, key: u32, activity: u32) {
-        if self.base(key, key + 1).binary_search(&activity).is_ok() {
-            return;
-        }
-        let list = self.extra.entry(key).or_default();
-        if !list.contains(&activity) {
-            list.push(activity);
-        }
-    }
-}
-
-/// A Fenwick tree of counts over organizations in pre-order. A tree with
-/// no count yet holds no memory; it is allocated on the first count.
-#[derive(Clone, Default)]
-struct Fenwick {
-    tree: Vec<i32>,
-    /// The number of organizations.
-    n: usize,
-}
-
-impl Fenwick {
-    /// Builds the tree in place from counts at 1-based positions
-    /// (`counts[0]` unused, `counts.len()` = organizations + 1).
-    fn from_counts(mut counts: Vec<i32>, n: usize) -> Self {
-        if counts.iter().all(|c| *c == 0) {
-            return Fenwick { tree: Vec::new(), n };
-        }
-        for i in 1..counts.len() {
-            let j = i + (i & i.wrapping_neg());
-            if j < counts.len() {
-                let v = counts[i];
-                counts[j] += v;
-            }
-        }
-        Fenwick { tree: counts, n }
-    }
-
-    fn add(&mut self, at: u32, delta: i32) {
-        if self.tree.is_empty() {
-            self.tree = vec![0; self.n + 1];
-        }
-        let mut i = at as usize + 1;
-        while i < self.tree.len() {
-            self.tree[i] += delta;
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    fn prefix(&self, end: u32) -> i64 {
-        let mut i = (end as usize).min(self.tree.len().saturating_sub(1));
-        let mut s = 0i64;
-        while i > 0 {
-            s += i64::from(self.tree[i]);
-            i -= i & i.wrapping_neg();
-        }
-        s
-    }
-}
-
-/// The days of one period, computed once per engine.
-#[derive(Clone, Copy, Debug)]
-struct Bounds {
-    first: NaiveDate,
-    last: NaiveDate,
-    mid: NaiveDate,
-    days: i64,
-}
-
-/// The bounds of every period of the evaluated year.
-#[derive(Clone, Debug)]
-struct YearBounds {
-    year: Bounds,
-    halves: [Bounds; 2],
-    quarters: [Bounds; 4],
-    months: [Bounds; 12],
-}
-
-impl YearBounds {
-    fn new(year: i32) -> Self {
-        let b = |p: Period| Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() };
-        YearBounds {
-            year: b(Period::Year(year)),
-            halves: std::array::from_fn(|i| b(Period::Half(year, i as u8 + 1))),
-            quarters: std::array::from_fn(|i| b(Period::Quarter(year, i as u8 + 1))),
-            months: std::array::from_fn(|i| b(Period::Month(year, i as u8 + 1))),
-        }
-    }
-
-    fn of(&self, p: Period) -> Bounds {
-        let pick = |list: &[Bounds], n: u8| list.get(usize::from(n).wrapping_sub(1)).copied();
-        let found = match p {
-            Period::Year(_) => Some(self.year),
-            Period::Half(_, n) => pick(&self.halves, n),
-            Period::Quarter(_, n) => pick(&self.quarters, n),
-            Period::Month(_, n) => pick(&self.months, n),
-        };
-        found.unwrap_or_else(|| Bounds { first: p.first_day(), last: p.last_day(), mid: p.midpoint(), days: p.days() })
-    }
-}
-
 /// Local frequency settings of one requirement by organization, by valid-from day.
 type Timelines = HashMap<u32, Vec<(NaiveDate, PeriodKind, u32)>>;
 
@@ -354,7 +188,8 @@ pub struct Engine {
     /// joining (all requirements met by attendance are political birthdays).
     attendance_in_join_month_only: bool,
     /// Attended minutes per person for each class-hours requirement.
-    minutes: HashMap<RequirementIx, Vec<u32>>,
+    /// Indexed by requirement; empty for requirements without class hours.
+    minutes: Vec<Vec<u32>>,
     frequencies: Vec<Timelines>,
     exemptions: HashMap<(RequirementIx, Subject), Vec<(NaiveDate, NaiveDate)>>,
     results: Vec<ReqCells>,
@@ -451,7 +286,7 @@ impl Engine {
                         }
                     })
                 });
-                let mut minutes = HashMap::new();
+                let mut minutes: Vec<Vec<u32>> = vec![Vec::new(); requirements_ref.len()];
                 for (ri, r) in requirements_ref.iter().enumerate() {
                     let Some(h) = &r.hours else { continue };
                     let mut counts = vec![false; catalogue.activity_kinds.len()];
@@ -470,7 +305,7 @@ impl Engine {
                             }
                         }
                     }
-                    minutes.insert(ri as RequirementIx, acc);
+                    minutes[ri] = acc;
                 }
                 (by_attendee, minutes)
             });
@@ -976,7 +811,7 @@ impl Engine {
                     (Status::Missed, WhyCode::MeetingsWithoutStudy)
                 };
             } else if let Some(hours) = &req.hours {
-                let minutes = self.minutes.get(&r).and_then(|m| match subject {
+                let minutes = self.minutes.get(usize::from(r)).and_then(|m| match subject {
                     Subject::Person(p) => m.get(p as usize).copied(),
                     Subject::Org(_) => None,
                 });
@@ -1111,259 +946,6 @@ impl Engine {
         } else {
             end.checked_add_days(chrono::Days::new(u64::from(window.days))).unwrap_or(end)
         }
-    }
-
-    fn cell_of(&self, r: RequirementIx, subject: Subject, rc: &ReqCells, row: &Row, c: &CellRec) -> Cell {
-        let ev = rc.evidence(row, c).to_vec();
-        Cell {
-            requirement: r,
-            subject,
-            period: c.period.period(self.year),
-            status: c.status,
-            why: c.why,
-            found: c.found,
-            needed: c.needed,
-            evidence: ev,
-        }
-    }
-
-    fn subject_of(&self, r: RequirementIx, s: u32) -> Subject {
-        match self.requirements[usize::from(r)].subject {
-            SubjectKind::Organization => Subject::Org(s),
-            SubjectKind::Person => Subject::Person(s),
-        }
-    }
-
-    /// The organization a subject counts under in roll-ups: itself, or a
-    /// person's organization on the last evaluated day (or latest one).
-    pub fn home_of(&self, subject: Subject) -> Option<u32> {
-        match subject {
-            Subject::Org(o) => ((o as usize) < self.world.orgs.len()).then_some(o),
-            Subject::Person(p) => self.home_org(p),
-        }
-    }
-
-    /// Every cell, ordered by requirement, subject and period.
-    pub fn cells(&self) -> Vec<Cell> {
-        self.cells_where(|_, _| true)
-    }
-
-    /// The cells whose row counts under the subtree of `org`.
-    pub fn cells_in(&self, org: u32) -> Vec<Cell> {
-        let end = self.world.orgs.get(org as usize).map_or(org, |o| o.subtree_end);
-        self.cells_where(|_, row| org <= row.home && row.home < end)
-    }
-
-    /// The cells of one subject.
-    pub fn cells_of(&self, subject: Subject) -> Vec<Cell> {
-        let mut out = Vec::new();
-        for (ri, rc) in self.results.iter().enumerate() {
-            let r = ri as RequirementIx;
-            let s = match (self.requirements[ri].subject, subject) {
-                (SubjectKind::Organization, Subject::Org(o)) => o,
-                (SubjectKind::Person, Subject::Person(p)) => p,
-                _ => continue,
-            };
-            let Some(&row) = rc.row_of.get(s as usize).filter(|x| **x != NO_ROW) else { continue };
-            let row = rc.rows[row as usize];
-            for c in rc.cells(&row) {
-                out.push(self.cell_of(r, subject, rc, &row, c));
-            }
-        }
-        out
-    }
-
-    fn cells_where(&self, keep: impl Fn(RequirementIx, &Row) -> bool) -> Vec<Cell> {
-        let mut out = Vec::new();
-        for (ri, rc) in self.results.iter().enumerate() {
-            let r = ri as RequirementIx;
-            for &ix in &rc.row_of {
-                if ix == NO_ROW {
-                    continue;
-                }
-                let row = rc.rows[ix as usize];
-                if !keep(r, &row) {
-                    continue;
-                }
-                let subject = self.subject_of(r, row.subject);
-                for c in rc.cells(&row) {
-                    out.push(self.cell_of(r, subject, rc, &row, c));
-                }
-            }
-        }
-        out
-    }
-
-    /// The number of cells.
-    pub fn cell_count(&self) -> usize {
-        self.results.iter().map(|rc| rc.rows.iter().map(|r| r.len as usize).sum::<usize>()).sum()
-    }
-
-    /// Counts of cells by requirement and status over the subtree of `org`
-    /// (people count under their organization).
-    pub fn rollup(&self, org: u32) -> Rollup {
-        let end = self.world.orgs.get(org as usize).map_or(org, |o| o.subtree_end);
-        let counts = self.fenwick.iter().map(|f| std::array::from_fn(|s| (f[s].prefix(end) - f[s].prefix(org)).max(0) as u64)).collect();
-        Rollup { counts }
-    }
-
-    /// Records a new activity or replaces one, and updates the cells it touches.
-    pub fn upsert_activity(&mut self, ix: u32, fact: ActivityFact) -> Result<(), WorldError> {
-        let check = |what: &'static str, target, value: u32, max: usize| {
-            if (value as usize) < max { Ok(()) } else { Err(WorldError::Dangling { what, index: ix, target, value }) }
-        };
-        check("activity", "organization", fact.host, self.world.orgs.len())?;
-        if let Some(p) = fact.presenter {
-            check("activity", "person", p, self.world.people.len())?;
-        }
-        for &p in &fact.present {
-            check("activity", "person", p, self.world.people.len())?;
-        }
-        self.change(ix, Some(fact));
-        Ok(())
-    }
-
-    /// Deletes an activity and updates the cells it touched.
-    pub fn remove_activity(&mut self, ix: u32) {
-        self.change(ix, None);
-    }
-
-    fn change(&mut self, ix: u32, new: Option<ActivityFact>) {
-        if self.world.activities.len() <= ix as usize {
-            self.world.activities.resize(ix as usize + 1, None);
-        }
-        let old = self.world.activities[ix as usize].take();
-        let mut touched: HashSet<(RequirementIx, Subject)> = HashSet::new();
-        for fact in old.iter().chain(new.iter()) {
-            self.touched_rows(fact, &mut touched);
-        }
-        // Class hours: take the old activity out, put the new one in.
-        for (sign, fact) in [(-1i64, old.as_ref()), (1, new.as_ref())] {
-            let Some(fact) = fact else { continue };
-            if fact.held_on.year() != self.year || fact.held_on > self.as_of {
-                continue;
-            }
-            for (ri, req) in self.requirements.iter().enumerate() {
-                let Some(h) = &req.hours else { continue };
-                if !h.kinds.contains(&fact.kind) {
-                    continue;
-                }
-                if let Some(acc) = self.minutes.get_mut(&(ri as RequirementIx)) {
-                    for &p in &fact.present {
-                        if let Some(m) = acc.get_mut(p as usize) {
-                            *m = if sign < 0 { m.saturating_sub(fact.minutes) } else { m.saturating_add(fact.minutes) };
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(fact) = &new
-            && fact.held_on.year() == self.year
-        {
-            self.by_host.add(fact.host, ix);
-            if let Some(p) = fact.presenter {
-                self.by_presenter.add(p, ix);
-            }
-            let attended = self
-                .reqs_by_kind
-                .get(usize::from(fact.kind))
-                .is_some_and(|rs| rs.iter().any(|r| self.requirements[usize::from(*r)].satisfied_by.attended_by_subject));
-            if attended {
-                let month = fact.held_on.month();
-                for &p in &fact.present {
-                    let joined = self.world.people.get(p as usize).map_or(0, |x| x.joined_on.month());
-                    if !self.attendance_in_join_month_only || joined == month {
-                        self.by_attendee.add(p, ix);
-                    }
-                }
-            }
-        }
-        self.world.activities[ix as usize] = new;
-        let mut touched: Vec<_> = touched.into_iter().collect();
-        touched.sort_unstable();
-        for (r, subject) in touched {
-            self.recompute_row(r, subject);
-        }
-    }
-
-    /// The rows an activity can affect.
-    fn touched_rows(&self, fact: &ActivityFact, out: &mut HashSet<(RequirementIx, Subject)>) {
-        let Some(reqs) = self.reqs_by_kind.get(usize::from(fact.kind)) else { return };
-        for &r in reqs {
-            let req = &self.requirements[usize::from(r)];
-            if req.hours.as_ref().is_some_and(|h| h.kinds.contains(&fact.kind)) {
-                out.extend(fact.present.iter().map(|&p| (r, Subject::Person(p))));
-            }
-            if !req.satisfied_by.kinds.contains(&fact.kind) {
-                continue;
-            }
-            match req.subject {
-                SubjectKind::Organization => match req.satisfied_by.host {
-                    HostRule::Subject => {
-                        out.insert((r, Subject::Org(fact.host)));
-                    }
-                    HostRule::SubjectSubtree | HostRule::Any => {
-                        let mut at = Some(fact.host);
-                        while let Some(o) = at {
-                            out.insert((r, Subject::Org(o)));
-                            at = self.org_depth_parent.get(o as usize).copied().flatten();
-                        }
-                    }
-                },
-                SubjectKind::Person => {
-                    if req.satisfied_by.presenter_is_subject {
-                        out.extend(fact.presenter.map(|p| (r, Subject::Person(p))));
-                    } else if req.satisfied_by.attended_by_subject {
-                        out.extend(fact.present.iter().map(|&p| (r, Subject::Person(p))));
-                    }
-                }
-            }
-        }
-    }
-
-    fn recompute_row(&mut self, r: RequirementIx, subject: Subject) {
-        let s = match subject {
-            Subject::Org(o) | Subject::Person(o) => o,
-        };
-        let Some(&row_ix) = self.results[usize::from(r)].row_of.get(s as usize) else { return };
-        if row_ix == NO_ROW {
-            return;
-        }
-        let mut cells = Vec::new();
-        let mut evidence = Vec::new();
-        {
-            let mut scratch = Scratch::default();
-            let mut spans = Vec::new();
-            if let Some(home) = self.row_home(r, subject, &mut spans) {
-                self.evaluate_row(r, subject, home, &spans, &mut scratch, &mut cells, &mut evidence);
-            }
-        }
-        let rc = &mut self.results[usize::from(r)];
-        let row = rc.rows[row_ix as usize];
-        let fen = &mut self.fenwick[usize::from(r)];
-        for c in rc.cells(&row) {
-            fen[c.status.slot()].add(row.home, -1);
-        }
-        let part = match rc.updates {
-            Some(p) => p,
-            None => {
-                rc.parts.push(Part::default());
-                let p = (rc.parts.len() - 1) as u32;
-                rc.updates = Some(p);
-                p
-            }
-        };
-        let Some(updates) = rc.parts.get_mut(part as usize) else { return };
-        let ev_base = updates.evidence.len() as u32;
-        updates.evidence.extend_from_slice(&evidence);
-        let start = updates.cells.len() as u32;
-        for mut c in cells {
-            c.ev_start += ev_base;
-            fen[c.status.slot()].add(row.home, 1);
-            updates.cells.push(c);
-        }
-        let len = updates.cells.len() as u32 - start;
-        rc.rows[row_ix as usize] = Row { part, start, len, ..row };
     }
 }
 
