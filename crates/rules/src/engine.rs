@@ -148,10 +148,12 @@ struct ReqCells {
 }
 
 impl ReqCells {
+    #[inline]
     fn cells(&self, row: &Row) -> &[CellRec] {
         self.parts.get(row.part as usize).and_then(|p| p.cells.get(row.start as usize..(row.start + row.len) as usize)).unwrap_or(&[])
     }
 
+    #[inline]
     fn evidence(&self, row: &Row, c: &CellRec) -> &[u32] {
         self.parts.get(row.part as usize).and_then(|p| p.evidence.get(c.ev_start as usize..(c.ev_start + c.ev_len) as usize)).unwrap_or(&[])
     }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 pub(super) struct PeriodCode(pub(super) u8);
 
 impl PeriodCode {
+    #[inline]
     pub(super) fn of(p: Period) -> Self {
         PeriodCode(match p {
             Period::Year(_) => 0,
@@ -19,6 +20,7 @@ impl PeriodCode {
         })
     }
 
+    #[inline]
     pub(super) fn period(self, year: i32) -> Period {
         match self.0 {
             0 => Period::Year(year),
@@ -58,6 +60,7 @@ impl YearBounds {
         }
     }
 
+    #[inline]
     pub(super) fn of(&self, p: Period) -> Bounds {
         let pick = |list: &[Bounds], n: u8| list.get(usize::from(n).wrapping_sub(1)).copied();
         let found = match p {

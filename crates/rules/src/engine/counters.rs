@@ -27,6 +27,7 @@ impl Fenwick {
         Fenwick { tree: counts, n }
     }
 
+    #[inline]
     pub(super) fn add(&mut self, at: u32, delta: i32) {
         if self.tree.is_empty() {
             self.tree = vec![0; self.n + 1];
@@ -38,6 +39,7 @@ impl Fenwick {
         }
     }
 
+    #[inline]
     pub(super) fn prefix(&self, end: u32) -> i64 {
         let mut i = (end as usize).min(self.tree.len().saturating_sub(1));
         let mut s = 0i64;

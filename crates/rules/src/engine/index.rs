@@ -37,6 +37,7 @@ impl Index {
         Index { offsets: counts, items, extra: BTreeMap::new() }
     }
 
+    #[inline]
     pub(super) fn base(&self, from: u32, to: u32) -> &[u32] {
         let lo = self.offsets.get(from as usize).copied().unwrap_or(0) as usize;
         let hi = self.offsets.get(to as usize).copied().unwrap_or(0) as usize;
@@ -44,6 +45,7 @@ impl Index {
     }
 
     /// Activities under keys `from..to` (may repeat and may be stale).
+    #[inline]
     pub(super) fn collect(&self, from: u32, to: u32, out: &mut Vec<u32>) {
         out.extend_from_slice(self.base(from, to));
         for (_, list) in self.extra.range(from..to) {
