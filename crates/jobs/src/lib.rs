@@ -43,8 +43,9 @@ pub enum JobError {
 
 /// Where the jobs get the evaluation of the requirements from.
 pub trait Evaluator: Sync {
-    /// The open obligations of each subject (in the order given) for the
-    /// year of `today`, as of `today`; an unknown subject has none.
+    /// The open obligations of each subject (in the order given) as of
+    /// `today`: this year's, and last year's while its late-entry window
+    /// lasts ([`obligations::open_years`]); an unknown subject has none.
     fn open_obligations(
         &self,
         store: &Store,

@@ -4,9 +4,9 @@
 //! requirement's title and the reason sentence. The calendar feeds and the
 //! weekly digest both list these.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::Id;
-use rules::catalogue::Lang;
+use rules::catalogue::{Catalogue, Lang};
 use rules::{Engine, Period, Status, Subject};
 use store::evaluation::Loaded;
 
@@ -56,6 +56,32 @@ impl Obligation {
     }
 }
 
+/// The years that can still hold open obligations on `today`: this year,
+/// and last year while its last periods may still be inside the late-entry
+/// window (a window in working days is bounded by twice as many calendar
+/// days; the cells themselves say exactly which are still overdue).
+pub fn open_years(catalogue: &Catalogue, today: NaiveDate) -> Vec<i32> {
+    let window = catalogue.late_window;
+    let bound = u64::from(window.days) * if window.working_days { 2 } else { 1 };
+    let last_year_end = NaiveDate::from_ymd_opt(today.year() - 1, 12, 31);
+    let last_open = last_year_end.and_then(|d| d.checked_add_days(chrono::Days::new(bound)));
+    if last_open.is_some_and(|d| today <= d) { vec![today.year() - 1, today.year()] } else { vec![today.year()] }
+}
+
+/// Puts the obligations of several years together, soonest first.
+pub fn merge_years(per_year: Vec<Vec<Vec<Obligation>>>, subjects: usize) -> Vec<Vec<Obligation>> {
+    let mut out: Vec<Vec<Obligation>> = vec![Vec::new(); subjects];
+    for year in per_year {
+        for (all, these) in out.iter_mut().zip(year) {
+            all.extend(these);
+        }
+    }
+    for list in &mut out {
+        list.sort_by(|a, b| (a.due_on, &a.requirement_id, a.period).cmp(&(b.due_on, &b.requirement_id, b.period)));
+    }
+    out
+}
+
 /// The open obligations of `subject`, soonest first.
 pub fn open_obligations(engine: &Engine, subject: Subject, lang: Lang) -> Vec<Obligation> {
     let requirements = engine.requirements();
@@ -78,4 +104,23 @@ pub fn open_obligations(engine: &Engine, subject: Subject, lang: Lang) -> Vec<Ob
         .collect();
     open.sort_by(|a, b| (a.due_on, &a.requirement_id, a.period).cmp(&(b.due_on, &b.requirement_id, b.period)));
     open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn last_year_stays_open_through_its_late_entry_window() {
+        let cat = Catalogue::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cat.late_window.days, 10);
+        assert_eq!(open_years(&cat, day("2026-01-05")), vec![2025, 2026]);
+        assert_eq!(open_years(&cat, day("2026-01-10")), vec![2025, 2026]);
+        assert_eq!(open_years(&cat, day("2026-01-11")), vec![2026]);
+        assert_eq!(open_years(&cat, day("2026-11-23")), vec![2026]);
+    }
 }

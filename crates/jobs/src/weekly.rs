@@ -82,11 +82,15 @@ impl Evaluator for FreshEvaluator {
         subjects: &[SubjectRef],
         lang: Lang,
     ) -> Result<Vec<Vec<Obligation>>, JobError> {
-        use chrono::Datelike;
-        let year = today.year();
-        let loaded = store.load_world(&self.catalogue, None, year, today).await?;
-        let engine = Engine::new(&self.catalogue, self.calendar.clone(), loaded.world.clone(), &loaded.settings, year, today)?;
-        Ok(subjects.iter().map(|s| s.resolve(&loaded).map(|x| open_obligations(&engine, x, lang)).unwrap_or_default()).collect())
+        let mut per_year = Vec::new();
+        for year in crate::obligations::open_years(&self.catalogue, today) {
+            let loaded = store.load_world(&self.catalogue, None, year, today).await?;
+            let engine = Engine::new(&self.catalogue, self.calendar.clone(), loaded.world.clone(), &loaded.settings, year, today)?;
+            per_year.push(
+                subjects.iter().map(|s| s.resolve(&loaded).map(|x| open_obligations(&engine, x, lang)).unwrap_or_default()).collect(),
+            );
+        }
+        Ok(crate::obligations::merge_years(per_year, subjects.len()))
     }
 }
 
@@ -200,10 +204,13 @@ async fn deliver(
     };
     let mut w = store.writer(actor).await?;
     match outcome {
-        Ok(()) => {
-            store.mark_sent(&mut w, message).await?;
-            summary.sent += 1;
-        }
+        Ok(()) => match store.mark_sent(&mut w, message).await {
+            Ok(()) => summary.sent += 1,
+            // Another run marked it sent meanwhile: nothing to record, and
+            // the rest of the round goes on.
+            Err(store::StoreError::NotFound) => tracing::info!(message = %message.id, "the digest was already marked sent"),
+            Err(e) => return Err(e.into()),
+        },
         Err(reason) => {
             store.mark_failed(&mut w, message, &reason).await?;
             summary.held += 1;

@@ -66,6 +66,11 @@ impl Evaluations {
         }
     }
 
+    /// The catalogue the evaluations use.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
     fn cached(&self, year: i32, as_of: NaiveDate) -> Option<Arc<RwLock<Evaluated>>> {
         let years = self.years.lock().ok()?;
         let entry = years.get(&year)?;

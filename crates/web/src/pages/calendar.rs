@@ -25,7 +25,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::access::{Action, can};
 use domain::{Id, Person};
 use jobs::JobError;
@@ -48,15 +48,21 @@ impl jobs::Evaluator for Evaluations {
         subjects: &[SubjectRef],
         lang: Lang,
     ) -> Result<Vec<Vec<Obligation>>, JobError> {
-        let entry = self.year(store, today.year(), today).await.map_err(|e| match e {
-            EvaluationError::Store(e) => JobError::Store(e),
-            EvaluationError::World(e) => JobError::World(e),
-        })?;
-        let guard = entry.read().map_err(|_| JobError::Evaluation("the evaluation lock is poisoned".to_owned()))?;
-        Ok(subjects
-            .iter()
-            .map(|s| s.resolve(&guard.loaded).map(|x| open_obligations(&guard.engine, x, lang)).unwrap_or_default())
-            .collect())
+        let mut per_year = Vec::new();
+        for year in jobs::obligations::open_years(self.catalogue(), today) {
+            let entry = self.year(store, year, today).await.map_err(|e| match e {
+                EvaluationError::Store(e) => JobError::Store(e),
+                EvaluationError::World(e) => JobError::World(e),
+            })?;
+            let guard = entry.read().map_err(|_| JobError::Evaluation("the evaluation lock is poisoned".to_owned()))?;
+            per_year.push(
+                subjects
+                    .iter()
+                    .map(|s| s.resolve(&guard.loaded).map(|x| open_obligations(&guard.engine, x, lang)).unwrap_or_default())
+                    .collect(),
+            );
+        }
+        Ok(jobs::obligations::merge_years(per_year, subjects.len()))
     }
 }
 
