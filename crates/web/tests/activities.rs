@@ -70,6 +70,23 @@ async fn a_secretary_records_an_activity_and_reads_it_back() {
     assert_eq!(absent.status, StatusCode::CREATED, "{}", absent.text);
     assert_eq!(absent.body["participants"][0]["present"], false);
     assert_eq!(absent.body["participants"][0]["absence_reason"], "出差");
+    // The reason is the recording secretary's and the supervisors' to read;
+    // the administrator reads the record without it, and lists never carry it.
+    let path = format!("/api/v1/activities/{}", absent.body["id"].as_str().unwrap());
+    assert_eq!(s.get(&path).await.body["participants"][0]["absence_reason"], "出差");
+    assert_eq!(app.login("supervisor").await.get(&path).await.body["participants"][0]["absence_reason"], "出差");
+    let admin = app.login("admin").await.get(&path).await;
+    assert_eq!(admin.status, StatusCode::OK);
+    assert_eq!(admin.body["participants"][0]["present"], false);
+    assert_eq!(admin.body["participants"][0]["absence_reason"], json!(null));
+    let listed = s.get("/api/v1/activities").await;
+    assert!(
+        listed.body["items"].as_array().unwrap().iter().all(|a| a["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["absence_reason"].is_null()))
+    );
     app.cleanup().await;
 }
 

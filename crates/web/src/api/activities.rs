@@ -76,7 +76,20 @@ pub struct ParticipantJson {
     #[schema(value_type = codes::RecordId)]
     pub person_id: Id,
     pub present: bool,
+    /// Why they were absent. Reasons may be personal (illness), so they are
+    /// given only to those who may record or supervise at the host, and
+    /// never in lists.
     pub absence_reason: Option<String>,
+}
+
+impl ActivityJson {
+    /// The same record without the reasons for absence.
+    fn without_absence_reasons(mut self) -> Self {
+        for p in &mut self.participants {
+            p.absence_reason = None;
+        }
+        self
+    }
 }
 
 impl From<Activity> for ActivityJson {
@@ -232,7 +245,8 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
         },
     )
     .await?;
-    Ok(Json(ActivityPage { items: page.items.into_iter().map(ActivityJson::from).collect(), next_cursor: page.next_cursor }))
+    let items = page.items.into_iter().map(|a| ActivityJson::from(a).without_absence_reasons()).collect();
+    Ok(Json(ActivityPage { items, next_cursor: page.next_cursor }))
 }
 
 /// Records an activity held by an organization.
@@ -259,8 +273,11 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -
     responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Json<ActivityJson>, ApiError> {
     let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
-    caller.require(&state, Action::Read, &activity.host_org_id, state.today.date()).await?;
-    Ok(Json(activity.into()))
+    let today = state.today.date();
+    let host = caller.require(&state, Action::Read, &activity.host_org_id, today).await?;
+    let json = ActivityJson::from(activity);
+    let may_see_reasons = caller.may(Action::Record, &host.path, today) || caller.may(Action::Supervise, &host.path, today);
+    Ok(Json(if may_see_reasons { json } else { json.without_absence_reasons() }))
 }
 
 /// Deletes an activity (it stays in the record history).

@@ -155,6 +155,7 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
     let activity = state.store.activity(&id).await?.ok_or(PageError::NotFound)?;
     let host = viewer.require(state, Action::Read, &activity.host_org_id, today).await?;
     let lang = ctx.lang;
+    let may_see_reasons = viewer.may(Action::Record, &host.path, today) || viewer.may(Action::Supervise, &host.path, today);
     let mentioned: Vec<&Id> = activity.presenter_id.iter().chain(activity.participants.iter().map(|p| &p.person_id)).collect();
     let (satisfied, mut names) = with_year(state, activity.held_on.year(), |ev| {
         let may = |path: &[Id]| viewer.may(Action::Read, path, today);
@@ -187,7 +188,11 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
             .participants
             .iter()
             .filter(|p| !p.present)
-            .map(|p| AbsentLine { person: link(&p.person_id), reason: p.absence_reason.clone().unwrap_or_default() })
+            .map(|p| AbsentLine {
+                person: link(&p.person_id),
+                // Reasons may be personal (illness): only for those who record or supervise here.
+                reason: if may_see_reasons { p.absence_reason.clone().unwrap_or_default() } else { String::new() },
+            })
             .collect(),
         visit_kind: activity.visit_kind.as_deref().map(|v| term(&state.catalogue.visit_kinds, v, lang)),
         polarity: activity.polarity.as_deref().map(|p| polarity_word(p, lang)),
