@@ -1,8 +1,7 @@
 """The whole requirement catalogue as SQL, in DuckDB and PostgreSQL, on the
 world the Rust benchmark generates; compared with the rules engine.
 
-Derived from /work/shared/bench/baseline.py (which evaluates five branch
-requirements on a tree of its own). Here the data is the province written by
+The data is the province written by
 
     CHANGXIAO_BENCH_EXPORT=DIR cargo bench -p rules --bench evaluation
 

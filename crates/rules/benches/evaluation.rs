@@ -131,11 +131,18 @@ fn main() {
 
     if let Some(dir) = &export {
         let t = Instant::now();
-        std::fs::create_dir_all(dir).unwrap();
-        for table in Table::ALL {
-            let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name())).unwrap());
-            generate::write_table(&generated, &catalogue, table, &mut out).unwrap();
-            out.flush().unwrap();
+        let written = (|| -> std::io::Result<()> {
+            std::fs::create_dir_all(dir)?;
+            for table in Table::ALL {
+                let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name()))?);
+                generate::write_table(&generated, &catalogue, table, &mut out)?;
+                out.flush()?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = written {
+            eprintln!("--export {}: {e}", dir.display());
+            std::process::exit(2);
         }
         println!("CSV written to {} in {:.1} s", dir.display(), t.elapsed().as_secs_f64());
     }
@@ -181,7 +188,10 @@ fn main() {
 
     if let Some(dir) = &export {
         let t = Instant::now();
-        export_engine(&engine, &catalogue, cities, counties, dir);
+        if let Err(e) = export_engine(&engine, &catalogue, cities, counties, dir) {
+            eprintln!("--export {}: {e}", dir.display());
+            std::process::exit(2);
+        }
         println!("engine summary written in {:.1} s", t.elapsed().as_secs_f64());
     }
 
@@ -355,7 +365,7 @@ struct Tally {
 
 /// Writes `engine_summary.csv` (every cell, tallied by requirement and status)
 /// and `engine_rollups.csv` (the first city and the first county).
-fn export_engine(engine: &Engine, catalogue: &Catalogue, cities: &[u32], counties: &[u32], dir: &Path) {
+fn export_engine(engine: &Engine, catalogue: &Catalogue, cities: &[u32], counties: &[u32], dir: &Path) -> std::io::Result<()> {
     let mut tally: BTreeMap<(u16, Status), Tally> = BTreeMap::new();
     let mut add = |cells: Vec<rules::Cell>| {
         for c in cells {
@@ -382,25 +392,25 @@ fn export_engine(engine: &Engine, catalogue: &Catalogue, cities: &[u32], countie
     }
     let total: u64 = tally.values().map(|t| t.cells).sum();
     assert_eq!(total as usize, engine.cell_count(), "person rows counted outside the cities");
-    let mut out = BufWriter::new(File::create(dir.join("engine_summary.csv")).unwrap());
-    writeln!(out, "requirement,status,cells,subject_sum,period_sum,evidence,evidence_sum").unwrap();
+    let mut out = BufWriter::new(File::create(dir.join("engine_summary.csv"))?);
+    writeln!(out, "requirement,status,cells,subject_sum,period_sum,evidence,evidence_sum")?;
     for ((r, status), t) in &tally {
         let id = &catalogue.requirements[usize::from(*r)].id;
-        writeln!(out, "{id},{},{},{},{},{},{}", status.code(), t.cells, t.subjects, t.periods, t.evidence, t.evidence_sum).unwrap();
+        writeln!(out, "{id},{},{},{},{},{},{}", status.code(), t.cells, t.subjects, t.periods, t.evidence, t.evidence_sum)?;
     }
-    out.flush().unwrap();
-    let mut out = BufWriter::new(File::create(dir.join("engine_rollups.csv")).unwrap());
-    writeln!(out, "org,requirement,status,cells").unwrap();
+    out.flush()?;
+    let mut out = BufWriter::new(File::create(dir.join("engine_rollups.csv"))?);
+    writeln!(out, "org,requirement,status,cells")?;
     for org in cities.first().into_iter().chain(counties.first()) {
         let r = engine.rollup(*org);
         for (i, req) in catalogue.requirements.iter().enumerate() {
             for status in Status::ALL {
                 let n = r.count(i as u16, status);
                 if n > 0 {
-                    writeln!(out, "{org},{},{},{n}", req.id, status.code()).unwrap();
+                    writeln!(out, "{org},{},{},{n}", req.id, status.code())?;
                 }
             }
         }
     }
-    out.flush().unwrap();
+    out.flush()
 }

@@ -27,8 +27,8 @@ use domain::{Field, FieldError, Id, Organization, Problem};
 use rules::Requirement;
 use rules::catalogue::SubjectKind;
 use std::collections::HashMap;
-use store::StoreError;
 use store::requirements::{DEFINITION_SOURCE, NewExemption, NewFrequency, NewLocalRequirement};
+use store::{Audited, StoreError};
 
 /// The most members offered as exemption subjects.
 const MAX_SUBJECTS: usize = 1000;
@@ -349,6 +349,31 @@ async fn again(state: &AppState, ctx: &PageContext, viewer: &Viewer, org: &Organ
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &settings_page(state, ctx, viewer, org, form, false).await?)
 }
 
+/// After a write through `w`: commit it and go back to the page, or, if the
+/// store refused it, show the form again with the reason beside its field
+/// (nothing is written).
+async fn settle<T>(
+    state: &AppState,
+    ctx: &PageContext,
+    viewer: &Viewer,
+    org: &Organization,
+    w: Audited,
+    written: Result<T, StoreError>,
+    mut form: FormState,
+) -> Result<Response, PageError> {
+    match written {
+        Ok(_) => {
+            w.commit().await?;
+            Ok(done(state, org))
+        }
+        Err(e) => {
+            drop(w);
+            refused(&mut form, ctx.lang, e)?;
+            again(state, ctx, viewer, org, form).await
+        }
+    }
+}
+
 /// After a change: the evaluation is rebuilt on next use, and the browser
 /// goes back to the page.
 fn done(state: &AppState, org: &Organization) -> Response {
@@ -404,17 +429,8 @@ pub async fn set_frequency(
         };
         let new = NewFrequency { org_id: org.id.clone(), requirement_id, period, count, valid_from, reason };
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.set_frequency(&mut w, &state.catalogue, new).await {
-            Ok(_) => {
-                w.commit().await?;
-                Ok(done(&state, &org))
-            }
-            Err(e) => {
-                drop(w);
-                refused(&mut form, lang, e)?;
-                again(&state, &ctx, &viewer, &org, form).await
-            }
-        }
+        let written = state.store.set_frequency(&mut w, &state.catalogue, new).await;
+        settle(&state, &ctx, &viewer, &org, w, written, form).await
     }
     .await;
     ctx.respond(result)
@@ -443,17 +459,8 @@ pub async fn add_local(State(state): State<AppState>, ctx: PageContext, Path(id)
         };
         let new = NewLocalRequirement { org_id: org.id.clone(), definition, valid_from, reason };
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.add_local_requirement(&mut w, &state.catalogue, new).await {
-            Ok(_) => {
-                w.commit().await?;
-                Ok(done(&state, &org))
-            }
-            Err(e) => {
-                drop(w);
-                refused(&mut form, lang, e)?;
-                again(&state, &ctx, &viewer, &org, form).await
-            }
-        }
+        let written = state.store.add_local_requirement(&mut w, &state.catalogue, new).await;
+        settle(&state, &ctx, &viewer, &org, w, written, form).await
     }
     .await;
     ctx.respond(result)
@@ -490,17 +497,8 @@ pub async fn end_setting(
             return again(&state, &ctx, &viewer, &org, form).await;
         };
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.end_setting(&mut w, &setting, on, version).await {
-            Ok(_) => {
-                w.commit().await?;
-                Ok(done(&state, &org))
-            }
-            Err(e) => {
-                drop(w);
-                refused(&mut form, lang, e)?;
-                again(&state, &ctx, &viewer, &org, form).await
-            }
-        }
+        let written = state.store.end_setting(&mut w, &setting, on, version).await;
+        settle(&state, &ctx, &viewer, &org, w, written, form).await
     }
     .await;
     ctx.respond(result)
@@ -569,17 +567,8 @@ pub async fn exempt(State(state): State<AppState>, ctx: PageContext, Path(id): P
             approved_by: viewer.account.id.to_string(),
         };
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.exempt(&mut w, &state.catalogue, new).await {
-            Ok(_) => {
-                w.commit().await?;
-                Ok(done(&state, &org))
-            }
-            Err(e) => {
-                drop(w);
-                refused(&mut form, lang, e)?;
-                again(&state, &ctx, &viewer, &org, form).await
-            }
-        }
+        let written = state.store.exempt(&mut w, &state.catalogue, new).await;
+        settle(&state, &ctx, &viewer, &org, w, written, form).await
     }
     .await;
     ctx.respond(result)
@@ -605,19 +594,10 @@ pub async fn revoke(
         let listed = state.store.list_exemptions(&org.id, state.today.date()).await?;
         let stored = listed.into_iter().find(|e| e.id == exemption).ok_or(PageError::NotFound)?;
         let version = f.version.as_deref().and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(stored.version);
-        let mut form = FormState::new("revoke", HashMap::new());
+        let form = FormState::new("revoke", HashMap::new());
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.revoke_exemption(&mut w, &exemption, version).await {
-            Ok(_) => {
-                w.commit().await?;
-                Ok(done(&state, &org))
-            }
-            Err(e) => {
-                drop(w);
-                refused(&mut form, ctx.lang, e)?;
-                again(&state, &ctx, &viewer, &org, form).await
-            }
-        }
+        let written = state.store.revoke_exemption(&mut w, &exemption, version).await;
+        settle(&state, &ctx, &viewer, &org, w, written, form).await
     }
     .await;
     ctx.respond(result)
