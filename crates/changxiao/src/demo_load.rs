@@ -8,7 +8,7 @@ use domain::access::{Login, Password, Role};
 use domain::{Id, Name, Organization};
 use std::collections::HashMap;
 use std::path::Path;
-use store::activities::{Activity, AgendaItem, Participant};
+use store::activities::{Activity, ActivityStatus, AgendaItem, Participant};
 use store::people::{NewPerson, membership_start};
 use store::{Actor, Store};
 
@@ -155,6 +155,10 @@ fn demo_activities(data: &demo::DemoData, placed: &HashMap<Id, Organization>, w:
             visit_kind: a.visit_kind.map(str::to_owned),
             polarity: a.polarity.map(str::to_owned),
             research_project_id: None,
+            status: ActivityStatus::Held,
+            planned_on: None,
+            minutes: None,
+            minutes_state: None,
             version: 1,
             created_at: w.at().to_owned(),
             created_by: w.actor().id.clone(),

@@ -218,7 +218,7 @@ fn migrate_creates_a_postgresql_database_when_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let first = changxiao(&["migrate", "--database-url", &url, "--data-dir", dir.path().to_str().unwrap()]);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("[1, 2, 3, 4]"), "{}", stdout(&first));
+    assert!(stdout(&first).contains("[1, 2, 3, 4, 5]"), "{}", stdout(&first));
     let second = changxiao(&["migrate", "--database-url", &url, "--data-dir", dir.path().to_str().unwrap()]);
     assert!(stdout(&second).contains("up to date"), "{}", stdout(&second));
     runtime().block_on(store::drop_postgres_database(&url)).unwrap();

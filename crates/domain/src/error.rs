@@ -60,6 +60,17 @@ pub enum Field {
     Subject,
     FromDate,
     ToDate,
+    ActivityStatus,
+    Minutes,
+    MinutesState,
+    Attachment,
+    Topic,
+    Lead,
+    Team,
+    Findings,
+    Outcome,
+    Description,
+    Person,
 }
 
 impl Field {
@@ -115,6 +126,17 @@ impl Field {
             Field::Subject => "subject_id",
             Field::FromDate => "from",
             Field::ToDate => "to",
+            Field::ActivityStatus => "status",
+            Field::Minutes => "minutes",
+            Field::MinutesState => "minutes_state",
+            Field::Attachment => "attachment",
+            Field::Topic => "topic",
+            Field::Lead => "lead_id",
+            Field::Team => "team",
+            Field::Findings => "findings",
+            Field::Outcome => "outcome",
+            Field::Description => "description",
+            Field::Person => "person_id",
         }
     }
 
@@ -170,6 +192,17 @@ impl Field {
             Field::Subject => "对象",
             Field::FromDate => "起始日期",
             Field::ToDate => "截止日期",
+            Field::ActivityStatus => "活动状态",
+            Field::Minutes => "会议记录",
+            Field::MinutesState => "记录状态",
+            Field::Attachment => "附件",
+            Field::Topic => "课题",
+            Field::Lead => "牵头人",
+            Field::Team => "课题组成员",
+            Field::Findings => "调研发现",
+            Field::Outcome => "成果",
+            Field::Description => "内容",
+            Field::Person => "人员",
         }
     }
 

@@ -10,7 +10,7 @@
 
 use crate::audit::Audited;
 use crate::orgs::{Page, date_text, parse_date, path_end, root_path};
-use crate::rows::{Value, insert_rows, int, opt_text, parsed, text};
+use crate::rows::{Value, insert_rows, int, opt_parsed, opt_text, parsed, text};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, NaiveTime};
 use domain::{Field, FieldError, Id, MemberStatus, OrgKind, OrgLevel, Organization, Problem, Text};
@@ -35,6 +35,64 @@ pub const MAX_AGENDA_ITEMS: usize = 50;
 /// The most participants one activity may have.
 pub const MAX_PARTICIPANTS: usize = 10_000;
 
+/// Where an activity stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityStatus {
+    /// Announced for `held_on`; counts for no requirement yet.
+    Planned,
+    /// Held on `held_on`.
+    Held,
+    /// A plan that was dropped.
+    Cancelled,
+}
+
+impl ActivityStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityStatus::Planned => "planned",
+            ActivityStatus::Held => "held",
+            ActivityStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim() {
+            "planned" => Some(ActivityStatus::Planned),
+            "held" => Some(ActivityStatus::Held),
+            "cancelled" => Some(ActivityStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// How far the minutes of an activity are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinutesState {
+    /// Still being written; changed freely.
+    Draft,
+    /// Settled; corrected only with a reason, kept in the history.
+    Final,
+}
+
+impl MinutesState {
+    pub fn code(self) -> &'static str {
+        match self {
+            MinutesState::Draft => "draft",
+            MinutesState::Final => "final",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim() {
+            "draft" => Some(MinutesState::Draft),
+            "final" => Some(MinutesState::Final),
+            _ => None,
+        }
+    }
+}
+
 /// An activity to be recorded. Codes (kinds, visit kind, polarity) and texts
 /// are checked by [`Store::record_activity`] against the catalogue.
 #[derive(Clone, Debug)]
@@ -56,6 +114,11 @@ pub struct NewActivity {
     pub visit_kind: Option<String>,
     pub polarity: Option<String>,
     pub research_project_id: Option<Id>,
+    /// `Planned` (any day, no attendance yet) or `Held` (not after today).
+    pub status: ActivityStatus,
+    /// Minutes typed or pasted, with their state (`Draft` if not given).
+    pub minutes: Option<String>,
+    pub minutes_state: Option<MinutesState>,
 }
 
 /// One agenda item to be recorded.
@@ -91,6 +154,11 @@ pub struct Activity {
     pub visit_kind: Option<String>,
     pub polarity: Option<String>,
     pub research_project_id: Option<Id>,
+    pub status: ActivityStatus,
+    /// The day it was first planned for, if it was planned before it was held.
+    pub planned_on: Option<NaiveDate>,
+    pub minutes: Option<String>,
+    pub minutes_state: Option<MinutesState>,
     pub version: i64,
     /// When it was entered (RFC 3339).
     pub created_at: String,
@@ -128,9 +196,9 @@ pub struct ActivityFilter {
     pub kind: Option<String>,
 }
 
-const ACTIVITY_COLUMNS: &str = "a.province_id, a.id, a.kind, a.host_org_id, a.title, a.held_on, a.starts_at, a.duration_minutes, a.presenter_id, a.visit_kind, a.polarity, a.research_project_id, a.version, a.created_at, a.created_by, a.updated_at, a.deleted_at";
+const ACTIVITY_COLUMNS: &str = "a.province_id, a.id, a.kind, a.host_org_id, a.title, a.held_on, a.starts_at, a.duration_minutes, a.presenter_id, a.visit_kind, a.polarity, a.research_project_id, a.status, a.planned_on, a.minutes, a.minutes_state, a.version, a.created_at, a.created_by, a.updated_at, a.deleted_at";
 
-const INSERT_COLUMNS: [&str; 17] = [
+const INSERT_COLUMNS: [&str; 21] = [
     "province_id",
     "id",
     "kind",
@@ -143,6 +211,10 @@ const INSERT_COLUMNS: [&str; 17] = [
     "visit_kind",
     "polarity",
     "research_project_id",
+    "status",
+    "planned_on",
+    "minutes",
+    "minutes_state",
     "version",
     "created_at",
     "created_by",
@@ -199,6 +271,10 @@ fn activity_from_row(row: &AnyRow) -> Result<Activity> {
         visit_kind: opt_text(row, "visit_kind")?,
         polarity: opt_text(row, "polarity")?,
         research_project_id: opt_text(row, "research_project_id")?.map(Id::from_stored),
+        status: parsed(row, "status", |s| ActivityStatus::parse(s).ok_or(()))?,
+        planned_on: opt_parsed(row, "planned_on", parse_date)?,
+        minutes: opt_text(row, "minutes")?,
+        minutes_state: opt_parsed(row, "minutes_state", |s| MinutesState::parse(s).ok_or(()))?,
         version: int(row, "version")?,
         created_at: text(row, "created_at")?,
         created_by: text(row, "created_by")?,
@@ -242,14 +318,43 @@ impl Store {
     ///   positions in the host — members who no longer count in their
     ///   organization (transferred out, deceased) left out;
     /// - every absentee is a participant and has a reason of at most 200 characters.
+    ///
+    /// A `Planned` activity may lie on any day and lists no absentees yet
+    /// (attendance is marked when it is held); its minutes cannot be final.
+    /// Every activity has at least one agenda item.
     pub async fn record_activity(&self, w: &mut Audited, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
+        if new.status == ActivityStatus::Cancelled {
+            return Err(invalid(Field::ActivityStatus, "新记录只能是计划或已举办", "a new record is planned or held", "cancelled"));
+        }
+        let activity = self.prepare(w, catalogue, new, today).await?;
+        self.insert_activity(w, &activity).await?;
+        w.record(activity.province_id.as_str(), "create", "activity", activity.id.as_str(), None, serde_json::to_value(&activity).ok());
+        Ok(activity)
+    }
+
+    /// Checks a record (new or replacing one) and builds it, version 1,
+    /// entered now by the writer.
+    async fn prepare(&self, w: &mut Audited, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
         if catalogue.kind(&new.kind).is_none() {
             return Err(field_error(Field::ActivityKind, Problem::UnknownValue { allowed: codes(&catalogue.activity_kinds) }, &new.kind));
         }
         let title = optional_line(Field::Title, new.title.as_deref(), TITLE_MAX)?;
-        if new.held_on > today {
+        let held = new.status == ActivityStatus::Held;
+        if held && new.held_on > today {
             return Err(field_error(Field::HeldOn, Problem::InFuture, &date_text(new.held_on)));
         }
+        if new.agenda.is_empty() {
+            return Err(invalid(Field::Agenda, "至少要有一项议程", "needs at least one item", ""));
+        }
+        if !held && !new.absentees.is_empty() {
+            return Err(invalid(
+                Field::Absentee,
+                "计划中的活动尚未举办，举办后再标记缺席",
+                "are marked once the activity is held, not while it is planned",
+                new.absentees.first().map(|a| a.person_id.as_str()).unwrap_or_default(),
+            ));
+        }
+        let (minutes, minutes_state) = check_minutes(&new)?;
         if !(1..=MAX_DURATION_MINUTES).contains(&new.duration_minutes) {
             return Err(invalid(
                 Field::Duration,
@@ -357,14 +462,16 @@ impl Store {
             visit_kind,
             polarity,
             research_project_id: new.research_project_id.clone(),
+            status: new.status,
+            planned_on: None,
+            minutes,
+            minutes_state,
             version: 1,
             created_at: at.clone(),
             created_by: w.actor().id.clone(),
             updated_at: at,
             deleted_at: None,
         };
-        self.insert_activity(w, &activity).await?;
-        w.record(activity.province_id.as_str(), "create", "activity", activity.id.as_str(), None, serde_json::to_value(&activity).ok());
         Ok(activity)
     }
 
@@ -394,6 +501,10 @@ impl Store {
             Value::from(a.visit_kind.clone()),
             Value::from(a.polarity.clone()),
             Value::from(a.research_project_id.as_ref().map(Id::to_string)),
+            Value::from(a.status.code().to_owned()),
+            Value::from(a.planned_on.map(date_text)),
+            Value::from(a.minutes.clone()),
+            Value::from(a.minutes_state.map(|m| m.code().to_owned())),
             Value::Int(a.version),
             Value::from(a.created_at.clone()),
             Value::from(a.created_by.clone()),
@@ -401,6 +512,12 @@ impl Store {
             Value::Text(None),
         ];
         insert_rows(w.tx(), "activities", &INSERT_COLUMNS, vec![row]).await?;
+        self.insert_details(w, a).await
+    }
+
+    /// Writes the agenda and participants of an activity.
+    async fn insert_details(&self, w: &mut Audited, a: &Activity) -> Result<()> {
+        let province = a.province_id.to_string();
         let agenda = a
             .agenda
             .iter()
@@ -636,6 +753,259 @@ impl Store {
         );
         Ok(after)
     }
+}
+
+/// The longest minutes, in characters.
+pub const MINUTES_MAX: usize = 50_000;
+
+/// A correction of a record whose minutes were final.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    /// The version the correction produced.
+    pub version: i64,
+    pub reason: String,
+    pub corrected_at: String,
+    pub corrected_by: String,
+}
+
+/// What an update did, for the caller to keep derived state current.
+#[derive(Clone, Debug)]
+pub struct Updated {
+    pub before: Activity,
+    pub after: Activity,
+}
+
+impl Store {
+    /// Replaces an activity's record by `new` (checked as
+    /// [`Store::record_activity`] checks a new one), if `expected_version`
+    /// is current; otherwise `Conflict` and nothing changes.
+    ///
+    /// - a planned activity may be held (then `planned_on` keeps the day it
+    ///   was planned for), moved or changed; a held one stays held;
+    /// - a record whose minutes are final is changed only with a `reason`
+    ///   (at most 200 characters), kept as a correction beside the audit
+    ///   entry, and its minutes stay final;
+    /// - a cancelled plan is not changed.
+    pub async fn update_activity(
+        &self,
+        w: &mut Audited,
+        catalogue: &Catalogue,
+        id: &Id,
+        expected_version: i64,
+        new: NewActivity,
+        reason: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Updated> {
+        let before = self.activity_in(w, id).await?.ok_or(StoreError::NotFound)?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict { current: before.version });
+        }
+        match (before.status, new.status) {
+            (ActivityStatus::Cancelled, _) => {
+                return Err(invalid(Field::ActivityStatus, "已取消的计划不能再修改", "a cancelled plan cannot be changed", "cancelled"));
+            }
+            (_, ActivityStatus::Cancelled) => {
+                return Err(invalid(Field::ActivityStatus, "取消计划请用“取消”", "a plan is cancelled with cancel, not by an update", "cancelled"));
+            }
+            (ActivityStatus::Held, ActivityStatus::Planned) => {
+                return Err(invalid(Field::ActivityStatus, "已举办的活动不能改回计划", "a held activity cannot become planned again", "planned"));
+            }
+            _ => {}
+        }
+        let was_final = before.minutes_state == Some(MinutesState::Final);
+        if was_final && new.minutes_state != Some(MinutesState::Final) {
+            return Err(invalid(Field::MinutesState, "定稿的会议记录不能改回草稿", "final minutes cannot go back to draft", "draft"));
+        }
+        let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => Some(line(Field::Reason, r, REASON_MAX).map_err(StoreError::Invalid)?),
+            None => None,
+        };
+        if was_final && reason.is_none() {
+            return Err(invalid(Field::Reason, "会议记录已定稿，更正须写明理由", "is required to correct a record whose minutes are final", ""));
+        }
+        let mut after = self.prepare(w, catalogue, new, today).await?;
+        if after.province_id != before.province_id {
+            return Err(invalid(Field::Host, "不能改为其他省份的组织", "cannot move to an organization of another province", after.host_org_id.as_str()));
+        }
+        after.id = before.id.clone();
+        after.version = before.version + 1;
+        after.created_at = before.created_at.clone();
+        after.created_by = before.created_by.clone();
+        after.planned_on = match (before.status, after.status) {
+            (ActivityStatus::Planned, ActivityStatus::Held) => Some(before.planned_on.unwrap_or(before.held_on)),
+            _ => before.planned_on,
+        };
+        let done = sqlx::query(
+            "UPDATE activities SET kind = $1, host_org_id = $2, title = $3, held_on = $4, starts_at = $5, duration_minutes = $6,
+               presenter_id = $7, visit_kind = $8, polarity = $9, research_project_id = $10, status = $11, planned_on = $12,
+               minutes = $13, minutes_state = $14, version = $15, updated_at = $16
+             WHERE province_id = $17 AND id = $18 AND version = $19 AND deleted_at IS NULL",
+        )
+        .bind(&after.kind)
+        .bind(after.host_org_id.as_str())
+        .bind(after.title.clone())
+        .bind(date_text(after.held_on))
+        .bind(after.starts_at.clone())
+        .bind(after.duration_minutes)
+        .bind(after.presenter_id.as_ref().map(Id::to_string))
+        .bind(after.visit_kind.clone())
+        .bind(after.polarity.clone())
+        .bind(after.research_project_id.as_ref().map(Id::to_string))
+        .bind(after.status.code())
+        .bind(after.planned_on.map(date_text))
+        .bind(after.minutes.clone())
+        .bind(after.minutes_state.map(MinutesState::code))
+        .bind(after.version)
+        .bind(&after.updated_at)
+        .bind(after.province_id.as_str())
+        .bind(after.id.as_str())
+        .bind(expected_version)
+        .execute(&mut **w.tx())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current: before.version + 1 });
+        }
+        for table in ["activity_agenda_items", "activity_participants"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE province_id = $1 AND activity_id = $2"))
+                .bind(after.province_id.as_str())
+                .bind(after.id.as_str())
+                .execute(&mut **w.tx())
+                .await?;
+        }
+        self.insert_details(w, &after).await?;
+        let action = if let Some(reason) = &reason {
+            sqlx::query(
+                "INSERT INTO activity_corrections (province_id, activity_id, version, reason, corrected_at, corrected_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(after.province_id.as_str())
+            .bind(after.id.as_str())
+            .bind(after.version)
+            .bind(reason)
+            .bind(&after.updated_at)
+            .bind(w.actor().id.clone())
+            .execute(&mut **w.tx())
+            .await?;
+            "correct"
+        } else if before.status == ActivityStatus::Planned && after.status == ActivityStatus::Held {
+            "hold"
+        } else {
+            "update"
+        };
+        let mut after_json = serde_json::to_value(&after).ok();
+        if let (Some(serde_json::Value::Object(map)), Some(reason)) = (after_json.as_mut(), &reason) {
+            map.insert("correction_reason".into(), serde_json::Value::String(reason.clone()));
+        }
+        w.record(after.province_id.as_str(), action, "activity", after.id.as_str(), serde_json::to_value(&before).ok(), after_json);
+        Ok(Updated { before, after })
+    }
+
+    /// Cancels a planned activity (it stays stored, marked cancelled), if
+    /// `expected_version` is current.
+    pub async fn cancel_plan(&self, w: &mut Audited, id: &Id, expected_version: i64) -> Result<Updated> {
+        let before = self.activity_in(w, id).await?.ok_or(StoreError::NotFound)?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict { current: before.version });
+        }
+        if before.status != ActivityStatus::Planned {
+            return Err(invalid(Field::ActivityStatus, "只有计划中的活动可以取消", "only a planned activity can be cancelled", before.status.code()));
+        }
+        let at = w.at().to_owned();
+        let done = sqlx::query(
+            "UPDATE activities SET status = 'cancelled', version = $1, updated_at = $2 WHERE province_id = $3 AND id = $4 AND version = $5 AND deleted_at IS NULL",
+        )
+        .bind(before.version + 1)
+        .bind(&at)
+        .bind(before.province_id.as_str())
+        .bind(id.as_str())
+        .bind(expected_version)
+        .execute(&mut **w.tx())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current: before.version + 1 });
+        }
+        let mut after = before.clone();
+        after.status = ActivityStatus::Cancelled;
+        after.version += 1;
+        after.updated_at = at;
+        w.record(after.province_id.as_str(), "cancel", "activity", id.as_str(), serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok());
+        Ok(Updated { before, after })
+    }
+
+    /// The corrections of a record, oldest first.
+    pub async fn corrections(&self, activity: &Activity) -> Result<Vec<Correction>> {
+        let rows = sqlx::query(
+            "SELECT version, reason, corrected_at, corrected_by FROM activity_corrections WHERE province_id = $1 AND activity_id = $2 ORDER BY version",
+        )
+        .bind(activity.province_id.as_str())
+        .bind(activity.id.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Correction {
+                    version: int(r, "version")?,
+                    reason: text(r, "reason")?,
+                    corrected_at: text(r, "corrected_at")?,
+                    corrected_by: text(r, "corrected_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// An activity not deleted, read inside a write (with its details).
+    async fn activity_in(&self, w: &mut Audited, id: &Id) -> Result<Option<Activity>> {
+        let row = sqlx::query(&format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = $1 AND a.deleted_at IS NULL"))
+            .bind(id.as_str())
+            .fetch_optional(&mut **w.tx())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut a = activity_from_row(&row)?;
+        let agenda = sqlx::query("SELECT kind, title FROM activity_agenda_items WHERE province_id = $1 AND activity_id = $2 ORDER BY position")
+            .bind(a.province_id.as_str())
+            .bind(a.id.as_str())
+            .fetch_all(&mut **w.tx())
+            .await?;
+        a.agenda = agenda.iter().map(|r| Ok(AgendaItem { kind: text(r, "kind")?, title: opt_text(r, "title")? })).collect::<Result<_>>()?;
+        let people = sqlx::query(
+            "SELECT person_id, absent, absence_reason FROM activity_participants WHERE province_id = $1 AND activity_id = $2 ORDER BY person_id",
+        )
+        .bind(a.province_id.as_str())
+        .bind(a.id.as_str())
+        .fetch_all(&mut **w.tx())
+        .await?;
+        a.participants = people
+            .iter()
+            .map(|r| {
+                Ok(Participant {
+                    person_id: Id::from_stored(text(r, "person_id")?),
+                    present: int(r, "absent")? == 0,
+                    absence_reason: opt_text(r, "absence_reason")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(a))
+    }
+}
+
+fn check_minutes(new: &NewActivity) -> Result<(Option<String>, Option<MinutesState>)> {
+    let text = new.minutes.as_deref().map(str::trim).filter(|m| !m.is_empty());
+    let Some(text) = text else {
+        if new.minutes_state == Some(MinutesState::Final) {
+            return Err(invalid(Field::Minutes, "定稿的会议记录不能为空", "cannot be final while empty", ""));
+        }
+        return Ok((None, None));
+    };
+    if text.chars().count() > MINUTES_MAX {
+        return Err(field_error(Field::Minutes, Problem::TooLong { max: MINUTES_MAX }, ""));
+    }
+    if text.chars().any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)) {
+        return Err(field_error(Field::Minutes, Problem::ControlCharacter, ""));
+    }
+    let state = new.minutes_state.unwrap_or(MinutesState::Draft);
+    if state == MinutesState::Final && new.status != ActivityStatus::Held {
+        return Err(invalid(Field::MinutesState, "活动举办后会议记录才能定稿", "can be final only once the activity is held", "final"));
+    }
+    Ok((Some(text.replace("\r\n", "\n")), Some(state)))
 }
 
 fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<String>> {

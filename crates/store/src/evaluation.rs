@@ -85,7 +85,7 @@ impl Scope {
     /// Activities of the year hosted in the subtree (`$5` to `$7`), for a query on `activities a`.
     fn activities(&self) -> String {
         let province = if self.province.is_some() { "a.province_id = $7" } else { "$7 = $7" };
-        format!("a.deleted_at IS NULL AND a.held_on >= $5 AND a.held_on <= $6 AND {province} AND a.host_org_id IN ({})", Self::LINKS)
+        format!("a.deleted_at IS NULL AND a.status = 'held' AND a.held_on >= $5 AND a.held_on <= $6 AND {province} AND a.host_org_id IN ({})", Self::LINKS)
     }
 
     fn bind_activities<'q>(
@@ -493,6 +493,9 @@ impl Loaded {
     /// does not know one of its kinds. People outside the world are left out
     /// of the fact (the absent are still counted).
     pub fn fact_of(&self, catalogue: &Catalogue, a: &crate::activities::Activity) -> Option<ActivityFact> {
+        if a.status != crate::activities::ActivityStatus::Held || a.deleted_at.is_some() {
+            return None;
+        }
         let host = *self.org_index.get(&a.host_org_id)?;
         let kind = catalogue.kind(&a.kind)?;
         let agenda = a.agenda.iter().map(|i| catalogue.agenda_kind(&i.kind)).collect::<Option<Vec<_>>>()?;

@@ -346,6 +346,108 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE accounts ADD COLUMN email TEXT",
         ],
     },
+    Migration {
+        version: 5,
+        name: "plans, minutes, attachments, research projects and problems",
+        statements: &[
+            // `planned`: announced for held_on, not yet held (counts for no
+            // requirement); `held`; `cancelled`: a plan dropped. planned_on
+            // keeps the day first planned once the activity is held.
+            "ALTER TABLE activities ADD COLUMN status TEXT NOT NULL DEFAULT 'held'",
+            "ALTER TABLE activities ADD COLUMN planned_on TEXT",
+            // Minutes typed or pasted; minutes_state is NULL (none),
+            // 'draft' or 'final'. A final record changes only with a reason.
+            "ALTER TABLE activities ADD COLUMN minutes TEXT",
+            "ALTER TABLE activities ADD COLUMN minutes_state TEXT",
+            "CREATE INDEX activities_by_status ON activities (province_id, status, held_on)",
+            // Why a final record was corrected, one row per correction (the
+            // version it produced); the audit trail keeps before and after.
+            "CREATE TABLE activity_corrections (
+                province_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                corrected_at TEXT NOT NULL,
+                corrected_by TEXT NOT NULL,
+                PRIMARY KEY (province_id, activity_id, version)
+            )",
+            // Files attached to an activity. The content is stored once per
+            // SHA-256 under the data directory; rows only point at it.
+            "CREATE TABLE attachments (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                deleted_at TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX attachments_by_activity ON attachments (province_id, activity_id)",
+            "CREATE INDEX attachments_by_id ON attachments (id)",
+            // Research projects (调研课题) of an organization: topic, lead,
+            // team, findings; results say what each turned into.
+            "CREATE TABLE research_projects (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                lead_id TEXT NOT NULL,
+                started_on TEXT NOT NULL,
+                findings TEXT,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX research_projects_by_org ON research_projects (province_id, org_id)",
+            "CREATE INDEX research_projects_by_id ON research_projects (id)",
+            "CREATE TABLE research_team (
+                province_id TEXT NOT NULL,
+                project_id TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                PRIMARY KEY (province_id, project_id, person_id)
+            )",
+            // kind: 'measure', 'document' or 'problem' (then problem_id).
+            "CREATE TABLE research_results (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                project_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                description TEXT NOT NULL,
+                problem_id TEXT,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX research_results_by_project ON research_results (province_id, project_id)",
+            // Problems found (at a life meeting, by research): the first
+            // entries of the rectification ledger, typed once. person_id is
+            // whose problem it is when it is one person's (criticism and
+            // self-criticism), NULL when it is the organization's.
+            "CREATE TABLE problems (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                source_activity_id TEXT,
+                source_project_id TEXT,
+                person_id TEXT,
+                description TEXT NOT NULL,
+                raised_on TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX problems_by_org ON problems (province_id, org_id)",
+            "CREATE INDEX problems_by_activity ON problems (province_id, source_activity_id)",
+            "CREATE INDEX problems_by_id ON problems (id)",
+        ],
+    },
 ];
 
 /// The statement as the backend must receive it.
@@ -380,4 +482,10 @@ pub const DUMP_TABLES: &[(&str, &str)] = &[
     ("exemptions", "province_id, id"),
     ("calendar_feeds", "province_id, id"),
     ("outbox", "province_id, id"),
+    ("activity_corrections", "province_id, activity_id, version"),
+    ("attachments", "province_id, id"),
+    ("research_projects", "province_id, id"),
+    ("research_team", "province_id, project_id, person_id"),
+    ("research_results", "province_id, id"),
+    ("problems", "province_id, id"),
 ];

@@ -143,6 +143,9 @@ fn assembly(t: &Tree) -> NewActivity {
         visit_kind: None,
         polarity: None,
         research_project_id: None,
+        status: store::activities::ActivityStatus::Held,
+        minutes: None,
+        minutes_state: None,
     }
 }
 
@@ -684,7 +687,7 @@ async fn exemptions_are_checked_listed_and_revoked() {
 /// A database holding the schema of the previous release (migrations 1 and
 /// 2) with a member in it, migrated to the current one.
 #[tokio::test]
-async fn migration_3_applies_to_the_previous_schema_and_keeps_its_data() {
+async fn later_migrations_apply_to_the_schema_of_the_first_release_and_keep_its_data() {
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = match store::testing::postgres_base() {
@@ -717,7 +720,7 @@ async fn migration_3_applies_to_the_previous_schema_and_keeps_its_data() {
         pool.close().await;
     }
     let t = build(&store).await;
-    assert_eq!(store.migrate().await.unwrap(), vec![3, 4]);
+    assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5]);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     assert!(store.person(&t.member, today()).await.unwrap().is_some());
     let mut w = store.writer(&Actor::system("test")).await.unwrap();

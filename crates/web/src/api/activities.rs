@@ -20,7 +20,7 @@ use chrono::{NaiveDate, NaiveTime};
 use domain::Id;
 use domain::access::Action;
 use serde::{Deserialize, Serialize};
-use store::activities::{Activity, ActivityFilter, NewAbsentee, NewActivity, NewAgendaItem};
+use store::activities::{Activity, ActivityFilter, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem};
 use utoipa::{IntoParams, ToSchema};
 
 /// A recorded activity.
@@ -49,7 +49,14 @@ pub struct ActivityJson {
     pub polarity: Option<String>,
     #[schema(value_type = Option<codes::RecordId>)]
     pub research_project_id: Option<Id>,
-    /// Send it back to delete; a stale one gets 409.
+    /// `planned`, `held` or `cancelled`. Only held activities count for requirements.
+    pub status: String,
+    /// The day it was first planned for, when it was planned before being held.
+    pub planned_on: Option<NaiveDate>,
+    pub minutes: Option<String>,
+    /// `draft` or `final` (`null` without minutes).
+    pub minutes_state: Option<String>,
+    /// Send it back to update or delete; a stale one gets 409.
     pub version: i64,
     /// When it was entered, RFC 3339 (+08:00).
     pub created_at: String,
@@ -112,6 +119,10 @@ impl From<Activity> for ActivityJson {
             visit_kind: a.visit_kind,
             polarity: a.polarity,
             research_project_id: a.research_project_id,
+            status: a.status.code().to_owned(),
+            planned_on: a.planned_on,
+            minutes: a.minutes,
+            minutes_state: a.minutes_state.map(|m| m.code().to_owned()),
             version: a.version,
             created_at: a.created_at,
             created_by: a.created_by,
@@ -181,6 +192,15 @@ pub struct CreateActivity {
     polarity: Option<String>,
     #[schema(value_type = Option<codes::RecordId>)]
     research_project_id: Option<String>,
+    /// `held` (default) or `planned`: a plan may lie on any day and lists
+    /// no absentees; it is held later by a PUT with `status: held`.
+    status: Option<String>,
+    /// Minutes, typed or pasted (at most 50,000 characters).
+    minutes: Option<String>,
+    /// `draft` (default) or `final`. Final minutes are corrected only with a `correction_reason`.
+    minutes_state: Option<String>,
+    /// PUT only: why a record whose minutes are final is corrected (required then).
+    correction_reason: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -255,6 +275,13 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
     responses((status = 201, body = ActivityJson, headers(("Location" = String))), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, description = "a field is unusable; `field` names it", body = ErrorBody)))]
 pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -> Result<Response, ApiError> {
     let today = state.today.date();
+    if post.body.correction_reason.is_some() {
+        return Err(ApiError::unprocessable(
+            "correction_reason",
+            "not_allowed",
+            "correction_reason: 只用于更正已有记录 / correction_reason: is only for correcting an existing record",
+        ));
+    }
     let new = new_activity(&post.body)?;
     post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
@@ -289,10 +316,7 @@ pub async fn delete(
     PathId(id): PathId,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let version = required("version", q.version.as_deref().filter(|s| !s.is_empty()))?;
-    let version: i64 = version
-        .parse()
-        .map_err(|_| ApiError::unprocessable("version", "not_a_number", "version: 不是整数 / version: is not a whole number"))?;
+    let version = version(q.version.as_deref())?;
     let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
     caller.require(&state, Action::Record, &activity.host_org_id, state.today.date()).await?;
     let mut w = state.store.writer(&caller.actor()).await?;
@@ -300,6 +324,57 @@ pub async fn delete(
     w.commit().await?;
     state.evaluations.activity_deleted(&deleted);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Replaces an activity's record: holds a plan (`status: held` with the
+/// actual day and attendance), changes a record, or corrects one whose
+/// minutes are final (with `correction_reason`). The caller needs `record`
+/// on the host before and after.
+#[utoipa::path(operation_id = "update_activity", put, path = "/api/v1/activities/{id}", tag = "activities", request_body = CreateActivity,
+    params(("id" = String, Path, description = "The record id"), VersionQuery),
+    responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`: someone changed it since; read it again", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<VersionQuery>,
+    body: super::extract::ApiJson<CreateActivity>,
+) -> Result<Json<ActivityJson>, ApiError> {
+    let version = version(q.version.as_deref())?;
+    let today = state.today.date();
+    let new = new_activity(&body.value)?;
+    let current = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
+    caller.require(&state, Action::Record, &current.host_org_id, today).await?;
+    caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
+    let mut w = state.store.writer(&caller.actor()).await?;
+    let updated = state.store.update_activity(&mut w, &state.catalogue, &id, version, new, body.value.correction_reason.as_deref(), today).await?;
+    w.commit().await?;
+    state.evaluations.activity_deleted(&updated.before);
+    state.evaluations.activity_recorded(&updated.after);
+    Ok(Json(ActivityJson::from(updated.after)))
+}
+
+/// Cancels a planned activity (it stays in the record history).
+#[utoipa::path(operation_id = "cancel_activity", post, path = "/api/v1/activities/{id}/cancel", tag = "activities", params(("id" = String, Path, description = "The record id"), VersionQuery),
+    responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    ApiQuery(q): ApiQuery<VersionQuery>,
+) -> Result<Json<ActivityJson>, ApiError> {
+    let version = version(q.version.as_deref())?;
+    let current = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
+    caller.require(&state, Action::Record, &current.host_org_id, state.today.date()).await?;
+    let mut w = state.store.writer(&caller.actor()).await?;
+    let updated = state.store.cancel_plan(&mut w, &id, version).await?;
+    w.commit().await?;
+    Ok(Json(ActivityJson::from(updated.after)))
+}
+
+fn version(raw: Option<&str>) -> Result<i64, ApiError> {
+    let raw = required("version", raw.filter(|s| !s.is_empty()))?;
+    raw.parse().map_err(|_| ApiError::unprocessable("version", "not_a_number", "version: 不是整数 / version: is not a whole number"))
 }
 
 /// Reads the body into an activity to record; codes and texts are checked by the store.
@@ -325,6 +400,18 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
         absentees.push(NewAbsentee { person_id, reason: a.reason.clone().unwrap_or_default() });
     }
     let research_project_id = body.research_project_id.as_deref().map(|p| fields::record_id("research_project_id", p)).transpose()?;
+    let status = match body.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => ActivityStatus::Held,
+        Some(code) => ActivityStatus::parse(code).ok_or_else(|| {
+            ApiError::unprocessable("status", "unknown_value", "status: 只能是 planned 或 held / status: must be planned or held")
+        })?,
+    };
+    let minutes_state = match body.minutes_state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(MinutesState::parse(code).ok_or_else(|| {
+            ApiError::unprocessable("minutes_state", "unknown_value", "minutes_state: 只能是 draft 或 final / minutes_state: must be draft or final")
+        })?),
+    };
     Ok(NewActivity {
         id: None,
         kind,
@@ -340,6 +427,9 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
         visit_kind: body.visit_kind.clone(),
         polarity: body.polarity.clone(),
         research_project_id,
+        status,
+        minutes: body.minutes.clone(),
+        minutes_state,
     })
 }
 

@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         orgs::list, orgs::create, orgs::get, orgs::patch, orgs::move_to, orgs::close, orgs::children, orgs::path,
         people::list, people::create, people::get, people::patch, people::move_to,
-        activities::list, activities::create, activities::get, activities::delete,
+        activities::list, activities::create, activities::get, activities::update, activities::cancel, activities::delete,
         requirements::list_settings, requirements::create_setting, requirements::end_setting,
         requirements::list_exemptions, requirements::create_exemption, requirements::revoke_exemption,
         openapi_json,
@@ -139,7 +139,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}", get(people::get).patch(people::patch))
         .route("/people/{id}/move", post(people::move_to))
         .route("/activities", get(activities::list).post(activities::create))
-        .route("/activities/{id}", get(activities::get).delete(activities::delete))
+        .route("/activities/{id}", get(activities::get).put(activities::update).delete(activities::delete))
+        .route("/activities/{id}/cancel", post(activities::cancel))
         .route("/orgs/{id}/requirement-settings", get(requirements::list_settings).post(requirements::create_setting))
         .route("/requirement-settings/{id}/end", post(requirements::end_setting))
         .route("/orgs/{id}/exemptions", get(requirements::list_exemptions))
