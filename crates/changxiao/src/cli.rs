@@ -46,7 +46,7 @@ pub enum Command {
     },
     /// Apply the schema to the database, creating it if missing.
     Migrate,
-    /// Load members or organizations from a spreadsheet.
+    /// Load members, organizations or held activities from a spreadsheet.
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -153,12 +153,23 @@ pub enum ImportWhat {
         #[arg(long)]
         org: String,
     },
+    /// Held activities from XLSX, XLS or CSV (活动类型, 主办组织, 举办日期, 开始时间, 时长（分钟）, 主讲人, 议程,
+    /// 缺席人员, 走访类型, 案例性质, 标题, 会议记录; see docs/IMPORT.md). Rows already recorded are skipped.
+    Activities {
+        file: PathBuf,
+        /// The organization whose subtree the rows' hosts are in (a row without a host is its own).
+        #[arg(long)]
+        org: String,
+    },
     /// Write an empty template (.xlsx or .csv by the file name).
     Template {
         file: PathBuf,
         /// The organization-tree template instead of the roster.
         #[arg(long)]
         orgs: bool,
+        /// The activity template (with one example row) instead of the roster.
+        #[arg(long, conflicts_with = "orgs")]
+        activities: bool,
     },
 }
 

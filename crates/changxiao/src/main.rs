@@ -52,13 +52,13 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 println!("演示数据已建好 / demo data built in {}", data_dir.display());
                 return Ok(std::process::ExitCode::SUCCESS);
             }
-            serve(store, today, addr, true).await?;
+            serve(store, today, addr, true, &data_dir).await?;
         }
         Command::Serve { addr } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open(&data_dir, cli.database_url.as_deref()).await?;
             store.migrate().await.context("applying the schema")?;
-            serve(store, today, addr, false).await?;
+            serve(store, today, addr, false, &data_dir).await?;
         }
         Command::Migrate => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
@@ -73,7 +73,14 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Import { what } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             return match what {
-                ImportWhat::Template { file, orgs } => transfer::write_template(&file, orgs),
+                ImportWhat::Template { file, orgs, activities } => {
+                    let which = match (orgs, activities) {
+                        (_, true) => transfer::Template::Activities,
+                        (true, false) => transfer::Template::Orgs,
+                        (false, false) => transfer::Template::Roster,
+                    };
+                    transfer::write_template(&file, which)
+                }
                 ImportWhat::Roster { file, org } => {
                     let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
                     transfer::import_roster(&store, &file, &org, today.date()).await
@@ -81,6 +88,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 ImportWhat::Orgs { file, org } => {
                     let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
                     transfer::import_orgs(&store, &file, &org, today.date()).await
+                }
+                ImportWhat::Activities { file, org } => {
+                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+                    transfer::import_activities(&store, &file, &org, today.date()).await
                 }
             };
         }
@@ -143,10 +154,11 @@ async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<St
     Ok(store)
 }
 
-async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool) -> Result<()> {
+/// Serves the application; attachment files are kept in `<data_dir>/attachments`.
+async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool, data_dir: &Path) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let bound = listener.local_addr()?;
-    let state = AppState::new(store.clone(), today).context("loading the requirement catalogue")?;
+    let state = AppState::new(store.clone(), today).context("loading the requirement catalogue")?.with_files(data_dir.join("attachments"));
     let mail = jobs::smtp::SmtpConfig::from_env()?;
     if mail.is_none() {
         tracing::info!("no mail server configured (CHANGXIAO_SMTP_URL): weekly digests stay in the outbox");

@@ -134,11 +134,59 @@ pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate
     finish(store, w, &target, outcome).await
 }
 
-pub fn write_template(file: &Path, orgs: bool) -> Result<ExitCode> {
+/// Held activities for organizations in the subtree of `org`: rows already
+/// recorded are skipped and counted as unchanged.
+pub async fn import_activities(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
+    let target = org_id(org)?;
+    let catalogue = rules::Catalogue::embedded().context("loading the requirement catalogue")?;
+    let (table, hash) = match read_table(file)? {
+        Ok(v) => v,
+        Err(code) => return Ok(code),
+    };
+    let vocabulary = store::activity_import::vocabulary(&catalogue);
+    let (entries, mut errors) = domain::activity_sheet::read_activity_sheet(&table, &vocabulary, today);
+    // The good rows are checked against the records even when others are
+    // bad, so that one refusal lists every bad row; nothing is kept then.
+    let mut w = store.writer(&Actor::system("cli")).await?;
+    let outcome = store
+        .import_activities(&mut w, &catalogue, &target, entries, &hash, today)
+        .await
+        .map(|r| (Counts { rows: r.rows, created: r.created, updated: 0, unchanged: r.unchanged }, Vec::new()));
+    if errors.is_empty() {
+        return finish(store, w, &target, outcome).await;
+    }
+    drop(w);
+    match outcome {
+        Ok(_) => {}
+        Err(ImportError::Rows(more)) => errors.errors.extend(more),
+        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    }
+    errors.errors.sort_by_key(|e| e.line);
+    Ok(refuse(errors.iter().map(ToString::to_string)))
+}
+
+/// Which import template to write.
+#[derive(Clone, Copy, Debug)]
+pub enum Template {
+    Roster,
+    Orgs,
+    /// With one example row, which an import refuses if it is left in.
+    Activities,
+}
+
+pub fn write_template(file: &Path, which: Template) -> Result<ExitCode> {
     let format =
         sheets::OutputFormat::from_path(file).with_context(|| format!("{}: the file name must end in .xlsx or .csv", file.display()))?;
-    let headers = if orgs { domain::org_sheet::org_template_headers() } else { domain::roster::template_headers() };
-    let bytes = format.write(&headers, &[])?;
+    let (headers, rows) = match which {
+        Template::Roster => (domain::roster::template_headers(), Vec::new()),
+        Template::Orgs => (domain::org_sheet::org_template_headers(), Vec::new()),
+        Template::Activities => (
+            domain::activity_sheet::activity_template_headers(),
+            vec![domain::activity_sheet::activity_template_example().into_iter().map(str::to_owned).collect()],
+        ),
+    };
+    let bytes = format.write(&headers, &rows)?;
     std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
     println!("已写出模板 / template written: {}", file.display());
     Ok(ExitCode::SUCCESS)

@@ -71,6 +71,7 @@ pub enum Field {
     Outcome,
     Description,
     Person,
+    StartedOn,
 }
 
 impl Field {
@@ -137,6 +138,7 @@ impl Field {
             Field::Outcome => "outcome",
             Field::Description => "description",
             Field::Person => "person_id",
+            Field::StartedOn => "started_on",
         }
     }
 
@@ -203,6 +205,7 @@ impl Field {
             Field::Outcome => "成果",
             Field::Description => "内容",
             Field::Person => "人员",
+            Field::StartedOn => "开始日期",
         }
     }
 

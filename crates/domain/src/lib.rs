@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod activity_sheet;
 pub mod coded;
 pub mod dates;
 pub mod error;

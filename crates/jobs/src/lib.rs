@@ -1,7 +1,7 @@
-//! The scheduled jobs of Changxiao. Today there is one: the weekly digest
-//! (what is due and overdue, for each person with an account and each
-//! secretary), queued in the outbox and mailed if a mail server is
-//! configured.
+//! The scheduled jobs of Changxiao: the weekly digest (what is due and
+//! overdue, for each person with an account and each secretary) and the
+//! reminders of plans left open ([`reminders`]), queued in the outbox and
+//! mailed if a mail server is configured.
 //!
 //! Every job is idempotent: running it twice queues nothing new. `changxiao
 //! serve` runs the due jobs at start and then hourly ([`run_hourly`]);
@@ -17,6 +17,7 @@
 
 pub mod digest;
 pub mod obligations;
+pub mod reminders;
 pub mod smtp;
 pub mod weekly;
 
@@ -77,8 +78,15 @@ pub async fn run_due<E: Evaluator>(
 ) -> Result<Option<Summary>, JobError> {
     let Some(lock) = store.try_job_lock("scheduler").await? else { return Ok(None) };
     let result = run_weekly_digests(store, evaluator, mail, today).await;
+    let reminded = reminders::run_plan_reminders(store, mail, today).await;
     lock.release().await;
-    result.map(Some)
+    match &reminded {
+        Ok(r) => tracing::info!(summary = %r, "plan reminders ran"),
+        Err(e) => tracing::warn!(error = %e, "plan reminders failed"),
+    }
+    let summary = result?;
+    reminded?;
+    Ok(Some(summary))
 }
 
 /// Runs the due jobs now and then every hour, logging what each round did,

@@ -194,6 +194,8 @@ pub struct ActivityFilter {
     /// Held on or before this day.
     pub to: Option<NaiveDate>,
     pub kind: Option<String>,
+    /// Only activities in this state (any state if `None`).
+    pub status: Option<ActivityStatus>,
 }
 
 const ACTIVITY_COLUMNS: &str = "a.province_id, a.id, a.kind, a.host_org_id, a.title, a.held_on, a.starts_at, a.duration_minutes, a.presenter_id, a.visit_kind, a.polarity, a.research_project_id, a.status, a.planned_on, a.minutes, a.minutes_state, a.version, a.created_at, a.created_by, a.updated_at, a.deleted_at";
@@ -391,6 +393,9 @@ impl Store {
             };
             return Err(invalid(Field::HeldOn, &zh, &en, &date_text(new.held_on)));
         }
+        if let Some(project) = &new.research_project_id {
+            self.check_project_link(w, project, &host.province_id).await?;
+        }
         if let Some(presenter) = &new.presenter_id {
             let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM people WHERE id = $1")
                 .bind(presenter.as_str())
@@ -403,7 +408,7 @@ impl Store {
         if new.participants.as_ref().is_some_and(|p| p.len() > MAX_PARTICIPANTS) {
             return Err(field_error(Field::Participant, Problem::TooLong { max: MAX_PARTICIPANTS }, ""));
         }
-        let eligible = self.eligible(w, &host, new.held_on, catalogue.is_committee_meeting(&new.kind)).await?;
+        let eligible = eligible(w.tx(), &host, new.held_on, catalogue.is_committee_meeting(&new.kind)).await?;
         let expected: Vec<String> = match &new.participants {
             None => eligible.default.iter().cloned().collect(),
             Some(given) => {
@@ -550,54 +555,14 @@ impl Store {
             .await
     }
 
-    /// The people who may take part in an activity of `host` on `day`.
-    ///
-    /// For a committee meeting the expected people are the holders of
-    /// positions in the host. A group of members (党小组) holds no members of
-    /// its own: its meetings may list the members of its branch.
-    async fn eligible(&self, w: &mut Audited, host: &Organization, day: NaiveDate, committee_only: bool) -> Result<Eligible> {
-        let path = if host.kind == OrgKind::Group && host.path.len() > 1 {
-            let mut branch = host.clone();
-            branch.path.pop();
-            root_path(&branch)
-        } else {
-            root_path(host)
-        };
-        let day = date_text(day);
-        // A subtree below central level lies in one province.
-        let province = if host.level == OrgLevel::Central { "$4 = $4" } else { "m.province_id = $4" };
-        let members = sqlx::query(&format!(
-            "SELECT m.person_id, m.org_id, p.status FROM memberships m
-             JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
-             JOIN org_links l ON l.province_id = m.province_id AND l.org_id = m.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
-             WHERE {province} AND l.path >= $1 AND l.path < $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)"
-        ))
-        .bind(&path)
-        .bind(path_end(&path))
-        .bind(&day)
-        .bind(host.province_id.as_str())
-        .fetch_all(&mut **w.tx())
-        .await?;
-        let holders = sqlx::query(
-            "SELECT s.person_id, s.org_id, p.status FROM positions s JOIN people p ON p.province_id = s.province_id AND p.id = s.person_id
-             WHERE s.org_id = $1 AND s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)",
-        )
-        .bind(host.id.as_str())
-        .bind(&day)
-        .fetch_all(&mut **w.tx())
-        .await?;
-        let whole_subtree = expects_whole_subtree(host);
-        let mut eligible = Eligible { all: HashSet::new(), default: BTreeSet::new() };
-        for (row, is_member) in members.iter().map(|r| (r, true)).chain(holders.iter().map(|r| (r, false))) {
-            let person = text(row, "person_id")?;
-            let counts = parsed(row, "status", MemberStatus::parse)?.counts_in_branch();
-            let expected = !is_member || (!committee_only && (whole_subtree || text(row, "org_id")? == host.id.as_str()));
-            if counts && expected {
-                eligible.default.insert(person.clone());
-            }
-            eligible.all.insert(person);
-        }
-        Ok(eligible)
+    /// The people expected at an activity of `kind` hosted by `host` on
+    /// `day` when the record lists nobody (in id order): what a recording
+    /// form offers, each to be ticked absent or left present.
+    pub async fn expected_participants(&self, catalogue: &Catalogue, kind: &str, host: &Id, day: NaiveDate) -> Result<Vec<Id>> {
+        let Some(host) = self.org(host, day).await? else { return Ok(Vec::new()) };
+        let mut conn = self.pool().acquire().await?;
+        let eligible = eligible(&mut conn, &host, day, catalogue.is_committee_meeting(kind)).await?;
+        Ok(eligible.default.into_iter().map(Id::from_stored).collect())
     }
 
     /// An activity that has not been deleted.
@@ -606,6 +571,65 @@ impl Store {
             .bind(id.as_str())
             .fetch_optional(self.pool())
             .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut found = vec![activity_from_row(&row)?];
+        self.attach_details(&mut found).await?;
+        Ok(found.pop())
+    }
+
+    /// The names of people, by id (those not found are left out).
+    pub async fn names_of(&self, ids: &[Id]) -> Result<HashMap<Id, String>> {
+        let mut names = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::rows::in_list_size(self.backend()).min(500)) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, name FROM people WHERE id IN ({})", list.join(", "));
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                names.insert(Id::from_stored(text(&row, "id")?), text(&row, "name")?);
+            }
+        }
+        Ok(names)
+    }
+
+    /// The holders of positions in the organizations `orgs` on `day`, as
+    /// (person, organization) pairs: the leaders a recording form offers as
+    /// presenters beside the host's own members.
+    pub async fn position_holders(&self, orgs: &[Id], day: NaiveDate) -> Result<Vec<(Id, Id)>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (2..orgs.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT person_id, org_id FROM positions WHERE org_id IN ({}) AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY org_id, person_id",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(date_text(day));
+        for org in orgs {
+            query = query.bind(org.as_str());
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((Id::from_stored(text(r, "person_id")?), Id::from_stored(text(r, "org_id")?))))
+            .collect()
+    }
+
+    /// The last held activity of `kind` hosted by `host` (the template a
+    /// recording form starts from: its agenda, duration and presenter).
+    pub async fn last_of_kind(&self, host: &Organization, kind: &str) -> Result<Option<Activity>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.province_id = $1 AND a.host_org_id = $2 AND a.kind = $3
+               AND a.status = 'held' AND a.deleted_at IS NULL ORDER BY a.held_on DESC, a.id DESC LIMIT 1"
+        ))
+        .bind(host.province_id.as_str())
+        .bind(host.id.as_str())
+        .bind(kind)
+        .fetch_optional(self.pool())
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let mut found = vec![activity_from_row(&row)?];
         self.attach_details(&mut found).await?;
@@ -633,6 +657,7 @@ impl Store {
             "a.held_on >= $2".to_owned(),
             "a.held_on <= $3".to_owned(),
             "($4 = '' OR a.kind = $4)".to_owned(),
+            "($8 = '' OR a.status = $8)".to_owned(),
         ];
         if filter.subtree {
             conditions.push(
@@ -659,6 +684,7 @@ impl Store {
             .bind(first)
             .bind(second)
             .bind(org.province_id.to_string())
+            .bind(filter.status.map(ActivityStatus::code).unwrap_or_default())
             .fetch_all(self.pool())
             .await?;
         let items = rows.iter().map(activity_from_row).collect::<Result<Vec<_>>>()?;
@@ -768,6 +794,15 @@ pub struct Correction {
     pub corrected_by: String,
 }
 
+/// Which record an update replaces: its id, the version the writer read,
+/// and why it is corrected (required once its minutes are final).
+#[derive(Clone, Copy, Debug)]
+pub struct Revision<'a> {
+    pub id: &'a Id,
+    pub expected_version: i64,
+    pub reason: Option<&'a str>,
+}
+
 /// What an update did, for the caller to keep derived state current.
 #[derive(Clone, Debug)]
 pub struct Updated {
@@ -790,12 +825,11 @@ impl Store {
         &self,
         w: &mut Audited,
         catalogue: &Catalogue,
-        id: &Id,
-        expected_version: i64,
+        revision: Revision<'_>,
         new: NewActivity,
-        reason: Option<&str>,
         today: NaiveDate,
     ) -> Result<Updated> {
+        let Revision { id, expected_version, reason } = revision;
         let before = self.activity_in(w, id).await?.ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
             return Err(StoreError::Conflict { current: before.version });
@@ -1006,6 +1040,56 @@ fn check_minutes(new: &NewActivity) -> Result<(Option<String>, Option<MinutesSta
         return Err(invalid(Field::MinutesState, "活动举办后会议记录才能定稿", "can be final only once the activity is held", "final"));
     }
     Ok((Some(text.replace("\r\n", "\n")), Some(state)))
+}
+
+/// The people who may take part in an activity of `host` on `day`.
+///
+/// For a committee meeting the expected people are the holders of
+/// positions in the host. A group of members (党小组) holds no members of
+/// its own: its meetings may list the members of its branch.
+async fn eligible(conn: &mut sqlx::AnyConnection, host: &Organization, day: NaiveDate, committee_only: bool) -> Result<Eligible> {
+    let path = if host.kind == OrgKind::Group && host.path.len() > 1 {
+        let mut branch = host.clone();
+        branch.path.pop();
+        root_path(&branch)
+    } else {
+        root_path(host)
+    };
+    let day = date_text(day);
+    // A subtree below central level lies in one province.
+    let province = if host.level == OrgLevel::Central { "$4 = $4" } else { "m.province_id = $4" };
+    let members = sqlx::query(&format!(
+        "SELECT m.person_id, m.org_id, p.status FROM memberships m
+         JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
+         JOIN org_links l ON l.province_id = m.province_id AND l.org_id = m.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
+         WHERE {province} AND l.path >= $1 AND l.path < $2 AND m.valid_from <= $3 AND (m.valid_to IS NULL OR m.valid_to > $3)"
+    ))
+    .bind(&path)
+    .bind(path_end(&path))
+    .bind(&day)
+    .bind(host.province_id.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let holders = sqlx::query(
+        "SELECT s.person_id, s.org_id, p.status FROM positions s JOIN people p ON p.province_id = s.province_id AND p.id = s.person_id
+         WHERE s.org_id = $1 AND s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)",
+    )
+    .bind(host.id.as_str())
+    .bind(&day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let whole_subtree = expects_whole_subtree(host);
+    let mut eligible = Eligible { all: HashSet::new(), default: BTreeSet::new() };
+    for (row, is_member) in members.iter().map(|r| (r, true)).chain(holders.iter().map(|r| (r, false))) {
+        let person = text(row, "person_id")?;
+        let counts = parsed(row, "status", MemberStatus::parse)?.counts_in_branch();
+        let expected = !is_member || (!committee_only && (whole_subtree || text(row, "org_id")? == host.id.as_str()));
+        if counts && expected {
+            eligible.default.insert(person.clone());
+        }
+        eligible.all.insert(person);
+    }
+    Ok(eligible)
 }
 
 fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<String>> {

@@ -41,6 +41,9 @@ struct Pending {
 /// A write transaction that records an audit entry for every change.
 pub struct Audited {
     tx: Transaction<'static, Any>,
+    /// SQLite: this process's turn to write, held until the transaction has
+    /// committed or rolled back (declared after `tx`, so dropped after it).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     actor: Actor,
     backend: Backend,
     audit_enabled: bool,
@@ -49,8 +52,14 @@ pub struct Audited {
 }
 
 impl Audited {
-    pub(crate) fn new(tx: Transaction<'static, Any>, actor: Actor, backend: Backend, audit_enabled: bool) -> Self {
-        Audited { tx, actor, backend, audit_enabled, pending: BTreeMap::new(), at: now_text() }
+    pub(crate) fn new(
+        tx: Transaction<'static, Any>,
+        actor: Actor,
+        backend: Backend,
+        audit_enabled: bool,
+        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) -> Self {
+        Audited { tx, _turn: turn, actor, backend, audit_enabled, pending: BTreeMap::new(), at: now_text() }
     }
 
     /// Serializes writers that change the shape of the tree (found, move,

@@ -35,7 +35,7 @@ pub enum ImportError {
 /// Finds the organization a row names: by name, or by a path of names
 /// separated by `/`, within the target's subtree. Organizations are indexed
 /// by id and name once, and each distinct text is resolved once.
-struct OrgResolver<'a> {
+pub(crate) struct OrgResolver<'a> {
     target: &'a Organization,
     by_id: HashMap<&'a Id, &'a Organization>,
     by_name: HashMap<&'a str, Vec<&'a Organization>>,
@@ -43,7 +43,7 @@ struct OrgResolver<'a> {
 }
 
 impl<'a> OrgResolver<'a> {
-    fn new(target: &'a Organization, orgs: &'a [Organization]) -> Self {
+    pub(crate) fn new(target: &'a Organization, orgs: &'a [Organization]) -> Self {
         let mut by_name: HashMap<&str, Vec<&Organization>> = HashMap::new();
         for o in orgs {
             by_name.entry(o.name.as_str()).or_default().push(o);
@@ -51,7 +51,7 @@ impl<'a> OrgResolver<'a> {
         OrgResolver { target, by_id: orgs.iter().map(|o| (&o.id, o)).collect(), by_name, resolved: HashMap::new() }
     }
 
-    fn resolve(&mut self, written: Option<&str>) -> std::result::Result<&'a Organization, Problem> {
+    pub(crate) fn resolve(&mut self, written: Option<&str>) -> std::result::Result<&'a Organization, Problem> {
         let Some(written) = written.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(self.target);
         };

@@ -360,6 +360,7 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE activities ADD COLUMN minutes TEXT",
             "ALTER TABLE activities ADD COLUMN minutes_state TEXT",
             "CREATE INDEX activities_by_status ON activities (province_id, status, held_on)",
+            "CREATE INDEX activities_by_project ON activities (province_id, research_project_id)",
             // Why a final record was corrected, one row per correction (the
             // version it produced); the audit trail keeps before and after.
             "CREATE TABLE activity_corrections (

@@ -373,6 +373,7 @@ async fn activities_are_listed_by_subtree_and_deleted_with_their_version() {
         from: from.map(day),
         to: None,
         kind: kind.map(str::to_owned),
+        status: None,
     };
     let ids = |page: store::orgs::Page<store::activities::Activity>| page.items.into_iter().map(|a| a.id).collect::<Vec<_>>();
     let s = &db.store;

@@ -23,6 +23,7 @@ use axum::Router;
 use axum::routing::get;
 use chrono::NaiveDate;
 use rules::{Calendar, CalendarError, Catalogue, CatalogueError};
+use std::path::PathBuf;
 use std::sync::Arc;
 use store::Store;
 
@@ -57,6 +58,9 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// The evaluation of the requirements, kept current.
     pub evaluations: Arc<evaluation::Evaluations>,
+    /// Where attachment files are kept (`<data dir>/attachments`); `None`
+    /// refuses uploads with a clear error (503).
+    pub files: Option<Arc<store::attachments::Files>>,
 }
 
 impl AppState {
@@ -70,7 +74,13 @@ impl AppState {
     /// The state with a catalogue and calendar already loaded.
     pub fn with_catalogue(store: Store, today: Today, catalogue: Arc<Catalogue>, calendar: Calendar) -> Self {
         let evaluations = Arc::new(evaluation::Evaluations::new(catalogue.clone(), calendar));
-        AppState { store, today, auth: AuthConfig::default(), catalogue, evaluations }
+        AppState { store, today, auth: AuthConfig::default(), catalogue, evaluations, files: None }
+    }
+
+    /// The same state keeping attachment files under `dir`.
+    pub fn with_files(mut self, dir: PathBuf) -> Self {
+        self.files = Some(Arc::new(store::attachments::Files::new(dir)));
+        self
     }
 }
 

@@ -20,7 +20,7 @@ use chrono::{NaiveDate, NaiveTime};
 use domain::Id;
 use domain::access::Action;
 use serde::{Deserialize, Serialize};
-use store::activities::{Activity, ActivityFilter, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem};
+use store::activities::{Activity, ActivityFilter, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem, Revision};
 use utoipa::{IntoParams, ToSchema};
 
 /// A recorded activity.
@@ -260,7 +260,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
         limit,
         |a: &Activity| &a.id,
         |root| {
-            let filter = ActivityFilter { org: root, subtree: true, from, to, kind: kind.clone() };
+            let filter = ActivityFilter { org: root, subtree: true, from, to, kind: kind.clone(), status: None };
             async move { store.list_activities(&filter, cursor, limit, today).await }
         },
     )
@@ -347,7 +347,10 @@ pub async fn update(
     caller.require(&state, Action::Record, &current.host_org_id, today).await?;
     caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
     let mut w = state.store.writer(&caller.actor()).await?;
-    let updated = state.store.update_activity(&mut w, &state.catalogue, &id, version, new, body.value.correction_reason.as_deref(), today).await?;
+    let updated = state
+        .store
+        .update_activity(&mut w, &state.catalogue, Revision { id: &id, expected_version: version, reason: body.value.correction_reason.as_deref() }, new, today)
+        .await?;
     w.commit().await?;
     state.evaluations.activity_deleted(&updated.before);
     state.evaluations.activity_recorded(&updated.after);

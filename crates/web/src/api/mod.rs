@@ -11,13 +11,17 @@
 //! and checks its grants on the target organization (`crate::auth`).
 
 pub mod activities;
+pub mod attachments;
+pub mod birthdays;
 pub mod codes;
 pub mod extract;
 pub mod fields;
 pub mod idempotency;
 pub mod orgs;
 pub mod people;
+pub mod problems;
 pub mod requirements;
+pub mod research;
 pub mod scope;
 
 use crate::AppState;
@@ -40,6 +44,10 @@ use utoipa::{Modify, OpenApi};
         orgs::list, orgs::create, orgs::get, orgs::patch, orgs::move_to, orgs::close, orgs::children, orgs::path,
         people::list, people::create, people::get, people::patch, people::move_to,
         activities::list, activities::create, activities::get, activities::update, activities::cancel, activities::delete,
+        attachments::create, attachments::list, attachments::get, attachments::content, attachments::delete,
+        birthdays::list, birthdays::create, birthdays::planned_visits,
+        research::list, research::create, research::get, research::patch, research::add_result,
+        problems::raise, problems::of_activity, problems::of_org,
         requirements::list_settings, requirements::create_setting, requirements::end_setting,
         requirements::list_exemptions, requirements::create_exemption, requirements::revoke_exemption,
         openapi_json,
@@ -49,6 +57,8 @@ use utoipa::{Modify, OpenApi};
         (name = "organizations", description = "The organization tree"),
         (name = "people", description = "Party members"),
         (name = "activities", description = "Meetings, classes, visits and other activities, recorded once"),
+        (name = "research", description = "Research projects: team, findings, results, and the visits and case analyses recorded for them"),
+        (name = "problems", description = "Problems raised at life meetings or found by research, for the rectification ledger"),
         (name = "requirements", description = "Local requirement settings and exemptions"),
         (name = "meta", description = "This description"),
     ),
@@ -141,6 +151,21 @@ pub fn routes() -> Router<AppState> {
         .route("/activities", get(activities::list).post(activities::create))
         .route("/activities/{id}", get(activities::get).put(activities::update).delete(activities::delete))
         .route("/activities/{id}/cancel", post(activities::cancel))
+        .route(
+            "/activities/{id}/attachments",
+            get(attachments::list)
+                .post(attachments::create)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_UPLOAD_BODY_BYTES)),
+        )
+        .route("/attachments/{id}", get(attachments::get).delete(attachments::delete))
+        .route("/attachments/{id}/content", get(attachments::content))
+        .route("/orgs/{id}/political-birthdays", get(birthdays::list).post(birthdays::create))
+        .route("/orgs/{id}/planned-visits", get(birthdays::planned_visits))
+        .route("/research-projects", get(research::list).post(research::create))
+        .route("/research-projects/{id}", get(research::get).patch(research::patch))
+        .route("/research-projects/{id}/results", post(research::add_result))
+        .route("/activities/{id}/problems", get(problems::of_activity).post(problems::raise))
+        .route("/orgs/{id}/problems", get(problems::of_org))
         .route("/orgs/{id}/requirement-settings", get(requirements::list_settings).post(requirements::create_setting))
         .route("/requirement-settings/{id}/end", post(requirements::end_setting))
         .route("/orgs/{id}/exemptions", get(requirements::list_exemptions))

@@ -12,13 +12,17 @@
 
 mod account;
 mod admin;
+pub mod attachments;
 mod audit;
+mod birthdays;
 mod calendar;
 mod compliance;
 mod context;
 mod login;
 mod orgs;
 mod people;
+mod record;
+mod research;
 mod search;
 pub mod session;
 mod views;
@@ -64,7 +68,16 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/calendar", post(calendar::create_org_feed))
         .route("/orgs/{id}/calendar/revoke", post(calendar::revoke_org_feed))
         .route("/static/app.css", get(stylesheet))
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/attachments/{id}/remove", post(attachments::remove))
+        .route(
+            "/activities/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::attachments::MAX_UPLOAD_BODY_BYTES)),
+        )
         .merge(compliance::routes())
+        .merge(birthdays::routes())
+        .merge(record::routes())
+        .merge(research::routes())
         .layer(middleware::from_fn(page_headers))
 }
 
@@ -117,7 +130,10 @@ async fn page_headers(request: Request, next: Next) -> Response {
     let chosen = context::lang_from_query(request.uri());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    // A response may set a stricter policy of its own (a download: `sandbox`).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !headers.contains_key(header::CACHE_CONTROL) {

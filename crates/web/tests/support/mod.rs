@@ -91,6 +91,12 @@ impl TestApp {
         pool.close().await;
     }
 
+    /// Where the application keeps attachment files (inside the test's
+    /// temporary directory, which lives as long as this app).
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.db.path().join("attachments")
+    }
+
     /// Drops the PostgreSQL database, if the test used one.
     pub async fn cleanup(self) {
         self.db.cleanup().await.unwrap();
@@ -106,7 +112,9 @@ pub async fn spawn_app_with(auth: AuthConfig) -> TestApp {
     let store = db.store.clone();
     let tree = seed(&store).await;
     let accounts = seed_accounts(&store, &tree).await;
-    let base = serve(AppState { auth, ..AppState::new(store.clone(), Today::Fixed(today())).unwrap() }).await;
+    let state = AppState { auth, ..AppState::new(store.clone(), Today::Fixed(today())).unwrap() };
+    // Attachment files beside the database, in the test's own temporary directory.
+    let base = serve(state.with_files(db.path().join("attachments"))).await;
     TestApp { base, store, client: plain_client(), tree, accounts, db }
 }
 

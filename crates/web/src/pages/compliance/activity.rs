@@ -19,7 +19,7 @@ use domain::Id;
 use domain::access::Action;
 use rules::{Catalogue, Subject};
 use std::collections::HashMap;
-use store::activities::Activity;
+use store::activities::{Activity, ActivityStatus, MinutesState};
 
 /// A person named on the page, linked to their page.
 pub struct PersonLink {
@@ -54,6 +54,7 @@ pub struct SatisfiedLine {
 #[template(path = "compliance_activity.html")]
 struct ActivityPage<'a> {
     c: &'a PageContext,
+    id: String,
     kind: String,
     title: Option<String>,
     host: OrgLink,
@@ -68,13 +69,72 @@ struct ActivityPage<'a> {
     polarity: Option<&'static str>,
     /// When it was entered; only for those who supervise the host.
     entered_on: Option<String>,
+    /// How many days after it was held it was entered, when more than one.
+    entered_late: Option<String>,
     satisfied: Vec<SatisfiedLine>,
     grid_href: String,
+    /// `planned`, `held` or `cancelled`.
+    status: &'static str,
+    planned_on: Option<String>,
+    minutes: Option<String>,
+    minutes_final: bool,
+    corrections: Vec<store::activities::Correction>,
+    /// The viewer may change the record (hold or cancel a plan, correct it).
+    may_record: bool,
+    version: i64,
+    csrf: String,
+    notice: Notice,
+    /// Its files, and the form to add one (`activity_attachments.html`).
+    attachments: crate::pages::attachments::AttachmentsSection,
+    /// Life meetings: the problems raised, and the form to add some (`activity_problems.html`).
+    problems: Option<crate::pages::research::ProblemsSection>,
+    /// For a planned grassroots visit: the other visits to the same unit
+    /// within 14 days (`visit_coordination.html`).
+    visit_coordination: Option<crate::pages::birthdays::VisitCoordination>,
+}
+
+/// What the page says about the form just sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Notice {
+    #[default]
+    None,
+    Saved,
+    SavedAgain,
+    NotChanged,
+}
+
+/// The page's query: what happened just before.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ActivityQuery {
+    saved: Option<String>,
+    again: Option<String>,
+    conflict: Option<String>,
+}
+
+impl ActivityQuery {
+    fn notice(&self) -> Notice {
+        if self.conflict.is_some() {
+            Notice::NotChanged
+        } else if self.again.is_some() {
+            Notice::SavedAgain
+        } else if self.saved.is_some() {
+            Notice::Saved
+        } else {
+            Notice::None
+        }
+    }
 }
 
 /// `GET /activities/{id}`.
-pub async fn page(State(state): State<AppState>, ctx: PageContext, viewer: Viewer, Path(id): Path<String>) -> Response {
-    ctx.respond(activity_page(&state, &ctx, &viewer, &id).await)
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    query: Result<axum::extract::Query<ActivityQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let notice = query.map(|q| q.0.notice()).unwrap_or_default();
+    ctx.respond(activity_page(&state, &ctx, &viewer, &id, notice).await)
 }
 
 fn term(list: &[rules::catalogue::Term], code: &str, lang: Lang) -> String {
@@ -115,7 +175,15 @@ fn satisfied(ev: &Evaluated, ix: u32, lang: Lang, may: &dyn Fn(&[Id]) -> bool) -
     subjects.retain(|s| ev.engine.home_of(*s).is_some_and(|home| may(&org_path(ev, home))));
     let mut out = Vec::new();
     for subject in subjects {
-        for cell in ev.engine.cells_of(subject).into_iter().filter(|c| c.evidence.contains(&ix)) {
+        // A cell counts this record when it names it as evidence, or, for
+        // study hours, when the record's attended minutes add to it.
+        let counts = |c: &rules::Cell| {
+            c.evidence.contains(&ix)
+                || (matches!(subject, Subject::Person(p) if fact.present.contains(&p))
+                    && c.period.contains(fact.held_on)
+                    && ev.engine.requirements().get(usize::from(c.requirement)).and_then(|r| r.hours.as_ref()).is_some_and(|h| h.kinds.contains(&fact.kind)))
+        };
+        for cell in ev.engine.cells_of(subject).into_iter().filter(counts) {
             let Some(req) = ev.engine.requirements().get(usize::from(cell.requirement)) else { continue };
             let (subject, subject_href) = match subject {
                 Subject::Org(o) => (ev.loaded.org_names.get(o as usize), ev.loaded.org_ids.get(o as usize).map(|id| format!("/orgs/{id}"))),
@@ -149,7 +217,7 @@ fn known_names(ev: &Evaluated, ids: &[&Id]) -> HashMap<Id, String> {
         .collect()
 }
 
-async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_id: &str) -> Result<Response, PageError> {
+async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_id: &str, notice: Notice) -> Result<Response, PageError> {
     let id = Id::parse(raw_id).ok_or(PageError::NotFound)?;
     let today = state.today.date();
     let activity = state.store.activity(&id).await?.ok_or(PageError::NotFound)?;
@@ -174,8 +242,30 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
         href: format!("/people/{person}"),
         name: names.get(person).cloned().unwrap_or_else(|| i18n::t(lang, "activity.unknown_person").to_owned()),
     };
+    let supervisor = viewer.may(Action::Supervise, &host.path, today);
+    let entered = chrono::DateTime::parse_from_rfc3339(&activity.created_at).ok().map(|t| t.date_naive());
+    let late_days = entered.map(|d| (d - activity.held_on).num_days()).filter(|d| *d > 1 && activity.status == ActivityStatus::Held);
+    let corrections = state.store.corrections(&activity).await?;
     render(&ActivityPage {
         c: ctx,
+        id: activity.id.to_string(),
+        entered_late: late_days.filter(|_| supervisor).map(|d| i18n::t(lang, "record.entered_late").replace("{days}", &d.to_string())),
+        status: activity.status.code(),
+        planned_on: activity.planned_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        minutes: activity.minutes.clone(),
+        minutes_final: activity.minutes_state == Some(MinutesState::Final),
+        corrections,
+        may_record: viewer.may(Action::Record, &host.path, today),
+        version: activity.version,
+        csrf: viewer.csrf().unwrap_or_default().to_owned(),
+        notice,
+        attachments: crate::pages::attachments::section(state, viewer, &activity, &host, lang).await?,
+        problems: crate::pages::research::problems_section(state, viewer, &activity, &host, lang).await?,
+        visit_coordination: if activity.kind == store::activities::GRASSROOTS_VISIT && activity.status == ActivityStatus::Planned {
+            Some(crate::pages::birthdays::visit_coordination(state, lang, &host, activity.held_on, Some(&activity.id)).await?)
+        } else {
+            None
+        },
         kind: term(&state.catalogue.activity_kinds, &activity.kind, lang),
         title: activity.title.clone(),
         held_on: activity.held_on.format("%Y-%m-%d").to_string(),

@@ -28,6 +28,31 @@ pub struct MonthSection {
     pub items: Vec<CellView>,
     /// The viewer may change settings and exemptions here.
     pub supervisor: bool,
+    /// The viewer may record activities here (each open item links to its form).
+    pub recorder: bool,
+    pub today: NaiveDate,
+    /// Activities planned here and not yet held or cancelled.
+    pub plans: Vec<PlanLine>,
+}
+
+/// A planned activity, linked to its record (where it is marked held).
+pub struct PlanLine {
+    pub href: String,
+    pub date: String,
+    pub kind: String,
+    pub title: Option<String>,
+}
+
+impl CellView {
+    /// The recording form for this item: for a period already over, dated its last day.
+    pub fn record_href(&self, org_id: &str, today: &NaiveDate) -> String {
+        let last = self.period.last_day();
+        if last < *today {
+            format!("/orgs/{org_id}/record?requirement={}&on={}", self.requirement, last.format("%Y-%m-%d"))
+        } else {
+            format!("/orgs/{org_id}/record?requirement={}", self.requirement)
+        }
+    }
 }
 
 fn month_rank(status: Status) -> u8 {
@@ -69,10 +94,49 @@ pub async fn month_section(state: &AppState, viewer: &Viewer, org: &domain::Orga
             year: today.year(),
             items,
             supervisor: viewer.may(Action::Supervise, &org.path, today),
+            recorder: viewer.may(Action::Record, &org.path, today),
+            today,
+            plans: plans(state, org, lang).await,
         }),
         Err(e) => {
             tracing::error!(error = ?e, org = %org.id, "the organization page is shown without its obligations");
             None
+        }
+    }
+}
+
+/// The activities planned at `org` (logged and left out on failure).
+async fn plans(state: &AppState, org: &domain::Organization, lang: Lang) -> Vec<PlanLine> {
+    let filter = store::activities::ActivityFilter {
+        org: org.id.clone(),
+        subtree: false,
+        from: None,
+        to: None,
+        kind: None,
+        status: Some(store::activities::ActivityStatus::Planned),
+    };
+    match state.store.list_activities(&filter, None, 50, state.today.date()).await {
+        Ok(page) => {
+            let mut lines: Vec<PlanLine> = page
+                .items
+                .into_iter()
+                .map(|a| PlanLine {
+                    href: format!("/activities/{}", a.id),
+                    date: a.held_on.format("%Y-%m-%d").to_string(),
+                    kind: state
+                        .catalogue
+                        .kind(&a.kind)
+                        .and_then(|k| state.catalogue.activity_kinds.get(usize::from(k)))
+                        .map_or_else(|| a.kind.clone(), |t| t.label(super::rules_lang(lang)).to_owned()),
+                    title: a.title,
+                })
+                .collect();
+            lines.sort_by(|a, b| a.date.cmp(&b.date));
+            lines
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, org = %org.id, "the organization page is shown without its plans");
+            Vec::new()
         }
     }
 }

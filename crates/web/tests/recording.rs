@@ -1,0 +1,509 @@
+#![allow(clippy::unwrap_used)]
+//! Recording activities once, on the real application: the recording form
+//! filled in from the due list, sent once even when sent twice, refused
+//! with the reason beside its field and nothing stored; plans held later;
+//! final minutes corrected only with a reason kept in the history; two
+//! writers of one record (the second gets a conflict and loses nothing);
+//! and every activity kind of the catalogue recorded and read back through
+//! the API.
+
+mod support;
+
+use domain::access::Role;
+use domain::{Id, Name};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::Actor;
+use store::people::NewPerson;
+use support::{Session, TestApp, add_account, spawn_app};
+
+/// Adds members to the branch (joined in 2000) and returns their ids.
+async fn add_members(app: &TestApp, names: &[&str]) -> Vec<Id> {
+    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
+    let mut ids = Vec::new();
+    for n in names {
+        let person = NewPerson {
+            id: None,
+            org_id: app.tree.branch.clone(),
+            name: Name::parse(domain::Field::Name, n).unwrap(),
+            sex: None,
+            ethnicity: None,
+            birth_date: None,
+            category: domain::MemberCategory::Full,
+            status: domain::MemberStatus::Active,
+            join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(2000, 3, 1).unwrap()),
+            full_member_date: None,
+            cadre_rank: domain::CadreRank::None,
+            id_number: None,
+            phone: None,
+            positions: vec![],
+        };
+        ids.push(app.store.create_person(&mut w, person).await.unwrap().id);
+    }
+    w.commit().await.unwrap();
+    ids
+}
+
+/// The value of the hidden input `name` on a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} on the page: {html}")) + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn count_activities(app: &TestApp) -> usize {
+    app.dump().await.lines().filter(|l| l.starts_with("activities ")).count()
+}
+
+/// The fields a browser sends for the form as shown, unchanged (what a
+/// secretary sends when everything filled in is right).
+fn as_shown(html: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for name in ["csrf", "form_key", "kind"] {
+        fields.push((name.to_owned(), hidden(html, name)));
+    }
+    fields.push(("status".into(), "held".into()));
+    for (input, name) in [("rf-held-on", "held_on"), ("rf-duration", "duration_minutes")] {
+        let marker = format!("id=\"{input}\" name=\"{name}\" type=");
+        let at = html.find(&marker).unwrap();
+        let value_at = html[at..].find("value=\"").unwrap() + at + 7;
+        fields.push((name.to_owned(), html[value_at..].split('"').next().unwrap().to_owned()));
+    }
+    // Selected options of the host and agenda selects.
+    let host_at = html.find("name=\"host_org_id\"").unwrap();
+    let selected = html[host_at..].find("\" selected>").unwrap() + host_at;
+    let value_start = html[..selected].rfind("value=\"").unwrap() + 7;
+    fields.push(("host_org_id".into(), html[value_start..selected].to_owned()));
+    let mut i = 0;
+    while let Some(at) = html.find(&format!("name=\"agenda_kind_{i}\"")) {
+        let end = html[at..].find("</select>").unwrap() + at;
+        let chosen = html[at..end].find("\" selected>").map(|s| {
+            let s = s + at;
+            let start = html[..s].rfind("value=\"").unwrap() + 7;
+            html[start..s].to_owned()
+        });
+        fields.push((format!("agenda_kind_{i}"), chosen.unwrap_or_default()));
+        fields.push((format!("agenda_title_{i}"), String::new()));
+        i += 1;
+    }
+    let mut rest = html;
+    while let Some(at) = rest.find("name=\"participant\" value=\"") {
+        let start = at + "name=\"participant\" value=\"".len();
+        let id = rest[start..].split('"').next().unwrap().to_owned();
+        fields.push(("participant".into(), id));
+        rest = &rest[start..];
+    }
+    fields
+}
+
+async fn post_fields(s: &Session, path: &str, fields: &[(String, String)]) -> support::Reply {
+    support::Reply::of(support::plain_client().post(s.url(path)).header("cookie", &s.cookie).form(fields).send().await.unwrap()).await
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}
+
+#[tokio::test]
+async fn a_committee_meeting_is_recorded_from_the_due_list_once() {
+    let app = spawn_app().await;
+    let members = add_members(&app, &["李明", "张红"]).await;
+    let s = app.login("secretary").await;
+    // Last month's meeting: its agenda is the template of the next one.
+    let last = json!({
+        "kind": "branch_committee_meeting", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-10-20", "duration_minutes": 75,
+        "agenda": [{"kind": "theory_study", "title": "学习最新重要讲话"}, {"kind": "business", "title": "发展党员"}],
+    });
+    assert_eq!(s.post_json("/api/v1/activities", &last).await.status, StatusCode::CREATED);
+    let org_page = s.get(&format!("/orgs/{}", app.tree.branch)).await;
+    let link = format!("/orgs/{}/record?requirement=branch-committee-meeting", app.tree.branch);
+    assert!(org_page.text.contains(&link.replace('&', "&amp;")) || org_page.text.contains(&link), "the due list links to the form: {}", org_page.text);
+
+    let form = s.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert_eq!(hidden(&form.text, "kind"), "branch_committee_meeting");
+    let first_row = form.text.find("name=\"agenda_kind_0\"").unwrap();
+    let first_end = form.text[first_row..].find("</select>").unwrap() + first_row;
+    assert!(form.text[first_row..first_end].contains("value=\"theory_study\" selected"), "last month's agenda, in order");
+    assert!(form.text.contains("value=\"学习最新重要讲话\"") && form.text.contains("value=\"发展党员\""), "with its subjects");
+    assert!(form.text.contains("id=\"rf-duration\" name=\"duration_minutes\" type=\"number\" min=\"1\" max=\"1440\" inputmode=\"numeric\" value=\"75\""), "and its length");
+    assert!(form.text.contains(&format!("name=\"participant\" value=\"{}\"", app.tree.secretary)), "the committee is expected");
+    assert!(!form.text.contains(&format!("name=\"participant\" value=\"{}\"", members[0])), "a committee meeting expects the committee only");
+
+    let mut fields = as_shown(&form.text);
+    fields.push(("minutes".into(), "研究了冬季慰问安排。".into()));
+    let before = count_activities(&app).await;
+    let saved = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let location = saved.location().unwrap().to_owned();
+    assert!(location.starts_with("/activities/") && location.ends_with("?saved=1"), "{location}");
+    assert_eq!(count_activities(&app).await, before + 1);
+
+    // The same form sent again (a double click, a reload) records nothing more.
+    let again = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let id = location.trim_start_matches("/activities/").split('?').next().unwrap().to_owned();
+    assert_eq!(again.location().unwrap(), format!("/activities/{id}?saved=1&again=1"));
+    assert_eq!(count_activities(&app).await, before + 1);
+
+    let page = s.get(&location).await;
+    assert!(page.text.contains("研究了冬季慰问安排。"), "{}", page.text);
+    assert!(page.text.contains("id=\"satisfied\""));
+    let api = s.get(&format!("/api/v1/activities/{id}")).await;
+    assert_eq!(api.body["status"], "held");
+    assert_eq!(api.body["minutes_state"], "draft");
+    assert_eq!(api.body["agenda"][0]["kind"], "theory_study");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_refused_form_comes_back_with_the_reason_and_stores_nothing() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let good = as_shown(&form.text);
+    let path = format!("/orgs/{}/record", app.tree.branch);
+    let before = count_activities(&app).await;
+
+    let mut future = good.clone();
+    set(&mut future, "held_on", "2026-12-24");
+    let refused = post_fields(&s, &path, &future).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("举办日期"), "the field is named: {}", refused.text);
+    assert!(refused.text.contains("value=\"2026-12-24\""), "what was typed is kept");
+
+    let mut no_agenda = good.clone();
+    no_agenda.retain(|(k, _)| !k.starts_with("agenda_"));
+    let refused = post_fields(&s, &path, &no_agenda).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("议程"), "{}", refused.text);
+
+    let mut outsider = good.clone();
+    let stranger = add_stranger(&app).await;
+    outsider.push(("participant".into(), stranger.to_string()));
+    let refused = post_fields(&s, &path, &outsider).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("参加人员"), "{}", refused.text);
+
+    let mut no_reason = good.clone();
+    no_reason.push((format!("absent_{}", app.tree.secretary), "1".into()));
+    let refused = post_fields(&s, &path, &no_reason).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("缺席须写明原因"), "{}", refused.text);
+
+    let mut bad_csrf = good.clone();
+    set(&mut bad_csrf, "csrf", "forged");
+    assert_eq!(post_fields(&s, &path, &bad_csrf).await.status, StatusCode::FORBIDDEN);
+
+    assert_eq!(count_activities(&app).await, before, "nothing was stored");
+    // Another branch's form is out of reach for this secretary.
+    assert_eq!(s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.other_branch)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(post_fields(&s, &format!("/orgs/{}/record", app.tree.other_branch), &good).await.status, StatusCode::NOT_FOUND);
+    app.cleanup().await;
+}
+
+/// A member of the other branch.
+async fn add_stranger(app: &TestApp) -> Id {
+    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
+    let person = NewPerson {
+        id: None,
+        org_id: app.tree.other_branch.clone(),
+        name: Name::parse(domain::Field::Name, "赵外").unwrap(),
+        sex: None,
+        ethnicity: None,
+        birth_date: None,
+        category: domain::MemberCategory::Full,
+        status: domain::MemberStatus::Active,
+        join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(2001, 5, 1).unwrap()),
+        full_member_date: None,
+        cadre_rank: domain::CadreRank::None,
+        id_number: None,
+        phone: None,
+        positions: vec![],
+    };
+    let id = app.store.create_person(&mut w, person).await.unwrap().id;
+    w.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_plan_is_held_later_with_the_day_it_was_planned_for_kept() {
+    let app = spawn_app().await;
+    let members = add_members(&app, &["李明"]).await;
+    let s = app.login("secretary").await;
+    let form = s.get(&format!("/orgs/{}/record?kind=theme_party_day", app.tree.branch)).await;
+    let mut fields = as_shown(&form.text);
+    set(&mut fields, "status", "planned");
+    set(&mut fields, "held_on", "2026-12-05");
+    let saved = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "a plan may lie in the future: {}", saved.text);
+    let id = saved.location().unwrap().trim_start_matches("/activities/").split('?').next().unwrap().to_owned();
+    let plan = s.get(&format!("/api/v1/activities/{id}")).await;
+    assert_eq!(plan.body["status"], "planned");
+    let org_page = s.get(&format!("/orgs/{}", app.tree.branch)).await;
+    assert!(org_page.text.contains(&format!("/activities/{id}")), "the org page lists the plan");
+
+    // Absences cannot be marked on a plan.
+    let mut early = fields.clone();
+    set(&mut early, "form_key", "another-key");
+    early.push((format!("absent_{}", members[0]), "1".into()));
+    early.push((format!("reason_{}", members[0]), "外出".into()));
+    let refused = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &early).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+
+    let page = s.get(&format!("/activities/{id}")).await;
+    assert!(page.text.contains(&format!("/activities/{id}/edit")), "mark as held: {}", page.text);
+    let edit = s.get(&format!("/activities/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.text);
+    let mut held = as_shown(&edit.text);
+    set(&mut held, "held_on", "2026-11-22");
+    held.push(("version".into(), hidden(&edit.text, "version")));
+    held.push((format!("absent_{}", members[0]), "1".into()));
+    held.push((format!("reason_{}", members[0]), "生病住院".into()));
+    let done = post_fields(&s, &format!("/activities/{id}/edit"), &held).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let after = s.get(&format!("/api/v1/activities/{id}")).await;
+    assert_eq!(after.body["status"], "held");
+    assert_eq!(after.body["held_on"], "2026-11-22");
+    assert_eq!(after.body["planned_on"], "2026-12-05");
+    assert_eq!(after.body["version"], 2);
+    let absent: Vec<&Value> = after.body["participants"].as_array().unwrap().iter().filter(|p| p["present"] == false).collect();
+    assert_eq!(absent.len(), 1);
+    assert_eq!(absent[0]["absence_reason"], "生病住院");
+    // A held activity counts: the branch's theme party day of November is met.
+    let grid = s.get(&format!("/orgs/{}/compliance?year=2026", app.tree.branch)).await;
+    assert!(grid.text.contains(&format!("/activities/{id}")), "{}", grid.text);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_plan_can_be_cancelled_and_then_changes_no_more() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let mut plan = json!({
+        "kind": "members_assembly", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-12-10", "duration_minutes": 90,
+        "status": "planned", "agenda": [{"kind": "theory_study"}],
+    });
+    let created = s.post_json("/api/v1/activities", &plan).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.id();
+    let cancelled = s.post_json(&format!("/api/v1/activities/{id}/cancel?version=1"), &json!({})).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    plan["status"] = json!("held");
+    plan["held_on"] = json!("2026-11-20");
+    let put = support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=2"))).json(&plan).send().await.unwrap()).await;
+    assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.text);
+    assert_eq!(put.field(), Some("status"));
+    assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.body["status"], "cancelled");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn final_minutes_are_corrected_only_with_a_reason_kept_in_the_history() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let mut body = json!({
+        "kind": "branch_committee_meeting", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-11-20", "duration_minutes": 60,
+        "agenda": [{"kind": "theory_study"}, {"kind": "business", "title": "发展党员"}],
+        "minutes": "会议研究了发展党员工作。", "minutes_state": "final",
+    });
+    let created = s.post_json("/api/v1/activities", &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.id();
+    body["minutes"] = json!("会议研究了发展党员工作和冬季慰问。");
+    let put = |v: i64, b: &Value| {
+        let s = &s;
+        let b = b.clone();
+        let path = format!("/api/v1/activities/{id}?version={v}");
+        async move { support::Reply::of(s.client.put(s.url(&path)).json(&b).send().await.unwrap()).await }
+    };
+    let no_reason = put(1, &body).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.text);
+    assert_eq!(no_reason.field(), Some("reason"));
+    let mut to_draft = body.clone();
+    to_draft["minutes_state"] = json!("draft");
+    to_draft["correction_reason"] = json!("漏记");
+    let back = put(1, &to_draft).await;
+    assert_eq!(back.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(back.field(), Some("minutes_state"));
+    body["correction_reason"] = json!("漏记冬季慰问议题");
+    let corrected = put(1, &body).await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
+    assert_eq!(corrected.body["version"], 2);
+    assert_eq!(corrected.body["minutes"], "会议研究了发展党员工作和冬季慰问。");
+    let page = s.get(&format!("/activities/{id}")).await;
+    assert!(page.text.contains("漏记冬季慰问议题"), "the correction is listed: {}", page.text);
+    assert!(page.text.contains(&format!("/activities/{id}/edit")), "{}", page.text);
+    let history = app.dump().await;
+    assert!(history.lines().any(|l| l.starts_with("audit_log ") && l.contains("correct") && l.contains("漏记冬季慰问议题")), "the audit trail has it");
+    // Creating with a correction reason makes no sense.
+    let mut create = body.clone();
+    create["held_on"] = json!("2026-11-21");
+    let refused = s.post_json("/api/v1/activities", &create).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.field(), Some("correction_reason"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_second_of_two_writers_gets_a_conflict_and_the_first_keeps_its_change() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let body = json!({
+        "kind": "members_assembly", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-11-20", "duration_minutes": 90,
+        "agenda": [{"kind": "theory_study"}], "minutes": "初稿",
+    });
+    let id = s.post_json("/api/v1/activities", &body).await.id();
+    let mut first = body.clone();
+    first["minutes"] = json!("甲修改的记录");
+    let mut second = body.clone();
+    second["title"] = json!("乙改的标题");
+    let path = format!("/api/v1/activities/{id}?version=1");
+    let (a, b) = tokio::join!(s.client.put(s.url(&path)).json(&first).send(), s.client.put(s.url(&path)).json(&second).send());
+    let (a, b) = (support::Reply::of(a.unwrap()).await, support::Reply::of(b.unwrap()).await);
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", a.text, b.text);
+    let winner = if a.status == StatusCode::OK { &a } else { &b };
+    let now = s.get(&format!("/api/v1/activities/{id}")).await;
+    assert_eq!(now.body["version"], 2);
+    assert_eq!(now.body["minutes"], winner.body["minutes"], "the winner's change is kept whole");
+    assert_eq!(now.body["title"], winner.body["title"]);
+    // The form of a stale version is shown again with what was typed.
+    let edit = s.get(&format!("/activities/{id}/edit")).await;
+    let mut stale = as_shown(&edit.text);
+    stale.push(("version".into(), "1".into()));
+    stale.push(("minutes".into(), "丙的新内容".into()));
+    let refused = post_fields(&s, &format!("/activities/{id}/edit"), &stale).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("丙的新内容"), "nothing typed is lost");
+    assert!(refused.text.contains("name=\"version\" value=\"2\""), "the form now carries the current version");
+    app.cleanup().await;
+}
+
+/// What each kind needs beyond the common fields, and the organization
+/// that hosts it in the small tree.
+fn kind_body(app: &TestApp, kind: &str) -> Value {
+    let county_level = matches!(
+        kind,
+        "center_group_study" | "standing_committee_meeting" | "party_group_meeting" | "reading_class" | "democratic_life_meeting" | "training" | "political_checkup"
+    );
+    let host = if county_level { &app.tree.county } else { &app.tree.branch };
+    let mut body = json!({
+        "kind": kind, "host_org_id": host.to_string(), "held_on": "2026-11-18", "duration_minutes": 120,
+        "agenda": [{"kind": "theory_study"}, {"kind": "other", "title": kind}],
+    });
+    match kind {
+        "grassroots_visit" => {
+            body["visit_kind"] = json!("investigate");
+            body["presenter_id"] = json!(app.tree.secretary.to_string());
+        }
+        "case_analysis" => body["polarity"] = json!("negative"),
+        "democratic_life_meeting" => {
+            body["agenda"] = json!([{"kind": "three_musts_comparison"}, {"kind": "negative_case_analysis"}, {"kind": "criticism_self_criticism"}]);
+        }
+        "organizational_life_meeting" => body["agenda"] = json!([{"kind": "criticism_self_criticism"}, {"kind": "democratic_appraisal"}]),
+        "political_birthday" => body["agenda"] = json!([{"kind": "oath_review"}]),
+        "party_class" | "party_lesson" => body["presenter_id"] = json!(app.tree.secretary.to_string()),
+        _ => {}
+    }
+    body
+}
+
+#[tokio::test]
+async fn every_activity_kind_is_recorded_and_read_back_through_the_api() {
+    let app = spawn_app().await;
+    add_account(&app.store, "countyoffice", "县委办", Role::Secretary, &app.tree.county).await;
+    let branch = app.login("secretary").await;
+    let county = app.login("countyoffice").await;
+    let catalogue = rules::Catalogue::embedded().unwrap();
+    assert!(catalogue.activity_kinds.len() >= 19);
+    for kind in &catalogue.activity_kinds {
+        let body = kind_body(&app, &kind.code);
+        let s = if body["host_org_id"] == app.tree.county.to_string() { &county } else { &branch };
+        let created = s.post_json("/api/v1/activities", &body).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}: {}", kind.code, created.text);
+        let read = s.get(&format!("/api/v1/activities/{}", created.id())).await;
+        assert_eq!(read.status, StatusCode::OK);
+        assert_eq!(read.body["kind"], kind.code.as_str());
+        let kinds = |v: &Value| v.as_array().unwrap().iter().map(|i| i["kind"].clone()).collect::<Vec<_>>();
+        assert_eq!(kinds(&read.body["agenda"]), kinds(&body["agenda"]), "{}", kind.code);
+        let page = s.get(&format!("/activities/{}", created.id())).await;
+        assert_eq!(page.status, StatusCode::OK, "{}: {}", kind.code, page.text);
+        // Its recording form opens pre-filled for the same kind.
+        let form = s.get(&format!("/orgs/{}/record?kind={}", body["host_org_id"].as_str().unwrap(), kind.code)).await;
+        assert_eq!(form.status, StatusCode::OK, "{}: {}", kind.code, form.text);
+        assert_eq!(hidden(&form.text, "kind"), kind.code);
+        if kind.code == "standing_committee_meeting" {
+            // Meetings the "first issue" system binds open with the study item.
+            let at = form.text.find("name=\"agenda_kind_0\"").unwrap();
+            let end = form.text[at..].find("</select>").unwrap() + at;
+            assert!(form.text[at..end].contains("value=\"theory_study\" selected"), "{}", form.text);
+        }
+    }
+    // A plan needs an agenda too, and a held record is never in the future.
+    let mut empty = kind_body(&app, "members_assembly");
+    empty["agenda"] = json!([]);
+    let refused = branch.post_json("/api/v1/activities", &empty).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.field(), Some("agenda"));
+    let mut status = kind_body(&app, "members_assembly");
+    status["status"] = json!("cancelled");
+    let refused = branch.post_json("/api/v1/activities", &status).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.field(), Some("status"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn one_class_by_a_county_leader_at_a_branch_counts_for_the_leader_the_branch_and_every_attendee() {
+    let app = spawn_app().await;
+    add_members(&app, &["李明", "张红"]).await;
+    let leader = {
+        let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
+        let person = NewPerson {
+            id: None,
+            org_id: app.tree.county.clone(),
+            name: Name::parse(domain::Field::Name, "陈县长").unwrap(),
+            sex: None,
+            ethnicity: None,
+            birth_date: None,
+            category: domain::MemberCategory::Full,
+            status: domain::MemberStatus::Active,
+            join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(1990, 6, 1).unwrap()),
+            full_member_date: None,
+            cadre_rank: domain::CadreRank::CountyDeputy,
+            id_number: None,
+            phone: None,
+            positions: vec![(app.tree.county.clone(), domain::PositionKind::LeadershipMember)],
+        };
+        let id = app.store.create_person(&mut w, person).await.unwrap().id;
+        w.commit().await.unwrap();
+        id
+    };
+    let s = app.login("secretary").await;
+    // The branch's form offers the county leader among the leaders above it.
+    let form = s.get(&format!("/orgs/{}/record?kind=party_class", app.tree.branch)).await;
+    assert!(form.text.contains(&format!("<option value=\"{leader}\"")), "{}", form.text);
+    let body = json!({
+        "kind": "party_class", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-11-20", "duration_minutes": 90,
+        "presenter_id": leader.to_string(), "agenda": [{"kind": "other", "title": "学习贯彻党的创新理论"}],
+    });
+    let created = s.post_json("/api/v1/activities", &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let supervisor = app.login("supervisor").await;
+    let page = supervisor.get(&format!("/activities/{}", created.id())).await;
+    let catalogue = rules::Catalogue::embedded().unwrap();
+    let title = |id: &str| catalogue.requirements.iter().find(|r| r.id == id).unwrap().zh.clone();
+    let satisfied = &page.text[page.text.find("id=\"satisfied\"").unwrap()..];
+    assert!(satisfied.contains(&title("special-party-class")) && satisfied.contains("陈县长"), "the leader's class: {satisfied}");
+    assert!(satisfied.contains(&title("party-lesson")) && satisfied.contains("石桥村第一党支部"), "the branch's lesson: {satisfied}");
+    assert_eq!(satisfied.matches(&title("study-hours")).count(), 3, "every attendee's study hours: {satisfied}");
+    // The day it was entered is shown to the supervisor, not to the secretary.
+    assert!(page.text.contains("id=\"entered-on\""));
+    assert!(!s.get(&format!("/activities/{}", created.id())).await.text.contains("id=\"entered-on\""));
+    app.cleanup().await;
+}
