@@ -205,7 +205,7 @@ async fn the_digest_goes_to_linked_members_and_secretaries_with_the_accounts_add
 /// A database holding the schema of the previous release (migrations 1 to
 /// 3) with a member and an account in it, migrated to the current one.
 #[tokio::test]
-async fn migration_4_applies_to_the_previous_schema_and_keeps_its_data() {
+async fn migrations_from_4_apply_to_the_previous_schema_and_keep_its_data() {
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = match store::testing::postgres_base() {
@@ -238,7 +238,7 @@ async fn migration_4_applies_to_the_previous_schema_and_keeps_its_data() {
         pool.close().await;
     }
     let t = build(&store).await;
-    assert_eq!(store.migrate().await.unwrap(), vec![4]);
+    assert_eq!(store.migrate().await.unwrap(), vec![4, 5]);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     assert!(store.person(&t.secretary, day("2026-11-23")).await.unwrap().is_some());
     assert_eq!(store.account_email(&t.account).await.unwrap(), None, "existing accounts have no address");
