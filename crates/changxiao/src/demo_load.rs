@@ -1,6 +1,9 @@
 //! Rebuilding the demo: a directory of its own (never the real data
 //! directory), wiped and filled with the generated county through the
-//! audited write path.
+//! audited write path — organizations, people, logins, research projects,
+//! held and planned activities (with minutes), the projects' results, the
+//! problems raised at life meetings, and attachments, whose files go to
+//! `<data dir>/attachments` where the server looks for them.
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -8,9 +11,12 @@ use domain::access::{Login, Password, Role};
 use domain::{Id, Name, Organization};
 use std::collections::HashMap;
 use std::path::Path;
-use store::activities::{Activity, ActivityStatus, AgendaItem, Participant};
+use store::activities::{Activity, ActivityStatus, AgendaItem, MinutesState, Participant};
+use store::attachments::Files;
 use store::people::{NewPerson, membership_start};
-use store::{Actor, Store};
+use store::problems::NewProblem;
+use store::research::{NewProject, ResultKind};
+use store::{Actor, Audited, Store};
 
 /// The file that marks a directory as the demo's, so it may be wiped.
 const MARKER: &str = ".changxiao-demo";
@@ -18,6 +24,10 @@ const MARKER: &str = ".changxiao-demo";
 /// The machine-readable list of the gaps planted in the demo's records,
 /// written beside its database.
 pub const PLANTED_GAPS: &str = "planted-gaps.json";
+
+/// The folder of the data directory where attachment files are kept (the
+/// server's, see `serve`).
+pub const ATTACHMENTS: &str = "attachments";
 
 pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, today: NaiveDate) -> Result<Store> {
     prepare_directory(data_dir)?;
@@ -30,7 +40,7 @@ pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, tod
     }
     let store = crate::open(data_dir, database_url).await?;
     store.migrate().await.context("applying the schema")?;
-    let gaps = load(&store, seed, today).await?;
+    let gaps = load(&store, &Files::new(data_dir.join(ATTACHMENTS)), seed, today).await?;
     let file = data_dir.join(PLANTED_GAPS);
     std::fs::write(&file, gaps).with_context(|| format!("writing {}", file.display()))?;
     Ok(store)
@@ -52,9 +62,9 @@ fn prepare_directory(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes the generated county through the audited path, in one transaction.
-/// Fills the store with the demo county; returns the planted gaps as JSON.
-pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<String> {
+/// Writes the generated county through the audited path, in one transaction,
+/// attachment files into `files`; returns the planted gaps as JSON.
+pub async fn load(store: &Store, files: &Files, seed: u64, today: NaiveDate) -> Result<String> {
     let data = demo::generate(seed, today);
     let mut placed: HashMap<Id, Organization> = HashMap::new();
     let mut orgs = Vec::with_capacity(data.orgs.len());
@@ -117,18 +127,112 @@ pub async fn load(store: &Store, seed: u64, today: NaiveDate) -> Result<String> 
         let org = if demo_login.role == Role::Secretary { branch } else { root };
         store.add_grant(&mut w, &account.id, demo_login.role, &org.id, root.founded_on).await?;
     }
-    let activities = demo_activities(&data, &placed, &w)?;
+    let projects = create_projects(store, &mut w, &data, today).await?;
+    let activities = demo_activities(&data, &data.activities, &placed, &projects, &w)?;
     store.insert_activities(&mut w, &activities).await?;
+    let plans = demo_activities(&data, &data.plans, &placed, &projects, &w)?;
+    store.insert_activities(&mut w, &plans).await?;
+    add_results(store, &mut w, &data, &projects, today).await?;
+    raise_problems(store, &mut w, &data, &activities, today).await?;
+    attach_files(store, &mut w, files, &data, &activities).await?;
     w.commit().await?;
     store.refresh_statistics().await?;
     Ok(demo::planted_gaps_json(&data))
 }
 
-/// The demo's activities as records, entered by the demo's writer.
-fn demo_activities(data: &demo::DemoData, placed: &HashMap<Id, Organization>, w: &store::Audited) -> Result<Vec<Activity>> {
-    let person = |i: usize| data.people.get(i).map(|p| p.id.clone()).with_context(|| format!("demo activity names person {i}"));
-    let mut out = Vec::with_capacity(data.activities.len());
-    for a in &data.activities {
+/// The id of the demo person at index `i`.
+fn person_id(data: &demo::DemoData, i: usize) -> Result<Id> {
+    data.people.get(i).map(|p| p.id.clone()).with_context(|| format!("the demo names person {i}, who does not exist"))
+}
+
+/// Starts the research projects (before the activities that name them);
+/// returns their ids in the demo's order.
+async fn create_projects(store: &Store, w: &mut Audited, data: &demo::DemoData, today: NaiveDate) -> Result<Vec<Id>> {
+    let mut ids = Vec::with_capacity(data.projects.len());
+    for p in &data.projects {
+        let org = data.orgs.get(p.org).with_context(|| format!("demo project {} has no organization", p.topic))?;
+        let new = NewProject {
+            org_id: org.id.clone(),
+            topic: p.topic.clone(),
+            lead_id: person_id(data, p.lead)?,
+            team: p.team.iter().map(|&t| person_id(data, t)).collect::<Result<_>>()?,
+            started_on: p.started_on,
+            findings: p.findings.clone(),
+        };
+        let project = store.create_project(w, new, today).await.with_context(|| format!("starting demo project {}", p.topic))?;
+        ids.push(project.id);
+    }
+    Ok(ids)
+}
+
+/// Adds the projects' results; a problem becomes a problem record.
+async fn add_results(store: &Store, w: &mut Audited, data: &demo::DemoData, projects: &[Id], today: NaiveDate) -> Result<()> {
+    for (p, id) in data.projects.iter().zip(projects) {
+        for r in &p.results {
+            let kind = ResultKind::parse(r.kind).with_context(|| format!("demo result kind {}", r.kind))?;
+            let problem = (kind == ResultKind::Problem)
+                .then(|| {
+                    Ok::<_, anyhow::Error>(NewProblem {
+                        person_id: r.person.map(|x| person_id(data, x)).transpose()?,
+                        description: String::new(),
+                    })
+                })
+                .transpose()?;
+            store.add_result(w, id, kind, &r.description, problem, today).await.with_context(|| format!("a result of {}", p.topic))?;
+        }
+    }
+    Ok(())
+}
+
+/// Records the problems raised at the life meetings, meeting by meeting.
+async fn raise_problems(store: &Store, w: &mut Audited, data: &demo::DemoData, activities: &[Activity], today: NaiveDate) -> Result<()> {
+    let mut by_meeting: Vec<(usize, Vec<NewProblem>)> = Vec::new();
+    for p in &data.problems {
+        let new = NewProblem { person_id: p.person.map(|x| person_id(data, x)).transpose()?, description: p.description.clone() };
+        match by_meeting.last_mut() {
+            Some((at, list)) if *at == p.activity => list.push(new),
+            _ => by_meeting.push((p.activity, vec![new])),
+        }
+    }
+    for (at, problems) in by_meeting {
+        let meeting = activities.get(at).with_context(|| format!("a demo problem names activity {at}"))?;
+        store.raise_problems(w, meeting, problems, today).await.with_context(|| format!("problems of {}", meeting.id))?;
+    }
+    Ok(())
+}
+
+/// Files to attach to one activity: (name, content).
+type Uploads<'a> = Vec<(&'a str, &'a [u8])>;
+
+/// Attaches the demo's files, activity by activity.
+async fn attach_files(store: &Store, w: &mut Audited, files: &Files, data: &demo::DemoData, activities: &[Activity]) -> Result<()> {
+    let mut by_activity: Vec<(usize, Uploads)> = Vec::new();
+    for f in &data.attachments {
+        let upload = (f.file_name.as_str(), f.bytes.as_slice());
+        match by_activity.last_mut() {
+            Some((at, list)) if *at == f.activity => list.push(upload),
+            _ => by_activity.push((f.activity, vec![upload])),
+        }
+    }
+    for (at, uploads) in by_activity {
+        let activity = activities.get(at).with_context(|| format!("a demo attachment names activity {at}"))?;
+        store.attach_all(w, files, activity, &uploads).await.with_context(|| format!("attaching files to {}", activity.id))?;
+    }
+    Ok(())
+}
+
+/// Demo activities (held ones or plans) as records, entered by the demo's
+/// writer; `projects` are the ids of the demo's research projects.
+fn demo_activities(
+    data: &demo::DemoData,
+    list: &[demo::DemoActivity],
+    placed: &HashMap<Id, Organization>,
+    projects: &[Id],
+    w: &Audited,
+) -> Result<Vec<Activity>> {
+    let person = |i: usize| person_id(data, i);
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
         let host = data.orgs.get(a.host).and_then(|o| placed.get(&o.id)).with_context(|| format!("demo activity {} has no host", a.id))?;
         let absent: HashMap<usize, &String> = a.absentees.iter().map(|(p, reason)| (*p, reason)).collect();
         let mut participants = a
@@ -154,11 +258,18 @@ fn demo_activities(data: &demo::DemoData, placed: &HashMap<Id, Organization>, w:
             participants,
             visit_kind: a.visit_kind.map(str::to_owned),
             polarity: a.polarity.map(str::to_owned),
-            research_project_id: None,
-            status: ActivityStatus::Held,
+            research_project_id: a
+                .research_project
+                .map(|i| projects.get(i).cloned().with_context(|| format!("demo activity {} names project {i}", a.id)))
+                .transpose()?,
+            status: match a.status {
+                demo::DemoStatus::Held => ActivityStatus::Held,
+                demo::DemoStatus::Planned => ActivityStatus::Planned,
+                demo::DemoStatus::Cancelled => ActivityStatus::Cancelled,
+            },
             planned_on: None,
-            minutes: None,
-            minutes_state: None,
+            minutes: a.minutes.as_ref().map(|m| m.text.clone()),
+            minutes_state: a.minutes.as_ref().map(|m| if m.is_final { MinutesState::Final } else { MinutesState::Draft }),
             version: 1,
             created_at: w.at().to_owned(),
             created_by: w.actor().id.clone(),

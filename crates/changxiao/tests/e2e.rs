@@ -429,3 +429,126 @@ fn the_org_department_follows_a_missed_count_of_the_rollup_to_the_planted_gaps()
     check_phone_page(&s, "the county's settings and exemptions")?;
     Ok(())
 }
+
+/// The demo's open item of the current year planted for `requirement`
+/// (see `demo::PlantedGap`): its subject's id and name.
+fn open_item(requirement: &str) -> Result<(String, String)> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).context("the demo's day")?;
+    let data = demo::generate(demo::DEFAULT_SEED, today);
+    let gap = data
+        .planted_gaps
+        .iter()
+        .find(|g| g.requirement == requirement && g.expected_status == "due")
+        .with_context(|| format!("the demo leaves a {requirement} open this year"))?;
+    match gap.subject {
+        demo::GapSubject::Org(i) => data.orgs.get(i).map(|o| (o.id.to_string(), o.name.to_string())),
+        demo::GapSubject::Person(i) => data.people.get(i).map(|p| (p.id.to_string(), p.name.to_string())),
+    }
+    .context("the open item's subject exists")
+}
+
+/// The status class (`met`, `due`, ...) of the item of `requirement` in the page's duties.
+fn duty_status(s: &Session, requirement: &str) -> Result<String> {
+    let found = s.js(
+        "const li = document.querySelector('section.duties li.duty[data-requirement=\"' + arguments[0] + '\"]');
+         return li ? Array.from(li.classList).filter(c => c.startsWith('st-')).map(c => c.slice(3)).join(' ') : null",
+        json!([requirement]),
+    )?;
+    Ok(found.as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_secretary_records_this_months_committee_meeting_from_the_due_list_in_few_steps() -> Result<()> {
+    if !browser::enabled("a committee meeting recorded from the due list") {
+        return Ok(());
+    }
+    let (branch_id, branch_name) = open_item("branch-committee-meeting")?;
+    ensure!(branch_name == demo::DUPLICATE_NAME_BRANCH, "the open committee meeting is the secretary's branch's");
+    let s = harness()?.session(1280, 900)?;
+    s.login(SECRETARY.0, SECRETARY.1)?;
+    s.open(&format!("/orgs/{branch_id}"))?;
+    ensure!(duty_status(&s, "branch-committee-meeting")? == "due", "this month's committee meeting is due before it is recorded");
+    // Every click and every field typed into counts.
+    let mut touched = 0;
+    s.click_to_navigate("section.duties li.duty[data-requirement=\"branch-committee-meeting\"] a.record-link")?;
+    touched += 1;
+    ensure!(s.current_path()?.starts_with(&format!("/orgs/{branch_id}/record")), "the due item led to {}", s.current_path()?);
+    ensure!(s.exists("select#rf-agenda-kind-0 option[value=\"theory_study\"][selected]")?, "last month's agenda is the template");
+    if std::env::var("CHANGXIAO_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        s.js("document.querySelector('fieldset.attendance').scrollIntoView()", json!([]))?;
+        let path = browser::workspace_root().join("docs").join("screenshot-record.png");
+        std::fs::write(&path, s.screenshot()?).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let attendees = s.js("return document.querySelectorAll('ul.attendees li').length", json!([]))?.as_u64().unwrap_or(0);
+    ensure!(attendees >= 3, "the committee is listed, everyone present ({attendees})");
+    s.click("ul.attendees li:last-child input[type=checkbox]")?;
+    touched += 1;
+    let reason = s.find("ul.attendees li:last-child input[type=text]")?;
+    s.type_into(&reason, "外出务工")?;
+    touched += 1;
+    let minutes = s.find("#rf-minutes")?;
+    s.type_into(&minutes, "传达学习了最新重要讲话精神，研究了冬季困难党员慰问安排。")?;
+    touched += 1;
+    s.click_to_navigate("form.record button[type=submit]")?;
+    touched += 1;
+    ensure!(touched <= 10, "recording took {touched} fields and clicks");
+    let path = s.current_path()?;
+    ensure!(path.starts_with("/activities/"), "saving led to {path}: {}", s.body_text()?);
+    ensure!(s.exists("p.notice")?, "the record says it was saved");
+    ensure!(s.body_text()?.contains("外出务工"), "the absence and its reason are on the record");
+    s.open(&format!("/orgs/{branch_id}"))?;
+    ensure!(duty_status(&s, "branch-committee-meeting")? == "met", "after recording, this month's committee meeting is met");
+    Ok(())
+}
+
+#[test]
+fn a_leaders_special_party_class_at_a_branch_counts_for_the_leader_and_the_branch() -> Result<()> {
+    if !browser::enabled("a leader's special party class at a branch") {
+        return Ok(());
+    }
+    let (branch_id, _) = open_item("party-lesson")?;
+    let (leader_id, leader_name) = open_item("special-party-class")?;
+    let supervisor = harness()?.session(1280, 900)?;
+    supervisor.login(SUPERVISOR.0, SUPERVISOR.1)?;
+    supervisor.open(&format!("/people/{leader_id}"))?;
+    ensure!(duty_status(&supervisor, "special-party-class")? == "due", "the leader's class of this year is due at first");
+
+    let s = harness()?.session(1280, 900)?;
+    s.login(SECRETARY.0, SECRETARY.1)?;
+    s.open(&format!("/orgs/{branch_id}"))?;
+    ensure!(duty_status(&s, "party-lesson")? == "due", "the branch's lesson of this quarter is due at first");
+    let mut touched = 0;
+    s.click_to_navigate("section.duties a.record-link[href$=\"/record\"]")?;
+    touched += 1;
+    s.click_to_navigate("a[href$=\"/record?kind=party_class\"]")?;
+    touched += 1;
+    let option = format!("select#rf-presenter option[value=\"{leader_id}\"]");
+    ensure!(s.exists(&option)?, "the leaders of the organizations above are offered as presenters ({leader_name})");
+    s.click(&option)?;
+    touched += 1;
+    let title = s.find("#rf-title")?;
+    s.type_into(&title, "学习贯彻党的创新理论")?;
+    touched += 1;
+    s.click_to_navigate("form.record button[type=submit]")?;
+    touched += 1;
+    ensure!(touched <= 10, "recording took {touched} steps");
+    let record = s.current_path()?;
+    ensure!(record.starts_with("/activities/"), "saving led to {record}: {}", s.body_text()?);
+    // One record, every requirement it meets, listed on its page (the
+    // supervisor reads the leader's line too).
+    supervisor.open(&record)?;
+    let satisfied = supervisor
+        .js("return Array.from(document.querySelectorAll('#satisfied + table tbody tr th')).map(th => th.textContent.trim())", json!([]))?;
+    let satisfied: Vec<String> =
+        satisfied.as_array().cloned().unwrap_or_default().iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect();
+    let catalogue = rules::Catalogue::embedded()?;
+    for id in ["special-party-class", "party-lesson", "study-hours"] {
+        let title = catalogue.requirements.iter().find(|r| r.id == id).map(|r| r.zh.clone()).context("a catalogue requirement")?;
+        ensure!(satisfied.contains(&title), "the record should list {title}; it lists {satisfied:?}");
+    }
+    s.open(&format!("/orgs/{branch_id}"))?;
+    ensure!(duty_status(&s, "party-lesson")? == "met", "the branch's lesson of this quarter is met by the class");
+    supervisor.open(&format!("/people/{leader_id}"))?;
+    ensure!(duty_status(&supervisor, "special-party-class")? == "met", "the leader's class of this year is met");
+    Ok(())
+}

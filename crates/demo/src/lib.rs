@@ -21,11 +21,17 @@
 //! The county also holds the activities its organizations held from the
 //! first day of last year up to yesterday, with a few gaps planted in last
 //! year and listed in [`DemoData::planted_gaps`] (see [`activities`]).
+//! Around them, drawn from a random stream of their own so that they change
+//! no held activity: minutes of most meetings, plans for the coming weeks
+//! (and a few left unclosed or cancelled), the county leaders' research
+//! projects with their visits and typical cases, the problems raised at life
+//! meetings, and small PDF and PNG attachments.
 //!
 //! Pure code: no I/O. See [`stats`] for the definitions behind the figures.
 #![forbid(unsafe_code)]
 
 pub mod activities;
+mod files;
 mod people;
 mod plan;
 mod positions;
@@ -34,7 +40,9 @@ mod stats;
 mod tree;
 mod vocab;
 
-pub use activities::{DemoActivity, GapSubject, PlantedGap, planted_gaps_json};
+pub use activities::{
+    DemoActivity, DemoAttachment, DemoMinutes, DemoProblem, DemoProject, DemoResult, DemoStatus, GapSubject, PlantedGap, planted_gaps_json,
+};
 pub use stats::{BranchFigures, DemoStats, branch_figures, is_outside_bmp, stats};
 
 use chrono::NaiveDate;
@@ -66,10 +74,27 @@ pub struct DemoData {
     pub orgs: Vec<DemoOrg>,
     /// Grouped by branch, in the order of the branches.
     pub people: Vec<DemoPerson>,
-    /// Held from the first day of last year up to yesterday, by year.
+    /// Held from the first day of last year up to yesterday, by year. Most
+    /// committee meetings, members' assemblies and standing committee
+    /// meetings carry minutes: final if held before last month, drafts if
+    /// held this month, either if held last month. A county leader's visits
+    /// of the year, and some typical case analyses, name a research project.
     pub activities: Vec<DemoActivity>,
     /// The gaps planted in the activities, with the status their cells must have.
     pub planted_gaps: Vec<PlantedGap>,
+    /// Activities not held: planned for the next two to four weeks, a few
+    /// planned for four to ten days ago and never closed, one or two
+    /// cancelled. None counts for any requirement; none is at
+    /// [`DUPLICATE_NAME_BRANCH`].
+    pub plans: Vec<DemoActivity>,
+    /// The county leaders' research projects, one for each leader who makes
+    /// grassroots visits; about two thirds have findings and results.
+    pub projects: Vec<DemoProject>,
+    /// The problems raised at the life meetings (1 to 3 at each).
+    pub problems: Vec<DemoProblem>,
+    /// Files attached to held activities: minutes scans (PDF) and sign-in
+    /// sheets (PNG).
+    pub attachments: Vec<DemoAttachment>,
 }
 
 /// An organization of the demo county.
@@ -117,11 +142,33 @@ impl DemoPerson {
 /// founding dates and activities are relative to `today`, which should be
 /// after 2000.
 pub fn generate(seed: u64, today: NaiveDate) -> DemoData {
+    build(seed, today, true)
+}
+
+/// Like [`generate`], without what is added around the held activities:
+/// no plans, minutes, research projects, problems or attachments. The held
+/// activities are the same as [`generate`]'s but for their minutes and
+/// project links (the additions draw from a random stream of their own);
+/// tests compare the two.
+pub fn generate_held_only(seed: u64, today: NaiveDate) -> DemoData {
+    build(seed, today, false)
+}
+
+fn build(seed: u64, today: NaiveDate, extras: bool) -> DemoData {
     let mut r = random::Random::new(seed, today);
     let county = plan::plan_county(&mut r);
     let tree = tree::build(&mut r, county);
     let mut members = people::generate(&mut r, &tree);
     positions::assign(&mut r, &tree, &mut members);
-    let (activities, planted_gaps) = activities::generate(&mut r, &tree, &members);
-    DemoData { orgs: tree.orgs, people: members.into_iter().map(|m| m.person).collect(), activities, planted_gaps }
+    let (activities, planted_gaps, added) = activities::generate(&mut r, &tree, &members, extras);
+    DemoData {
+        orgs: tree.orgs,
+        people: members.into_iter().map(|m| m.person).collect(),
+        activities,
+        planted_gaps,
+        plans: added.plans,
+        projects: added.projects,
+        problems: added.problems,
+        attachments: added.attachments,
+    }
 }

@@ -12,6 +12,7 @@ use rand_chacha::ChaCha8Rng;
 /// The seeded generator, the day the demo is generated for, and the id clock.
 pub(crate) struct Random {
     rng: ChaCha8Rng,
+    seed: u64,
     today: NaiveDate,
     base_millis: u64,
     ids_made: u64,
@@ -20,7 +21,17 @@ pub(crate) struct Random {
 impl Random {
     pub(crate) fn new(seed: u64, today: NaiveDate) -> Self {
         let millis = today.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis());
-        Random { rng: ChaCha8Rng::seed_from_u64(seed), today, base_millis: u64::try_from(millis).unwrap_or(0), ids_made: 0 }
+        Random { rng: ChaCha8Rng::seed_from_u64(seed), seed, today, base_millis: u64::try_from(millis).unwrap_or(0), ids_made: 0 }
+    }
+
+    /// An independent generator for the same seed and day: ChaCha stream
+    /// `stream` (this one draws from stream 0), so that what it draws
+    /// changes nothing this one draws. Its ids come after every id this one
+    /// has made so far.
+    pub(crate) fn fork(&self, stream: u64) -> Random {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(stream);
+        Random { rng, seed: self.seed, today: self.today, base_millis: self.base_millis + self.ids_made, ids_made: 0 }
     }
 
     pub(crate) fn today(&self) -> NaiveDate {

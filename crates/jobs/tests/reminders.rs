@@ -193,7 +193,16 @@ async fn a_plan_held_or_cancelled_gets_no_more_reminders() {
         minutes: None,
         minutes_state: None,
     };
-    store.update_activity(&mut w, &catalogue, store::activities::Revision { id: &held.id, expected_version: held.version, reason: None }, holding, after(4)).await.unwrap();
+    store
+        .update_activity(
+            &mut w,
+            &catalogue,
+            store::activities::Revision { id: &held.id, expected_version: held.version, reason: None },
+            holding,
+            after(4),
+        )
+        .await
+        .unwrap();
     store.cancel_plan(&mut w, &dropped.id, dropped.version).await.unwrap();
     w.commit().await.unwrap();
 

@@ -839,10 +839,20 @@ impl Store {
                 return Err(invalid(Field::ActivityStatus, "已取消的计划不能再修改", "a cancelled plan cannot be changed", "cancelled"));
             }
             (_, ActivityStatus::Cancelled) => {
-                return Err(invalid(Field::ActivityStatus, "取消计划请用“取消”", "a plan is cancelled with cancel, not by an update", "cancelled"));
+                return Err(invalid(
+                    Field::ActivityStatus,
+                    "取消计划请用“取消”",
+                    "a plan is cancelled with cancel, not by an update",
+                    "cancelled",
+                ));
             }
             (ActivityStatus::Held, ActivityStatus::Planned) => {
-                return Err(invalid(Field::ActivityStatus, "已举办的活动不能改回计划", "a held activity cannot become planned again", "planned"));
+                return Err(invalid(
+                    Field::ActivityStatus,
+                    "已举办的活动不能改回计划",
+                    "a held activity cannot become planned again",
+                    "planned",
+                ));
             }
             _ => {}
         }
@@ -855,11 +865,21 @@ impl Store {
             None => None,
         };
         if was_final && reason.is_none() {
-            return Err(invalid(Field::Reason, "会议记录已定稿，更正须写明理由", "is required to correct a record whose minutes are final", ""));
+            return Err(invalid(
+                Field::Reason,
+                "会议记录已定稿，更正须写明理由",
+                "is required to correct a record whose minutes are final",
+                "",
+            ));
         }
         let mut after = self.prepare(w, catalogue, new, today).await?;
         if after.province_id != before.province_id {
-            return Err(invalid(Field::Host, "不能改为其他省份的组织", "cannot move to an organization of another province", after.host_org_id.as_str()));
+            return Err(invalid(
+                Field::Host,
+                "不能改为其他省份的组织",
+                "cannot move to an organization of another province",
+                after.host_org_id.as_str(),
+            ));
         }
         after.id = before.id.clone();
         after.version = before.version + 1;
@@ -941,7 +961,12 @@ impl Store {
             return Err(StoreError::Conflict { current: before.version });
         }
         if before.status != ActivityStatus::Planned {
-            return Err(invalid(Field::ActivityStatus, "只有计划中的活动可以取消", "only a planned activity can be cancelled", before.status.code()));
+            return Err(invalid(
+                Field::ActivityStatus,
+                "只有计划中的活动可以取消",
+                "only a planned activity can be cancelled",
+                before.status.code(),
+            ));
         }
         let at = w.at().to_owned();
         let done = sqlx::query(
@@ -961,7 +986,14 @@ impl Store {
         after.status = ActivityStatus::Cancelled;
         after.version += 1;
         after.updated_at = at;
-        w.record(after.province_id.as_str(), "cancel", "activity", id.as_str(), serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok());
+        w.record(
+            after.province_id.as_str(),
+            "cancel",
+            "activity",
+            id.as_str(),
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        );
         Ok(Updated { before, after })
     }
 
@@ -994,11 +1026,12 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let mut a = activity_from_row(&row)?;
-        let agenda = sqlx::query("SELECT kind, title FROM activity_agenda_items WHERE province_id = $1 AND activity_id = $2 ORDER BY position")
-            .bind(a.province_id.as_str())
-            .bind(a.id.as_str())
-            .fetch_all(&mut **w.tx())
-            .await?;
+        let agenda =
+            sqlx::query("SELECT kind, title FROM activity_agenda_items WHERE province_id = $1 AND activity_id = $2 ORDER BY position")
+                .bind(a.province_id.as_str())
+                .bind(a.id.as_str())
+                .fetch_all(&mut **w.tx())
+                .await?;
         a.agenda = agenda.iter().map(|r| Ok(AgendaItem { kind: text(r, "kind")?, title: opt_text(r, "title")? })).collect::<Result<_>>()?;
         let people = sqlx::query(
             "SELECT person_id, absent, absence_reason FROM activity_participants WHERE province_id = $1 AND activity_id = $2 ORDER BY person_id",
@@ -1032,7 +1065,11 @@ fn check_minutes(new: &NewActivity) -> Result<(Option<String>, Option<MinutesSta
     if text.chars().count() > MINUTES_MAX {
         return Err(field_error(Field::Minutes, Problem::TooLong { max: MINUTES_MAX }, ""));
     }
-    if text.chars().any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)) {
+    if text.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\r' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }) {
         return Err(field_error(Field::Minutes, Problem::ControlCharacter, ""));
     }
     let state = new.minutes_state.unwrap_or(MinutesState::Draft);

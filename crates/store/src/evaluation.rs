@@ -85,7 +85,10 @@ impl Scope {
     /// Activities of the year hosted in the subtree (`$5` to `$7`), for a query on `activities a`.
     fn activities(&self) -> String {
         let province = if self.province.is_some() { "a.province_id = $7" } else { "$7 = $7" };
-        format!("a.deleted_at IS NULL AND a.status = 'held' AND a.held_on >= $5 AND a.held_on <= $6 AND {province} AND a.host_org_id IN ({})", Self::LINKS)
+        format!(
+            "a.deleted_at IS NULL AND a.status = 'held' AND a.held_on >= $5 AND a.held_on <= $6 AND {province} AND a.host_org_id IN ({})",
+            Self::LINKS
+        )
     }
 
     fn bind_activities<'q>(

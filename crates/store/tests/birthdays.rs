@@ -364,7 +364,16 @@ async fn a_plan_three_days_past_is_overdue_until_it_is_held_or_cancelled() {
     store.cancel_plan(&mut w, &cancelled.id, cancelled.version).await.unwrap();
     let mut holding = plan(&t, "2026-11-12");
     holding.status = ActivityStatus::Held;
-    store.update_activity(&mut w, &catalogue(), store::activities::Revision { id: &held.id, expected_version: held.version, reason: None }, holding, today()).await.unwrap();
+    store
+        .update_activity(
+            &mut w,
+            &catalogue(),
+            store::activities::Revision { id: &held.id, expected_version: held.version, reason: None },
+            holding,
+            today(),
+        )
+        .await
+        .unwrap();
     w.commit().await.unwrap();
 
     let overdue = store.overdue_plans(today()).await.unwrap();

@@ -118,7 +118,11 @@ async fn a_committee_meeting_is_recorded_from_the_due_list_once() {
     assert_eq!(s.post_json("/api/v1/activities", &last).await.status, StatusCode::CREATED);
     let org_page = s.get(&format!("/orgs/{}", app.tree.branch)).await;
     let link = format!("/orgs/{}/record?requirement=branch-committee-meeting", app.tree.branch);
-    assert!(org_page.text.contains(&link.replace('&', "&amp;")) || org_page.text.contains(&link), "the due list links to the form: {}", org_page.text);
+    assert!(
+        org_page.text.contains(&link.replace('&', "&amp;")) || org_page.text.contains(&link),
+        "the due list links to the form: {}",
+        org_page.text
+    );
 
     let form = s.get(&link).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.text);
@@ -127,9 +131,17 @@ async fn a_committee_meeting_is_recorded_from_the_due_list_once() {
     let first_end = form.text[first_row..].find("</select>").unwrap() + first_row;
     assert!(form.text[first_row..first_end].contains("value=\"theory_study\" selected"), "last month's agenda, in order");
     assert!(form.text.contains("value=\"学习最新重要讲话\"") && form.text.contains("value=\"发展党员\""), "with its subjects");
-    assert!(form.text.contains("id=\"rf-duration\" name=\"duration_minutes\" type=\"number\" min=\"1\" max=\"1440\" inputmode=\"numeric\" value=\"75\""), "and its length");
+    assert!(
+        form.text.contains(
+            "id=\"rf-duration\" name=\"duration_minutes\" type=\"number\" min=\"1\" max=\"1440\" inputmode=\"numeric\" value=\"75\""
+        ),
+        "and its length"
+    );
     assert!(form.text.contains(&format!("name=\"participant\" value=\"{}\"", app.tree.secretary)), "the committee is expected");
-    assert!(!form.text.contains(&format!("name=\"participant\" value=\"{}\"", members[0])), "a committee meeting expects the committee only");
+    assert!(
+        !form.text.contains(&format!("name=\"participant\" value=\"{}\"", members[0])),
+        "a committee meeting expects the committee only"
+    );
 
     let mut fields = as_shown(&form.text);
     fields.push(("minutes".into(), "研究了冬季慰问安排。".into()));
@@ -294,7 +306,8 @@ async fn a_plan_can_be_cancelled_and_then_changes_no_more() {
     assert_eq!(cancelled.body["status"], "cancelled");
     plan["status"] = json!("held");
     plan["held_on"] = json!("2026-11-20");
-    let put = support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=2"))).json(&plan).send().await.unwrap()).await;
+    let put =
+        support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=2"))).json(&plan).send().await.unwrap()).await;
     assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.text);
     assert_eq!(put.field(), Some("status"));
     assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.body["status"], "cancelled");
@@ -338,7 +351,10 @@ async fn final_minutes_are_corrected_only_with_a_reason_kept_in_the_history() {
     assert!(page.text.contains("漏记冬季慰问议题"), "the correction is listed: {}", page.text);
     assert!(page.text.contains(&format!("/activities/{id}/edit")), "{}", page.text);
     let history = app.dump().await;
-    assert!(history.lines().any(|l| l.starts_with("audit_log ") && l.contains("correct") && l.contains("漏记冬季慰问议题")), "the audit trail has it");
+    assert!(
+        history.lines().any(|l| l.starts_with("audit_log ") && l.contains("correct") && l.contains("漏记冬季慰问议题")),
+        "the audit trail has it"
+    );
     // Creating with a correction reason makes no sense.
     let mut create = body.clone();
     create["held_on"] = json!("2026-11-21");
@@ -389,7 +405,13 @@ async fn the_second_of_two_writers_gets_a_conflict_and_the_first_keeps_its_chang
 fn kind_body(app: &TestApp, kind: &str) -> Value {
     let county_level = matches!(
         kind,
-        "center_group_study" | "standing_committee_meeting" | "party_group_meeting" | "reading_class" | "democratic_life_meeting" | "training" | "political_checkup"
+        "center_group_study"
+            | "standing_committee_meeting"
+            | "party_group_meeting"
+            | "reading_class"
+            | "democratic_life_meeting"
+            | "training"
+            | "political_checkup"
     );
     let host = if county_level { &app.tree.county } else { &app.tree.branch };
     let mut body = json!({
@@ -403,7 +425,8 @@ fn kind_body(app: &TestApp, kind: &str) -> Value {
         }
         "case_analysis" => body["polarity"] = json!("negative"),
         "democratic_life_meeting" => {
-            body["agenda"] = json!([{"kind": "three_musts_comparison"}, {"kind": "negative_case_analysis"}, {"kind": "criticism_self_criticism"}]);
+            body["agenda"] =
+                json!([{"kind": "three_musts_comparison"}, {"kind": "negative_case_analysis"}, {"kind": "criticism_self_criticism"}]);
         }
         "organizational_life_meeting" => body["agenda"] = json!([{"kind": "criticism_self_criticism"}, {"kind": "democratic_appraisal"}]),
         "political_birthday" => body["agenda"] = json!([{"kind": "oath_review"}]),

@@ -386,6 +386,13 @@ impl Session {
         Ok(())
     }
 
+    /// Clicks an element that does not leave the page (a checkbox, an option).
+    pub fn click(&self, css: &str) -> Result<()> {
+        let element = self.find(css)?;
+        self.post(&format!("/element/{}/click", element.0), json!({})).with_context(|| format!("clicking {css}"))?;
+        Ok(())
+    }
+
     /// Signs in through the login form and waits for the page it leads to.
     pub fn login(&self, login: &str, password: &str) -> Result<()> {
         self.open("/login")?;

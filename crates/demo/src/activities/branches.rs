@@ -31,7 +31,8 @@ pub(crate) fn generate(r: &mut Random, g: &mut Gen, year: i32, plan: Option<&Pla
                 assembly(r, g, year, q, b);
             }
             let given = g.lesson_given.contains(&(org, year, q));
-            if !given && !plan.is_some_and(|p| p.no_lesson.contains(&(org, q))) {
+            let open = super::left_open(g, org, year, None, Some(q));
+            if !given && !open && !plan.is_some_and(|p| p.no_lesson.contains(&(org, q))) {
                 lesson(r, g, year, q, b);
             }
         }
@@ -41,6 +42,9 @@ pub(crate) fn generate(r: &mut Random, g: &mut Gen, year: i32, plan: Option<&Pla
 
 fn committee_meeting(r: &mut Random, g: &mut Gen, year: i32, month: u32, b: usize, plan: Option<&Plan>) {
     let Some(org) = g.tree.branches.get(b).map(|n| n.org) else { return };
+    if super::left_open(g, org, year, Some(month), None) {
+        return;
+    }
     let Some(day) = g.day(r, ymd(year, month, 1), month_last(year, month), org) else { return };
     let mut people = g.committee_on(org, day);
     if people.is_empty() {

@@ -219,7 +219,7 @@ fn branch_pool(g: &Gen, year: i32, profiles: &[Profile], plan: Option<&Plan>) ->
         .collect()
 }
 
-const VISITS: [(&str, (u32, u32), &str); 4] = [
+pub(crate) const VISITS: [(&str, (u32, u32), &str); 4] = [
     ("publicize", (2, 3), "宣讲党的创新理论和惠民政策"),
     ("investigate", (4, 5), "专题调研产业发展和基层治理"),
     ("receive_petitions", (6, 7), "下访接待群众来访"),
@@ -232,7 +232,11 @@ pub(crate) fn leaders(r: &mut Random, g: &mut Gen, year: i32, plan: Option<&Plan
     let mut hosts = branch_pool(g, year, &[Profile::Village, Profile::Community], plan);
     r.shuffle(&mut hosts);
     let mut hosts = hosts.into_iter().cycle();
+    let pending = (year == chrono::Datelike::year(&crate::random::add_days(g.last_day, 1))).then(|| super::class_pending(g)).flatten();
     for leader in special_class_holders(g) {
+        if pending == Some(leader) {
+            continue;
+        }
         let skipped = plan.map_or(&[][..], |p| p.no_class.as_slice());
         if skipped.first() == Some(&leader) {
             let (first, last) = quarter_days(year, 3);

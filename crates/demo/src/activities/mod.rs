@@ -26,15 +26,26 @@
 //! evaluates the catalogue over the generated county and checks that the
 //! cells missed are exactly the planted ones.
 //!
+//! Added afterwards from a random stream of their own (`EXTRAS_STREAM`),
+//! so that the held activities stay exactly as they were: their minutes
+//! (`minutes`), the research projects their visits and typical cases belong
+//! to (`research`), plans (`plans`), the problems raised at life meetings
+//! (`problems`) and attachments (`attachments`).
+//!
 //! Participants are always everyone expected (attendance is recorded by
 //! exception in `absentees`); each of them was, on the day, a member of the
 //! host's subtree or held a position in the host.
 
+mod attachments;
 mod branches;
 mod county;
 mod gaps;
 mod hours;
 mod json;
+mod minutes;
+mod plans;
+mod problems;
+mod research;
 mod words;
 
 pub use json::planted_gaps_json;
@@ -70,7 +81,102 @@ pub struct DemoActivity {
     pub visit_kind: Option<&'static str>,
     /// Set on typical case analyses: `positive` or `negative`.
     pub polarity: Option<&'static str>,
+    /// `Held` in [`crate::DemoData::activities`]; `Planned` or `Cancelled`
+    /// in [`crate::DemoData::plans`].
+    pub status: DemoStatus,
+    /// The minutes, if any were written (see `minutes`).
+    pub minutes: Option<DemoMinutes>,
+    /// The research project the activity belongs to: an index into
+    /// [`crate::DemoData::projects`] (a leader's grassroots and research
+    /// visits, some typical case analyses).
+    pub research_project: Option<usize>,
 }
+
+/// Where an activity stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DemoStatus {
+    /// Held on its day (not after yesterday).
+    Held,
+    /// Announced for its day; counts for no requirement.
+    Planned,
+    /// A plan that was dropped.
+    Cancelled,
+}
+
+/// The minutes of a meeting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoMinutes {
+    /// A few lines in Chinese, separated by `\n`.
+    pub text: String,
+    /// Settled (定稿) rather than a draft.
+    pub is_final: bool,
+}
+
+/// A research project (调研课题) of the county committee, led by a county
+/// leader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoProject {
+    /// Index into [`crate::DemoData::orgs`]: the county committee.
+    pub org: usize,
+    pub topic: String,
+    /// Index into [`crate::DemoData::people`].
+    pub lead: usize,
+    /// Other county leaders (indexes into the people), the lead not among them.
+    pub team: Vec<usize>,
+    /// A day in January, not after yesterday.
+    pub started_on: NaiveDate,
+    /// What was found, on projects that have results.
+    pub findings: Option<String>,
+    /// In the order they were added; empty while the project has produced nothing.
+    pub results: Vec<DemoResult>,
+}
+
+/// A result of a research project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoResult {
+    /// `measure`, `document` or `problem` (the store's result kind codes).
+    pub kind: &'static str,
+    pub description: String,
+    /// Whose problem it is (a result of kind `problem` only): the lead or a
+    /// member of the team.
+    pub person: Option<usize>,
+}
+
+/// A problem raised at a life meeting by criticism and self-criticism.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoProblem {
+    /// Index into [`crate::DemoData::activities`]: a democratic or an
+    /// organizational life meeting.
+    pub activity: usize,
+    /// Whose own problem it is: a participant present at the meeting.
+    pub person: Option<usize>,
+    pub description: String,
+}
+
+/// A file attached to a held activity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoAttachment {
+    /// Index into [`crate::DemoData::activities`].
+    pub activity: usize,
+    pub file_name: String,
+    /// A small PDF or PNG, valid of its kind.
+    pub bytes: Vec<u8>,
+}
+
+/// What the demo adds around the held activities: plans, research
+/// projects, problems and attachments (minutes and project links are set
+/// on the activities themselves).
+#[derive(Default)]
+pub(crate) struct Extras {
+    pub plans: Vec<DemoActivity>,
+    pub projects: Vec<DemoProject>,
+    pub problems: Vec<DemoProblem>,
+    pub attachments: Vec<DemoAttachment>,
+}
+
+/// The ChaCha stream the additions draw from (the held activities draw
+/// from stream 0), so that adding them changes no held activity.
+const EXTRAS_STREAM: u64 = 1;
 
 /// Whom a planted gap is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -330,28 +436,45 @@ impl<'a> Gen<'a> {
         minutes: u32,
         title: String,
     ) -> &mut DemoActivity {
-        let (h, m) = match kind {
-            kind::THEME_DAY | kind::BIRTHDAY => r.pick(&[(9, 0), (14, 30), (15, 0)]),
-            kind::TRAINING | kind::READING_CLASS | kind::VISIT | kind::RESEARCH => (8, 30),
-            _ => r.pick(&[(9, 0), (10, 0), (14, 30), (15, 0), (19, 30)]),
-        };
-        self.out.push(DemoActivity {
-            id: r.id(),
-            kind,
-            host,
-            title,
-            held_on,
-            starts_at: NaiveTime::from_hms_opt(h, m, 0),
-            duration_minutes: minutes,
-            presenter: None,
-            agenda: Vec::new(),
-            participants: Vec::new(),
-            absentees: Vec::new(),
-            visit_kind: None,
-            polarity: None,
-        });
+        self.out.push(blank(r, kind, host, held_on, minutes, title, DemoStatus::Held));
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+}
+
+/// An activity with no presenter, agenda or participants yet, its starting
+/// time drawn from what is usual for the kind.
+pub(crate) fn blank(
+    r: &mut Random,
+    kind: &'static str,
+    host: usize,
+    held_on: NaiveDate,
+    minutes: u32,
+    title: String,
+    status: DemoStatus,
+) -> DemoActivity {
+    let (h, m) = match kind {
+        kind::THEME_DAY | kind::BIRTHDAY => r.pick(&[(9, 0), (14, 30), (15, 0)]),
+        kind::TRAINING | kind::READING_CLASS | kind::VISIT | kind::RESEARCH => (8, 30),
+        _ => r.pick(&[(9, 0), (10, 0), (14, 30), (15, 0), (19, 30)]),
+    };
+    DemoActivity {
+        id: r.id(),
+        kind,
+        host,
+        title,
+        held_on,
+        starts_at: NaiveTime::from_hms_opt(h, m, 0),
+        duration_minutes: minutes,
+        presenter: None,
+        agenda: Vec::new(),
+        participants: Vec::new(),
+        absentees: Vec::new(),
+        visit_kind: None,
+        polarity: None,
+        status,
+        minutes: None,
+        research_project: None,
     }
 }
 
@@ -367,8 +490,10 @@ pub(crate) fn quarter_days(year: i32, q: u32) -> (NaiveDate, NaiveDate) {
 }
 
 /// Generates the activities from the first day of last year up to
-/// yesterday, and the gaps planted in last year.
-pub(crate) fn generate(r: &mut Random, tree: &Tree, members: &[Member]) -> (Vec<DemoActivity>, Vec<PlantedGap>) {
+/// yesterday, and the gaps planted in last year; with `extras`, also the
+/// plans, minutes, research projects, problems and attachments, drawn from
+/// a stream of their own.
+pub(crate) fn generate(r: &mut Random, tree: &Tree, members: &[Member], extras: bool) -> (Vec<DemoActivity>, Vec<PlantedGap>, Extras) {
     let today = r.today();
     let mut g = Gen::new(tree, members, r.yesterday());
     let first_year = today.year() - 1;
@@ -386,6 +511,78 @@ pub(crate) fn generate(r: &mut Random, tree: &Tree, members: &[Member]) -> (Vec<
             hours::plant_shortfalls(&mut g, year, plan);
         }
     }
-    let gaps = plan.gaps(&g);
-    (g.out, gaps)
+    let mut gaps = plan.gaps(&g);
+    gaps.extend(waiting(&g));
+    let added = if extras { add_extras(&mut r.fork(EXTRAS_STREAM), &mut g) } else { Extras::default() };
+    (g.out, gaps, added)
+}
+
+/// The additions around the held activities, in an order each step can rely
+/// on: projects first (plans and visits link to them), minutes before the
+/// attachments that show them.
+fn add_extras(x: &mut Random, g: &mut Gen) -> Extras {
+    let projects = research::projects(x, g);
+    let plans = plans::generate(x, g, &projects);
+    minutes::write(x, g);
+    let problems = problems::raise(x, g);
+    let attachments = attachments::make(x, g);
+    Extras { plans, projects, problems, attachments }
+}
+
+/// The organization of the secretary's own branch (see
+/// [`crate::DUPLICATE_NAME_BRANCH`]), whose current month and quarter are
+/// left open so that the demo's secretary finds work due.
+pub(crate) fn secretary_branch(g: &Gen) -> Option<usize> {
+    g.tree.orgs.iter().position(|o| o.name.as_str() == crate::DUPLICATE_NAME_BRANCH)
+}
+
+/// Whether `org` is the secretary's branch and the month (or, for quarterly
+/// work, the quarter) of `year` is the one of today.
+pub(crate) fn left_open(g: &Gen, org: usize, year: i32, month: Option<u32>, quarter: Option<u32>) -> bool {
+    let last = crate::random::add_days(g.last_day, 1);
+    secretary_branch(g) == Some(org)
+        && year == last.year()
+        && month.is_none_or(|m| m == last.month())
+        && quarter.is_none_or(|q| q == (last.month() - 1) / 3 + 1)
+}
+
+/// The county leader whose special party class of the current year is not
+/// given yet: the first of them who sits on the county committee itself (so
+/// that a branch's recording form offers them among the leaders above it).
+pub(crate) fn class_pending(g: &Gen) -> Option<usize> {
+    let root = g.holders.get(g.tree.root)?;
+    county::special_class_holders(g).into_iter().find(|p| root.iter().any(|(h, _)| h == p))
+}
+
+/// Work of the current year that is simply not done yet: due, not a gap.
+fn waiting(g: &Gen) -> Vec<PlantedGap> {
+    let last = crate::random::add_days(g.last_day, 1);
+    let (year, month, quarter) = (last.year(), last.month(), (last.month() - 1) / 3 + 1);
+    let mut out = Vec::new();
+    if let Some(org) = secretary_branch(g) {
+        out.push(PlantedGap {
+            requirement: "branch-committee-meeting",
+            subject: GapSubject::Org(org),
+            period: format!("{year}-{month:02}"),
+            expected_status: "due",
+            note: "本月支部委员会会议尚未召开".to_owned(),
+        });
+        out.push(PlantedGap {
+            requirement: "party-lesson",
+            subject: GapSubject::Org(org),
+            period: format!("{year}-Q{quarter}"),
+            expected_status: "due",
+            note: "本季度党课尚未讲授".to_owned(),
+        });
+    }
+    if let Some(leader) = class_pending(g) {
+        out.push(PlantedGap {
+            requirement: "special-party-class",
+            subject: GapSubject::Person(leader),
+            period: year.to_string(),
+            expected_status: "due",
+            note: "今年的专题党课尚未讲授".to_owned(),
+        });
+    }
+    out
 }

@@ -349,7 +349,13 @@ pub async fn update(
     let mut w = state.store.writer(&caller.actor()).await?;
     let updated = state
         .store
-        .update_activity(&mut w, &state.catalogue, Revision { id: &id, expected_version: version, reason: body.value.correction_reason.as_deref() }, new, today)
+        .update_activity(
+            &mut w,
+            &state.catalogue,
+            Revision { id: &id, expected_version: version, reason: body.value.correction_reason.as_deref() },
+            new,
+            today,
+        )
         .await?;
     w.commit().await?;
     state.evaluations.activity_deleted(&updated.before);
@@ -412,7 +418,11 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
     let minutes_state = match body.minutes_state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(code) => Some(MinutesState::parse(code).ok_or_else(|| {
-            ApiError::unprocessable("minutes_state", "unknown_value", "minutes_state: 只能是 draft 或 final / minutes_state: must be draft or final")
+            ApiError::unprocessable(
+                "minutes_state",
+                "unknown_value",
+                "minutes_state: 只能是 draft 或 final / minutes_state: must be draft or final",
+            )
         })?),
     };
     Ok(NewActivity {

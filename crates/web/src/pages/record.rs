@@ -240,7 +240,8 @@ fn fresh_form_key() -> String {
 async fn defaults(state: &AppState, host: &Organization, kind: &str, day: NaiveDate) -> Result<Draft, PageError> {
     let catalogue = &state.catalogue;
     let last = state.store.last_of_kind(host, kind).await?;
-    let mut agenda: Vec<(String, String)> = last.as_ref().map(|a| a.agenda.iter().map(|i| (i.kind.clone(), i.title.clone().unwrap_or_default())).collect()).unwrap_or_default();
+    let mut agenda: Vec<(String, String)> =
+        last.as_ref().map(|a| a.agenda.iter().map(|i| (i.kind.clone(), i.title.clone().unwrap_or_default())).collect()).unwrap_or_default();
     for required in required_items(catalogue, kind).into_iter().rev() {
         if !agenda.iter().any(|(k, _)| *k == required) {
             agenda.insert(0, (required, String::new()));
@@ -296,7 +297,11 @@ fn draft_of(activity: &Activity, today: NaiveDate) -> Draft {
         host: activity.host_org_id.to_string(),
         presenter: activity.presenter_id.as_ref().map(Id::to_string).unwrap_or_default(),
         agenda: activity.agenda.iter().map(|i| (i.kind.clone(), i.title.clone().unwrap_or_default())).collect(),
-        people: activity.participants.iter().map(|p| (p.person_id.clone(), !p.present, p.absence_reason.clone().unwrap_or_default())).collect(),
+        people: activity
+            .participants
+            .iter()
+            .map(|p| (p.person_id.clone(), !p.present, p.absence_reason.clone().unwrap_or_default()))
+            .collect(),
         visit_kind: activity.visit_kind.clone().unwrap_or_default(),
         polarity: activity.polarity.clone().unwrap_or_default(),
         project: activity.research_project_id.as_ref().map(Id::to_string).unwrap_or_default(),
@@ -442,7 +447,12 @@ fn to_new(draft: &Draft, lang: Lang) -> Result<NewActivity, Vec<(String, String)
     } else {
         let t = NaiveTime::parse_from_str(&draft.starts_at, "%H:%M").ok();
         if t.is_none() {
-            fail("starts_at", Field::StartsAt, Problem::Invalid { reason_zh: "不是 HH:MM 格式的时间".into(), reason_en: "is not a time of the form HH:MM".into() }, &draft.starts_at);
+            fail(
+                "starts_at",
+                Field::StartsAt,
+                Problem::Invalid { reason_zh: "不是 HH:MM 格式的时间".into(), reason_en: "is not a time of the form HH:MM".into() },
+                &draft.starts_at,
+            );
         }
         t
     };
@@ -480,7 +490,12 @@ fn to_new(draft: &Draft, lang: Lang) -> Result<NewActivity, Vec<(String, String)
             .collect(),
         participants: (!draft.people.is_empty()).then(|| draft.people.iter().map(|(p, _, _)| p.clone()).collect()),
         // On a plan, absences are refused by the store with the reason.
-        absentees: draft.people.iter().filter(|(_, absent, _)| *absent).map(|(p, _, reason)| NewAbsentee { person_id: p.clone(), reason: reason.clone() }).collect(),
+        absentees: draft
+            .people
+            .iter()
+            .filter(|(_, absent, _)| *absent)
+            .map(|(p, _, reason)| NewAbsentee { person_id: p.clone(), reason: reason.clone() })
+            .collect(),
         visit_kind: Some(draft.visit_kind.clone()).filter(|v| !v.is_empty()),
         polarity: Some(draft.polarity.clone()).filter(|v| !v.is_empty()),
         research_project_id: project,
@@ -584,7 +599,8 @@ async fn build_form<'a>(
             });
         }
     }
-    let org_names: HashMap<Id, String> = state.store.path_to(&host_org.id, day).await.unwrap_or_default().into_iter().map(|o| (o.id, o.name.to_string())).collect();
+    let org_names: HashMap<Id, String> =
+        state.store.path_to(&host_org.id, day).await.unwrap_or_default().into_iter().map(|o| (o.id, o.name.to_string())).collect();
     let mut leader_options = Vec::new();
     for (person, at) in &leaders {
         if seen.insert(person.clone()) {
@@ -626,11 +642,19 @@ async fn build_form<'a>(
             reason: reason.clone(),
         })
         .collect();
-    let visit_kinds = if draft.kind == store::activities::GRASSROOTS_VISIT { choices(&catalogue.visit_kinds, &draft.visit_kind, lang) } else { Vec::new() };
+    let visit_kinds = if draft.kind == store::activities::GRASSROOTS_VISIT {
+        choices(&catalogue.visit_kinds, &draft.visit_kind, lang)
+    } else {
+        Vec::new()
+    };
     let polarities = if draft.kind == store::activities::CASE_ANALYSIS {
         ["positive", "negative"]
             .iter()
-            .map(|p| Choice { value: (*p).to_owned(), label: i18n::t(lang, &format!("activity.polarity_{p}")).to_owned(), selected: draft.polarity == *p })
+            .map(|p| Choice {
+                value: (*p).to_owned(),
+                label: i18n::t(lang, &format!("activity.polarity_{p}")).to_owned(),
+                selected: draft.polarity == *p,
+            })
             .collect()
     } else {
         Vec::new()
@@ -639,7 +663,11 @@ async fn build_form<'a>(
     if LINKS_PROJECTS.contains(&draft.kind.as_str()) {
         for at in state.store.path_to(&host_org.id, day).await.unwrap_or_default() {
             for p in state.store.projects_of(&at, false).await? {
-                projects.push(Choice { selected: draft.project == p.id.as_str(), value: p.id.to_string(), label: format!("{}（{}）", p.topic, at.name) });
+                projects.push(Choice {
+                    selected: draft.project == p.id.as_str(),
+                    value: p.id.to_string(),
+                    label: format!("{}（{}）", p.topic, at.name),
+                });
             }
         }
     }
@@ -687,7 +715,13 @@ fn heading_new(lang: Lang, kind_label: &str) -> String {
 }
 
 /// `GET /orgs/{id}/record`: the form, filled in; without a kind, the kinds to choose from.
-async fn new_form(State(state): State<AppState>, ctx: PageContext, viewer: Viewer, Path(id): Path<String>, query: Result<Query<NewQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    query: Result<Query<NewQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let id = Id::parse(&id).ok_or(PageError::NotFound)?;
@@ -699,7 +733,11 @@ async fn new_form(State(state): State<AppState>, ctx: PageContext, viewer: Viewe
             .filter(|k| catalogue.kind(k).is_some())
             .or_else(|| q.requirement.as_deref().and_then(|r| kind_for_requirement(catalogue, r)));
         let Some(kind) = kind else { return choose_kind(&state, &ctx, &org).await };
-        let day = q.on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).filter(|d| *d <= today && *d >= org.founded_on).unwrap_or(today);
+        let day =
+            q.on.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|d| *d <= today && *d >= org.founded_on)
+                .unwrap_or(today);
         let draft = defaults(&state, &org, &kind, day).await?;
         let frame = Frame {
             org: &org,
@@ -830,14 +868,22 @@ fn already_recorded(body: &str) -> Response {
 }
 
 /// Stores the files sent with a form, in the record's transaction.
-async fn attach_files(state: &AppState, w: &mut store::Audited, activity: &Activity, files: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+async fn attach_files(
+    state: &AppState,
+    w: &mut store::Audited,
+    activity: &Activity,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), StoreError> {
     if files.is_empty() {
         return Ok(());
     }
     let Some(storage) = state.files.as_ref() else {
         return Err(StoreError::Invalid(FieldError::new(
             Field::Attachment,
-            Problem::Invalid { reason_zh: "本服务器未配置附件存储".into(), reason_en: "cannot be stored: this server keeps no attachments".into() },
+            Problem::Invalid {
+                reason_zh: "本服务器未配置附件存储".into(),
+                reason_en: "cannot be stored: this server keeps no attachments".into(),
+            },
             "",
         )));
     };
@@ -848,7 +894,14 @@ async fn attach_files(state: &AppState, w: &mut store::Audited, activity: &Activ
 }
 
 /// The form shown again with its errors (422), nothing written.
-async fn again(state: &AppState, ctx: &PageContext, viewer: &Viewer, frame: Frame<'_>, mut draft: Draft, errors: Vec<(String, String)>) -> Result<Response, PageError> {
+async fn again(
+    state: &AppState,
+    ctx: &PageContext,
+    viewer: &Viewer,
+    frame: Frame<'_>,
+    mut draft: Draft,
+    errors: Vec<(String, String)>,
+) -> Result<Response, PageError> {
     // A refused form may be sent again with the same key: nothing was recorded under it.
     if draft.form_key.is_empty() {
         draft.form_key = fresh_form_key();
@@ -916,7 +969,11 @@ async fn submit_edit(State(state): State<AppState>, ctx: PageContext, Path(id): 
         }
         let mut w = state.store.writer(&viewer.actor()).await?;
         let reason = Some(draft.correction_reason.as_str()).filter(|r| !r.trim().is_empty());
-        let updated = match state.store.update_activity(&mut w, &state.catalogue, Revision { id: &activity.id, expected_version: version, reason }, new, today).await {
+        let updated = match state
+            .store
+            .update_activity(&mut w, &state.catalogue, Revision { id: &activity.id, expected_version: version, reason }, new, today)
+            .await
+        {
             Ok(u) => u,
             Err(e) => {
                 drop(w);
@@ -953,7 +1010,9 @@ async fn cancel(State(state): State<AppState>, ctx: PageContext, Path(id): Path<
                 w.commit().await?;
                 Ok(Redirect::to(&format!("/activities/{}?saved=1", activity.id)).into_response())
             }
-            Err(StoreError::Conflict { .. } | StoreError::Invalid(_)) => Ok(Redirect::to(&format!("/activities/{}?conflict=1", activity.id)).into_response()),
+            Err(StoreError::Conflict { .. } | StoreError::Invalid(_)) => {
+                Ok(Redirect::to(&format!("/activities/{}?conflict=1", activity.id)).into_response())
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -181,7 +181,12 @@ fn satisfied(ev: &Evaluated, ix: u32, lang: Lang, may: &dyn Fn(&[Id]) -> bool) -
             c.evidence.contains(&ix)
                 || (matches!(subject, Subject::Person(p) if fact.present.contains(&p))
                     && c.period.contains(fact.held_on)
-                    && ev.engine.requirements().get(usize::from(c.requirement)).and_then(|r| r.hours.as_ref()).is_some_and(|h| h.kinds.contains(&fact.kind)))
+                    && ev
+                        .engine
+                        .requirements()
+                        .get(usize::from(c.requirement))
+                        .and_then(|r| r.hours.as_ref())
+                        .is_some_and(|h| h.kinds.contains(&fact.kind)))
         };
         for cell in ev.engine.cells_of(subject).into_iter().filter(counts) {
             let Some(req) = ev.engine.requirements().get(usize::from(cell.requirement)) else { continue };
