@@ -15,6 +15,7 @@
 
 use crate::AppState;
 use crate::i18n::{self, Lang};
+use crate::pages::forms::message;
 use crate::pages::session::CsrfForm;
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
@@ -249,10 +250,6 @@ async fn birthdays_page<'a>(
         presenters,
         errors: sent.errors,
     })
-}
-
-fn message(lang: Lang, e: &FieldError) -> String {
-    if lang == Lang::En { e.message_en() } else { e.message_zh() }
 }
 
 /// The form field a store error names.

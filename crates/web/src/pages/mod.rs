@@ -18,6 +18,7 @@ mod birthdays;
 mod calendar;
 mod compliance;
 mod context;
+mod forms;
 mod login;
 mod orgs;
 mod people;

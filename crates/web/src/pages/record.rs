@@ -15,6 +15,7 @@
 
 use crate::AppState;
 use crate::i18n::{self, Lang};
+use crate::pages::forms::message;
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
 use askama::Template;
@@ -503,13 +504,6 @@ fn to_new(draft: &Draft, lang: Lang) -> Result<NewActivity, Vec<(String, String)
         minutes: Some(draft.minutes.clone()),
         minutes_state: Some(if draft.minutes_final && held { MinutesState::Final } else { MinutesState::Draft }),
     })
-}
-
-fn message(lang: Lang, e: &FieldError) -> String {
-    match lang {
-        Lang::ZhCn => e.message_zh(),
-        Lang::En => e.message_en(),
-    }
 }
 
 /// The form field a store error is about.

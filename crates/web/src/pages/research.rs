@@ -21,6 +21,7 @@ use super::compliance::rules_lang;
 use super::compliance::settings::Choice;
 use crate::AppState;
 use crate::i18n::{self, Lang};
+use crate::pages::forms::{FormState, message};
 use crate::pages::session::CsrfForm;
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
@@ -51,54 +52,6 @@ pub fn routes() -> Router<AppState> {
         .route("/research/{id}/findings", post(write_findings))
         .route("/research/{id}/results", post(add_result))
         .route("/activities/{id}/problems", post(raise_problems))
-}
-
-/// What was typed into one form and what is wrong with it.
-#[derive(Default)]
-pub struct FormState {
-    /// The form shown again (`start`, `findings`, `result`, `problems`).
-    pub form: &'static str,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
-}
-
-impl FormState {
-    fn new(form: &'static str, values: HashMap<String, String>) -> Self {
-        FormState { form, values, errors: Vec::new() }
-    }
-
-    /// The value typed into `field` of `form`, if that form is the one shown again.
-    pub fn value(&self, form: &str, field: &str) -> &str {
-        if self.form == form { self.values.get(field).map_or("", String::as_str) } else { "" }
-    }
-
-    /// Whether a checkbox or option `field` of `form` was chosen.
-    pub fn chosen(&self, form: &str, field: &str, value: &str) -> bool {
-        self.value(form, field) == value
-    }
-
-    /// The error of `field` of `form` (`_form` for the form as a whole).
-    pub fn error(&self, form: &str, field: &str) -> Option<&str> {
-        if self.form != form {
-            return None;
-        }
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
-    }
-
-    fn add(&mut self, field: &str, message: String) {
-        if !self.errors.iter().any(|(f, _)| f == field) {
-            self.errors.push((field.to_owned(), message));
-        }
-    }
-
-    /// Whether the form shown again has any error.
-    pub fn failed_any(&self) -> bool {
-        !self.errors.is_empty()
-    }
-}
-
-fn message(lang: Lang, e: &FieldError) -> String {
-    if lang == Lang::En { e.message_en() } else { e.message_zh() }
 }
 
 /// The form field a store error names.

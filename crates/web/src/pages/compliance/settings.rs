@@ -13,6 +13,7 @@
 use super::rules_lang;
 use crate::AppState;
 use crate::i18n::{self, Lang};
+use crate::pages::forms::{FormState, message};
 use crate::pages::session::CsrfForm;
 use crate::pages::views::{OrgLink, actor_names};
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
@@ -75,45 +76,6 @@ pub struct ExemptionRow {
     pub approved_by: String,
     pub version: i64,
     pub can_revoke: bool,
-}
-
-/// What was typed into one form and what is wrong with it.
-#[derive(Default)]
-pub struct FormState {
-    /// The form shown again (`frequency`, `local`, `exempt`, `end`, `revoke`).
-    pub form: &'static str,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
-}
-
-impl FormState {
-    fn new(form: &'static str, values: HashMap<String, String>) -> Self {
-        FormState { form, values, errors: Vec::new() }
-    }
-
-    /// The value typed into `field` of `form`, if that form is the one shown again.
-    pub fn value(&self, form: &str, field: &str) -> &str {
-        if self.form == form { self.values.get(field).map_or("", String::as_str) } else { "" }
-    }
-
-    /// The error of `field` of `form` (`_form` for the form as a whole).
-    pub fn error(&self, form: &str, field: &str) -> Option<&str> {
-        if self.form != form {
-            return None;
-        }
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
-    }
-
-    fn add(&mut self, field: &str, message: String) {
-        if !self.errors.iter().any(|(f, _)| f == field) {
-            self.errors.push((field.to_owned(), message));
-        }
-    }
-
-    /// Whether the form shown again has any error.
-    pub fn failed_any(&self) -> bool {
-        !self.errors.is_empty()
-    }
 }
 
 #[derive(Template)]
@@ -284,10 +246,6 @@ async fn settings_page<'a>(
 async fn supervised(state: &AppState, viewer: &Viewer, raw_id: &str) -> Result<Organization, PageError> {
     let id = Id::parse(raw_id).ok_or(PageError::NotFound)?;
     Ok(viewer.require(state, Action::Supervise, &id, state.today.date()).await?)
-}
-
-fn message(lang: Lang, e: &FieldError) -> String {
-    if lang == Lang::En { e.message_en() } else { e.message_zh() }
 }
 
 /// The form field a store error names, in the form `form`.
