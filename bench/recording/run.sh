@@ -37,10 +37,10 @@ pg_server="${pg_server%/}"
 pg_url="$pg_server/cx_demo_bench_recording"
 today="${CX_BENCH_TODAY:-$(TZ=Asia/Shanghai date +%F)}"
 
-if ! command -v wrk >/dev/null; then
+if ! command -v wrk >/dev/null || ! command -v sqlite3 >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update
-    apt-get install -y --no-install-recommends wrk
+    apt-get install -y --no-install-recommends wrk sqlite3
 fi
 
 if [ -n "${CHANGXIAO_BIN:-}" ]; then
@@ -120,11 +120,12 @@ for backend in $backends; do
 
     echo "settings:"
     if [ "$backend" = sqlite ]; then
-        echo "  journal_mode=$(sqlite3 "$dir/changxiao.db" 'PRAGMA journal_mode') (synchronous=NORMAL, busy_timeout=10000, cache_size=-65536 per connection: crates/store/src/lib.rs)"
+        echo "  journal_mode=$(sqlite3 "$dir/changxiao.db" 'PRAGMA journal_mode') (the file); per connection, as crates/store/src/lib.rs sets them:"
+        echo "  $(grep -o 'PRAGMA [a-z_]* = [^"]*' "$repo/crates/store/src/lib.rs" | sed 's/PRAGMA //' | paste -sd, | sed 's/,/, /g')"
         echo "  pool: 8 connections (crates/store/src/lib.rs); every write transaction is BEGIN IMMEDIATE"
     else
         psql -At "$pg_url" -c "SELECT '  ' || version()" \
-            -c "SELECT '  ' || string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'full_page_writes', 'max_connections', 'autovacuum', 'work_mem', 'wal_buffers', 'checkpoint_timeout', 'max_wal_size')"
+            -c "SELECT '  ' || string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'full_page_writes', 'max_connections', 'autovacuum', 'work_mem', 'wal_buffers', 'checkpoint_timeout', 'max_wal_size')"
         echo "  pool: 16 connections (crates/store/src/lib.rs)"
     fi
 

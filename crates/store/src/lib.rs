@@ -129,6 +129,16 @@ impl Store {
                             // A page cache of up to 64 MiB (the default is 2 MiB), so that
                             // large imports do not re-read evicted pages from the file.
                             conn.execute("PRAGMA cache_size = -65536").await?;
+                            // Statement journals and sorts in memory: a multi-row
+                            // insert inside a transaction otherwise created and
+                            // deleted a temporary file (one per recorded activity).
+                            conn.execute("PRAGMA temp_store = MEMORY").await?;
+                            // Checkpoint the WAL every 10,000 pages (40 MiB) instead
+                            // of 1,000: a recorded activity appends about a hundred
+                            // pages, so the default copied them back about every tenth
+                            // write, inside that write's commit (docs/BENCHMARKS.md,
+                            // "Recording throughput").
+                            conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
                             Ok(())
                         })
                     })
