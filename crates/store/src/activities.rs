@@ -325,18 +325,45 @@ impl Store {
     /// (attendance is marked when it is held); its minutes cannot be final.
     /// Every activity has at least one agenda item.
     pub async fn record_activity(&self, w: &mut Audited, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
-        if new.status == ActivityStatus::Cancelled {
-            return Err(invalid(Field::ActivityStatus, "新记录只能是计划或已举办", "a new record is planned or held", "cancelled"));
-        }
-        let activity = self.prepare(w, catalogue, new, today).await?;
+        refuse_cancelled(&new)?;
+        let (actor, at) = (w.actor().id.clone(), w.at().to_owned());
+        let activity = self.prepare(w.tx(), (&actor, &at), catalogue, new, today).await?;
+        self.record_checked(w, activity).await
+    }
+
+    /// The checks of [`Store::record_activity`], made on a connection of
+    /// the pool before any write is open, so that writers wait only for
+    /// each other's inserts: the record to pass to [`Store::record_checked`].
+    /// What was read may change before the write (a member moved away in
+    /// the same instant); the record is then as good as one entered a
+    /// moment earlier.
+    pub async fn check_new_activity(&self, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
+        refuse_cancelled(&new)?;
+        let mut conn = self.pool().acquire().await?;
+        self.prepare(&mut conn, ("", ""), catalogue, new, today).await
+    }
+
+    /// Writes a record checked by [`Store::check_new_activity`], entered now
+    /// by the writer.
+    pub async fn record_checked(&self, w: &mut Audited, mut activity: Activity) -> Result<Activity> {
+        activity.created_at = w.at().to_owned();
+        activity.updated_at = activity.created_at.clone();
+        activity.created_by = w.actor().id.clone();
         self.insert_activity(w, &activity).await?;
         w.record(activity.province_id.as_str(), "create", "activity", activity.id.as_str(), None, serde_json::to_value(&activity).ok());
         Ok(activity)
     }
 
     /// Checks a record (new or replacing one) and builds it, version 1,
-    /// entered now by the writer.
-    async fn prepare(&self, w: &mut Audited, catalogue: &Catalogue, new: NewActivity, today: NaiveDate) -> Result<Activity> {
+    /// entered by `entered.0` at `entered.1`, reading through `conn`.
+    async fn prepare(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        entered: (&str, &str),
+        catalogue: &Catalogue,
+        new: NewActivity,
+        today: NaiveDate,
+    ) -> Result<Activity> {
         if catalogue.kind(&new.kind).is_none() {
             return Err(field_error(Field::ActivityKind, Problem::UnknownValue { allowed: codes(&catalogue.activity_kinds) }, &new.kind));
         }
@@ -377,8 +404,7 @@ impl Store {
             }
             agenda.push(AgendaItem { kind: item.kind.clone(), title: optional_line(Field::Agenda, item.title.as_deref(), TITLE_MAX)? });
         }
-        let host = self
-            .org_in(w, &new.host_org_id, new.held_on)
+        let host = crate::orgs::org_at(&mut *conn, &new.host_org_id, new.held_on)
             .await?
             .ok_or_else(|| field_error(Field::Host, Problem::NotFound, new.host_org_id.as_str()))?;
         if !host.is_open_on(new.held_on) {
@@ -394,12 +420,18 @@ impl Store {
             return Err(invalid(Field::HeldOn, &zh, &en, &date_text(new.held_on)));
         }
         if let Some(project) = &new.research_project_id {
-            self.check_project_link(w, project, &host.province_id).await?;
+            let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM research_projects WHERE id = $1")
+                .bind(project.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if province.as_deref() != Some(host.province_id.as_str()) {
+                return Err(field_error(Field::ResearchProject, Problem::NotFound, project.as_str()));
+            }
         }
         if let Some(presenter) = &new.presenter_id {
             let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM people WHERE id = $1")
                 .bind(presenter.as_str())
-                .fetch_optional(&mut **w.tx())
+                .fetch_optional(&mut *conn)
                 .await?;
             if province.as_deref() != Some(host.province_id.as_str()) {
                 return Err(field_error(Field::Presenter, Problem::NotFound, presenter.as_str()));
@@ -408,7 +440,7 @@ impl Store {
         if new.participants.as_ref().is_some_and(|p| p.len() > MAX_PARTICIPANTS) {
             return Err(field_error(Field::Participant, Problem::TooLong { max: MAX_PARTICIPANTS }, ""));
         }
-        let eligible = eligible(w.tx(), &host, new.held_on, catalogue.is_committee_meeting(&new.kind)).await?;
+        let eligible = eligible(conn, &host, new.held_on, catalogue.is_committee_meeting(&new.kind)).await?;
         let expected: Vec<String> = match &new.participants {
             None => eligible.default.iter().cloned().collect(),
             Some(given) => {
@@ -445,7 +477,7 @@ impl Store {
             }
         }
 
-        let at = w.at().to_owned();
+        let (actor, at) = entered;
         let activity = Activity {
             id: new.id.clone().unwrap_or_else(Id::generate),
             province_id: host.province_id.clone(),
@@ -472,9 +504,9 @@ impl Store {
             minutes,
             minutes_state,
             version: 1,
-            created_at: at.clone(),
-            created_by: w.actor().id.clone(),
-            updated_at: at,
+            created_at: at.to_owned(),
+            created_by: actor.to_owned(),
+            updated_at: at.to_owned(),
             deleted_at: None,
         };
         Ok(activity)
@@ -781,6 +813,14 @@ impl Store {
     }
 }
 
+/// A new record is planned or held, never cancelled.
+fn refuse_cancelled(new: &NewActivity) -> Result<()> {
+    if new.status == ActivityStatus::Cancelled {
+        return Err(invalid(Field::ActivityStatus, "新记录只能是计划或已举办", "a new record is planned or held", "cancelled"));
+    }
+    Ok(())
+}
+
 /// The longest minutes, in characters.
 pub const MINUTES_MAX: usize = 50_000;
 
@@ -872,7 +912,8 @@ impl Store {
                 "",
             ));
         }
-        let mut after = self.prepare(w, catalogue, new, today).await?;
+        let (actor, at) = (w.actor().id.clone(), w.at().to_owned());
+        let mut after = self.prepare(w.tx(), (&actor, &at), catalogue, new, today).await?;
         if after.province_id != before.province_id {
             return Err(invalid(
                 Field::Host,

@@ -650,7 +650,7 @@ impl Store {
 
 /// An organization and the link that places it on `on`: the link valid that
 /// day, or the first one if the organization was founded later.
-async fn org_at<'e, E>(executor: E, id: &Id, on: NaiveDate) -> Result<Option<Organization>>
+pub(crate) async fn org_at<'e, E>(executor: E, id: &Id, on: NaiveDate) -> Result<Option<Organization>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {

@@ -284,11 +284,13 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -
     }
     let new = new_activity(&post.body)?;
     post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
+    // Checked before the write opens: writers then wait only for inserts.
+    let checked = state.store.check_new_activity(&state.catalogue, new, today).await?;
     let mut write = match idempotency::begin(&state.store, &post).await? {
         Begun::Fresh(write) => write,
         Begun::Replay(response) => return Ok(response),
     };
-    let activity = state.store.record_activity(&mut write.w, &state.catalogue, new, today).await?;
+    let activity = state.store.record_checked(&mut write.w, checked).await?;
     let location = format!("{}/{}", post.path, activity.id);
     let response = write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity.clone()), Some(location)).await?;
     state.evaluations.activity_recorded(&activity);

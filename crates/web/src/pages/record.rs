@@ -818,6 +818,14 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
             let e = FieldError::new(Field::Host, Problem::NotFound, new.host_org_id.as_str());
             return again(&state, &ctx, viewer, frame(&draft), draft.clone(), vec![("host_org_id".into(), message(ctx.lang, &e))]).await;
         }
+        // Checked before the write opens; a refusal writes nothing.
+        let checked = match state.store.check_new_activity(&state.catalogue, new, today).await {
+            Ok(a) => a,
+            Err(e) => {
+                let error = refusal(e, ctx.lang)?;
+                return again(&state, &ctx, viewer, frame(&draft), draft, vec![error]).await;
+            }
+        };
         let mut w = state.store.writer(&viewer.actor()).await?;
         let key = format!("form:{}", draft.form_key);
         if !draft.form_key.is_empty()
@@ -826,15 +834,7 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
             drop(w);
             return Ok(already_recorded(&stored.body));
         }
-        let recorded = state.store.record_activity(&mut w, &state.catalogue, new, today).await;
-        let activity = match recorded {
-            Ok(a) => a,
-            Err(e) => {
-                drop(w);
-                let error = refusal(e, ctx.lang)?;
-                return again(&state, &ctx, viewer, frame(&draft), draft, vec![error]).await;
-            }
-        };
+        let activity = state.store.record_checked(&mut w, checked).await?;
         if let Err(e) = attach_files(&state, &mut w, &activity, &submitted.files).await {
             drop(w);
             let error = refusal(e, ctx.lang)?;
