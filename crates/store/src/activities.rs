@@ -26,6 +26,8 @@ pub const GRASSROOTS_VISIT: &str = "grassroots_visit";
 pub const CASE_ANALYSIS: &str = "case_analysis";
 /// The longest activity, in minutes (a day).
 pub const MAX_DURATION_MINUTES: i64 = 1440;
+/// How far ahead an activity may be planned, in months.
+pub const PLAN_AHEAD_MONTHS: u32 = 24;
 /// The longest title and agenda-item title, in characters.
 pub const TITLE_MAX: usize = 200;
 /// The longest reason for an absence, in characters.
@@ -371,6 +373,9 @@ impl Store {
         let held = new.status == ActivityStatus::Held;
         if held && new.held_on > today {
             return Err(field_error(Field::HeldOn, Problem::InFuture, &date_text(new.held_on)));
+        }
+        if new.held_on > today + chrono::Months::new(PLAN_AHEAD_MONTHS) {
+            return Err(invalid(Field::HeldOn, "计划最多提前两年", "a plan may lie at most two years ahead", &date_text(new.held_on)));
         }
         if new.agenda.is_empty() {
             return Err(invalid(Field::Agenda, "至少要有一项议程", "needs at least one item", ""));

@@ -59,7 +59,7 @@ async fn count_activities(app: &TestApp) -> usize {
 /// secretary sends when everything filled in is right).
 fn as_shown(html: &str) -> Vec<(String, String)> {
     let mut fields = Vec::new();
-    for name in ["csrf", "form_key", "kind"] {
+    for name in ["csrf", "form_key", "kind", "people_host"] {
         fields.push((name.to_owned(), hidden(html, name)));
     }
     fields.push(("status".into(), "held".into()));
@@ -528,5 +528,87 @@ async fn one_class_by_a_county_leader_at_a_branch_counts_for_the_leader_the_bran
     // The day it was entered is shown to the supervisor, not to the secretary.
     assert!(page.text.contains("id=\"entered-on\""));
     assert!(!s.get(&format!("/activities/{}", created.id())).await.text.contains("id=\"entered-on\""));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_form_names_nobody_outside_the_grant_and_relists_people_when_the_host_changes() {
+    let app = spawn_app().await;
+    let stranger = add_stranger(&app).await;
+    add_members(&app, &["李明"]).await;
+    let s = app.login("secretary").await;
+    let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
+    let good = as_shown(&form.text);
+    let path = format!("/orgs/{}/record", app.tree.branch);
+    // A host the secretary may not record for, and a stranger's id, sent back
+    // with a bad date: the form comes back without their names.
+    let mut probe = good.clone();
+    set(&mut probe, "host_org_id", app.tree.village.as_str());
+    set(&mut probe, "held_on", "");
+    probe.push(("participant".into(), stranger.to_string()));
+    probe.push(("presenter_id".into(), stranger.to_string()));
+    let refused = post_fields(&s, &path, &probe).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.text.contains("赵外"), "no name from outside the grant: {}", refused.text);
+    assert!(!refused.text.contains("中共石桥村委员会</option>"), "no host outside the grant");
+
+    // The group under the branch chosen as host: the people are listed again for it.
+    let mut moved = good.clone();
+    set(&mut moved, "host_org_id", app.tree.group.as_str());
+    let before = count_activities(&app).await;
+    let relisted = post_fields(&s, &path, &moved).await;
+    assert_eq!(relisted.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", relisted.text);
+    assert!(relisted.text.contains("重新列出"), "{}", relisted.text);
+    assert_eq!(hidden(&relisted.text, "people_host"), app.tree.group.to_string());
+    assert_eq!(count_activities(&app).await, before);
+    let again = as_shown(&relisted.text);
+    let mut again = again;
+    set(&mut again, "host_org_id", app.tree.group.as_str());
+    let saved = post_fields(&s, &path, &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    assert_eq!(count_activities(&app).await, before + 1);
+
+    // The same key with a changed form (back, another day) is another record.
+    let mut other_day = again.clone();
+    set(&mut other_day, "held_on", "2026-11-02");
+    let second = post_fields(&s, &path, &other_day).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.text);
+    assert!(!second.location().unwrap().contains("again=1"), "{:?}", second.location());
+    assert_eq!(count_activities(&app).await, before + 2);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn plans_stay_plans_unless_held_and_lie_at_most_two_years_ahead() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let mut plan = json!({
+        "kind": "theme_party_day", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-12-15", "duration_minutes": 120,
+        "status": "planned", "agenda": [{"kind": "theory_study"}],
+    });
+    let id = s.post_json("/api/v1/activities", &plan).await.id();
+    // An update that says nothing of the status keeps the plan a plan.
+    plan.as_object_mut().unwrap().remove("status");
+    plan["title"] = json!("十二月主题党日");
+    let put =
+        support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=1"))).json(&plan).send().await.unwrap()).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    assert_eq!(put.body["status"], "planned");
+    let listed = s.get(&format!("/api/v1/activities?org={}&status=planned", app.tree.branch)).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1, "{}", listed.text);
+    assert_eq!(s.get(&format!("/api/v1/activities?org={}&status=held", app.tree.branch)).await.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(s.get(&format!("/api/v1/activities?status=someday")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The edit form of a plan still ahead keeps it planned on its day.
+    let edit = s.get(&format!("/activities/{id}/edit")).await;
+    assert!(edit.text.contains("value=\"planned\" checked"), "{}", edit.text);
+    assert!(edit.text.contains("value=\"2026-12-15\""));
+    for far in ["2029-01-01", "+262142-12-31"] {
+        let mut too_far = plan.clone();
+        too_far["status"] = json!("planned");
+        too_far["held_on"] = json!(far);
+        let refused = s.post_json("/api/v1/activities", &too_far).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{far}: {}", refused.text);
+        assert_eq!(refused.field(), Some("held_on"));
+    }
     app.cleanup().await;
 }

@@ -217,6 +217,8 @@ pub struct ListQuery {
     to: Option<String>,
     /// Only this activity kind.
     kind: Option<String>,
+    /// Only activities in this state: `planned`, `held` or `cancelled`.
+    status: Option<String>,
     /// From a previous page's `next_cursor`.
     cursor: Option<String>,
     /// Rows per page, 1 to 500 (default 50).
@@ -252,6 +254,16 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
             "kind: 不是目录中的活动类型 / kind: is not an activity kind of the catalogue",
         ));
     }
+    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(ActivityStatus::parse(code).ok_or_else(|| {
+            ApiError::unprocessable(
+                "status",
+                "unknown_value",
+                "status: 只能是 planned、held 或 cancelled / status: must be planned, held or cancelled",
+            )
+        })?),
+    };
     let today = state.today.date();
     let roots = scope::subtrees(&state, &caller, org, today).await?;
     let (store, cursor) = (&state.store, cursor.as_ref());
@@ -260,7 +272,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
         limit,
         |a: &Activity| &a.id,
         |root| {
-            let filter = ActivityFilter { org: root, subtree: true, from, to, kind: kind.clone(), status: None };
+            let filter = ActivityFilter { org: root, subtree: true, from, to, kind: kind.clone(), status };
             async move { store.list_activities(&filter, cursor, limit, today).await }
         },
     )
@@ -344,8 +356,12 @@ pub async fn update(
 ) -> Result<Json<ActivityJson>, ApiError> {
     let version = version(q.version.as_deref())?;
     let today = state.today.date();
-    let new = new_activity(&body.value)?;
+    let mut new = new_activity(&body.value)?;
     let current = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
+    // Without `status`, an update keeps the record's (a plan stays a plan).
+    if body.value.status.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        new.status = current.status;
+    }
     caller.require(&state, Action::Record, &current.host_org_id, today).await?;
     caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
     let mut w = state.store.writer(&caller.actor()).await?;

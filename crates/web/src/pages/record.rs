@@ -99,6 +99,8 @@ struct Draft {
     agenda: Vec<(String, String)>,
     /// (person, absent, reason)
     people: Vec<(Id, bool, String)>,
+    /// The host the people were listed for.
+    people_host: String,
     visit_kind: String,
     polarity: String,
     project: String,
@@ -117,6 +119,8 @@ pub struct RecordForm<'a> {
     pub action: String,
     pub csrf: String,
     pub form_key: String,
+    /// The host the people were listed for (sent back to notice a change of host).
+    pub people_host: String,
     /// Editing a stored record (its version is sent back).
     pub version: Option<i64>,
     /// The record's minutes are final: a correction needs a reason.
@@ -274,6 +278,7 @@ async fn defaults(state: &AppState, host: &Organization, kind: &str, day: NaiveD
         presenter: last.as_ref().and_then(|a| a.presenter_id.as_ref()).map(Id::to_string).unwrap_or_default(),
         agenda,
         people: people.into_iter().map(|p| (p, false, String::new())).collect(),
+        people_host: host.id.to_string(),
         visit_kind: String::new(),
         polarity: String::new(),
         project: String::new(),
@@ -287,10 +292,14 @@ async fn defaults(state: &AppState, host: &Organization, kind: &str, day: NaiveD
 /// The draft of a stored record, to hold a plan or change the record.
 fn draft_of(activity: &Activity, today: NaiveDate) -> Draft {
     let holding = activity.status == ActivityStatus::Planned;
-    let held_on = if holding { activity.held_on.min(today) } else { activity.held_on };
+    // A plan still ahead stays a plan on its day (changing its details); one
+    // whose day has come is offered as held on that day.
+    let ahead = holding && activity.held_on > today;
+    let held_on = if holding && !ahead { activity.held_on.min(today) } else { activity.held_on };
     Draft {
         kind: activity.kind.clone(),
-        planned: false,
+        planned: ahead,
+        people_host: activity.host_org_id.to_string(),
         held_on: held_on.format("%Y-%m-%d").to_string(),
         starts_at: activity.starts_at.clone().unwrap_or_default(),
         duration: activity.duration_minutes.to_string(),
@@ -330,6 +339,25 @@ impl Submitted {
         self.fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 
+    /// A digest of what the form says (the CSRF token and form key left
+    /// out): the same form sent twice has the same one.
+    fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (k, v) in self.fields.iter().filter(|(k, _)| k != "csrf" && k != "form_key") {
+            hash.update(k.as_bytes());
+            hash.update([0]);
+            hash.update(v.as_bytes());
+            hash.update([0]);
+        }
+        for (name, bytes) in &self.files {
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            hash.update(Sha256::digest(bytes));
+        }
+        hex::encode(hash.finalize())
+    }
+
     fn draft(&self) -> Draft {
         let mut agenda = Vec::new();
         for i in 0..200 {
@@ -363,6 +391,7 @@ impl Submitted {
             presenter: self.value("presenter_id").trim().to_owned(),
             agenda,
             people,
+            people_host: self.value("people_host").trim().to_owned(),
             visit_kind: self.value("visit_kind").trim().to_owned(),
             polarity: self.value("polarity").trim().to_owned(),
             project: self.value("research_project_id").trim().to_owned(),
@@ -557,27 +586,35 @@ async fn build_form<'a>(
             hosts.push(Choice { selected: draft.host == child.id.as_str(), value: child.id.to_string(), label: child.name.to_string() });
         }
     }
-    if !hosts.iter().any(|h| h.selected)
-        && let Some(id) = Id::parse(&draft.host)
-        && let Some(other) = state.store.org(&id, today).await?
-    {
-        hosts.push(Choice { value: other.id.to_string(), label: other.name.to_string(), selected: true });
-    }
-    // Presenters: the host's people, then the leaders of the organizations above it.
+    // The host sent back counts only if the viewer may record for it; the
+    // form never shows anything of another organization.
     let host_org = match Id::parse(&draft.host) {
-        Some(id) if id != org.id => state.store.org(&id, day).await?.unwrap_or_else(|| org.clone()),
+        Some(id) if id != org.id => match state.store.org(&id, day).await? {
+            Some(o) if viewer.may(Action::Record, &o.path, today) => o,
+            _ => org.clone(),
+        },
         _ => org.clone(),
     };
+    if !hosts.iter().any(|h| h.value == host_org.id.as_str()) {
+        hosts.push(Choice { value: host_org.id.to_string(), label: host_org.name.to_string(), selected: true });
+    }
+    for h in &mut hosts {
+        h.selected = h.value == host_org.id.as_str();
+    }
+    // Presenters: the host's people, then the leaders of the organizations above it.
     let own = state.store.list_people(Some(&host_org.id), None, 500, day).await?.items;
     let above: Vec<Id> = host_org.path.iter().filter(|p| **p != host_org.id).cloned().collect();
     let leaders = state.store.position_holders(&above, day).await?;
     let own_holders = state.store.position_holders(std::slice::from_ref(&host_org.id), day).await?;
+    // Names only of people the host's form may name: its members on the
+    // day, the holders of its positions and of those above it, and those
+    // expected there; anyone else sent back is shown by id.
+    let expected = state.store.expected_participants(&state.catalogue, &draft.kind, &host_org.id, day).await?;
     let mut wanted: Vec<Id> = leaders.iter().map(|(p, _)| p.clone()).collect();
     wanted.extend(own_holders.iter().map(|(p, _)| p.clone()));
-    wanted.extend(draft.people.iter().map(|(p, _, _)| p.clone()));
-    if let Some(p) = Id::parse(&draft.presenter) {
-        wanted.push(p);
-    }
+    wanted.extend(expected);
+    let allowed: std::collections::HashSet<Id> = wanted.iter().cloned().chain(own.iter().map(|p| p.id.clone())).collect();
+    wanted.extend(draft.people.iter().map(|(p, _, _)| p.clone()).filter(|p| allowed.contains(p)));
     let mut names = state.store.names_of(&wanted).await?;
     for p in &own {
         names.insert(p.id.clone(), p.name.to_string());
@@ -606,7 +643,7 @@ async fn build_form<'a>(
             leader_options.push(Choice { selected: draft.presenter == person.as_str(), value: person.to_string(), label });
         }
     }
-    if let Some(p) = Id::parse(&draft.presenter)
+    if let Some(p) = Id::parse(&draft.presenter).filter(|p| allowed.contains(p))
         && seen.insert(p.clone())
     {
         own_options.push(Choice { label: names.get(&p).cloned().unwrap_or_else(|| p.to_string()), value: p.to_string(), selected: true });
@@ -679,6 +716,7 @@ async fn build_form<'a>(
         action: frame.action,
         csrf: viewer.csrf().unwrap_or_default().to_owned(),
         form_key: draft.form_key.clone(),
+        people_host: if draft.people_host.is_empty() { host_org.id.to_string() } else { draft.people_host.clone() },
         version: frame.version,
         needs_reason: frame.needs_reason,
         correction_reason: draft.correction_reason.clone(),
@@ -818,6 +856,10 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
             let e = FieldError::new(Field::Host, Problem::NotFound, new.host_org_id.as_str());
             return again(&state, &ctx, viewer, frame(&draft), draft.clone(), vec![("host_org_id".into(), message(ctx.lang, &e))]).await;
         }
+        let mut draft = draft;
+        if let Some(notice) = relisted(&state, &mut draft, &new, ctx.lang).await? {
+            return again(&state, &ctx, viewer, frame(&draft), draft.clone(), vec![notice]).await;
+        }
         // Checked before the write opens; a refusal writes nothing.
         let checked = match state.store.check_new_activity(&state.catalogue, new, today).await {
             Ok(a) => a,
@@ -827,7 +869,10 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
             }
         };
         let mut w = state.store.writer(&viewer.actor()).await?;
-        let key = format!("form:{}", draft.form_key);
+        // The same form sent again (a double click, a reload) finds its key
+        // used; the form changed and sent again (back, another date) is
+        // another record.
+        let key = format!("form:{}:{}", draft.form_key, submitted.fingerprint());
         if !draft.form_key.is_empty()
             && let Claim::Used(stored) = state.store.claim_idempotency_key(&mut w, &key, "recording-form").await?
         {
@@ -850,6 +895,19 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
     }
     .await;
     ctx.respond(result)
+}
+
+/// When the host was changed on the form, the people listed were those
+/// expected at the former one: lists the new host's (all present) and says
+/// so, for the form to be checked and sent again.
+async fn relisted(state: &AppState, draft: &mut Draft, new: &NewActivity, lang: Lang) -> Result<Option<(String, String)>, PageError> {
+    if draft.people_host.is_empty() || draft.people_host == new.host_org_id.as_str() {
+        return Ok(None);
+    }
+    let people = state.store.expected_participants(&state.catalogue, &new.kind, &new.host_org_id, new.held_on).await?;
+    draft.people = people.into_iter().map(|p| (p, false, String::new())).collect();
+    draft.people_host = new.host_org_id.to_string();
+    Ok(Some(("people".to_owned(), i18n::t(lang, "record.relisted").to_owned())))
 }
 
 /// A form sent a second time: the record made the first time.
@@ -960,6 +1018,10 @@ async fn submit_edit(State(state): State<AppState>, ctx: PageContext, Path(id): 
             let e = FieldError::new(Field::Host, Problem::NotFound, new.host_org_id.as_str());
             let errors = vec![("host_org_id".into(), message(ctx.lang, &e))];
             return again(&state, &ctx, viewer, edit_frame(&state, ctx.lang, &activity, &host), draft, errors).await;
+        }
+        let mut draft = draft;
+        if let Some(notice) = relisted(&state, &mut draft, &new, ctx.lang).await? {
+            return again(&state, &ctx, viewer, edit_frame(&state, ctx.lang, &activity, &host), draft, vec![notice]).await;
         }
         let mut w = state.store.writer(&viewer.actor()).await?;
         let reason = Some(draft.correction_reason.as_str()).filter(|r| !r.trim().is_empty());
