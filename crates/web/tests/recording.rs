@@ -335,7 +335,7 @@ async fn final_minutes_are_corrected_only_with_a_reason_kept_in_the_history() {
     };
     let no_reason = put(1, &body).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.text);
-    assert_eq!(no_reason.field(), Some("reason"));
+    assert_eq!(no_reason.field(), Some("correction_reason"));
     let mut to_draft = body.clone();
     to_draft["minutes_state"] = json!("draft");
     to_draft["correction_reason"] = json!("漏记");
