@@ -72,6 +72,7 @@ pub enum Field {
     Description,
     Person,
     StartedOn,
+    CorrectionReason,
 }
 
 impl Field {
@@ -138,6 +139,7 @@ impl Field {
             Field::Outcome => "outcome",
             Field::Description => "description",
             Field::Person => "person_id",
+            Field::CorrectionReason => "correction_reason",
             Field::StartedOn => "started_on",
         }
     }
@@ -205,6 +207,7 @@ impl Field {
             Field::Outcome => "成果",
             Field::Description => "内容",
             Field::Person => "人员",
+            Field::CorrectionReason => "更正理由",
             Field::StartedOn => "开始日期",
         }
     }

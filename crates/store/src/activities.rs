@@ -425,13 +425,7 @@ impl Store {
             return Err(invalid(Field::HeldOn, &zh, &en, &date_text(new.held_on)));
         }
         if let Some(project) = &new.research_project_id {
-            let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM research_projects WHERE id = $1")
-                .bind(project.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-            if province.as_deref() != Some(host.province_id.as_str()) {
-                return Err(field_error(Field::ResearchProject, Problem::NotFound, project.as_str()));
-            }
+            crate::research::check_project_link(&mut *conn, project, &host.province_id).await?;
         }
         if let Some(presenter) = &new.presenter_id {
             let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM people WHERE id = $1")
@@ -906,12 +900,12 @@ impl Store {
             return Err(invalid(Field::MinutesState, "定稿的会议记录不能改回草稿", "final minutes cannot go back to draft", "draft"));
         }
         let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-            Some(r) => Some(line(Field::Reason, r, REASON_MAX).map_err(StoreError::Invalid)?),
+            Some(r) => Some(line(Field::CorrectionReason, r, REASON_MAX).map_err(StoreError::Invalid)?),
             None => None,
         };
         if was_final && reason.is_none() {
             return Err(invalid(
-                Field::Reason,
+                Field::CorrectionReason,
                 "会议记录已定稿，更正须写明理由",
                 "is required to correct a record whose minutes are final",
                 "",

@@ -6,7 +6,7 @@
 //! Grassroots visits ("four under the grassroots": publicize, investigate,
 //! receive petitions, on-site work) and typical-case analyses are recorded
 //! as activities; an activity names its project in `research_project_id`
-//! ([`Store::check_project_link`] checks that link) and is listed with the
+//! ([`check_project_link`] checks that link when an activity is recorded) and is listed with the
 //! project. A project without any result yet is flagged `produced_nothing`,
 //! so an organization sees which of its research has come to nothing so far.
 //!
@@ -488,20 +488,6 @@ impl Store {
         Ok((result, problem))
     }
 
-    /// Checks that an activity of a host in `host_province` may name
-    /// `project_id` as its research project: the project exists and belongs
-    /// to the same province. A refusal names `research_project_id`.
-    pub async fn check_project_link(&self, w: &mut Audited, project_id: &Id, host_province: &Id) -> Result<()> {
-        let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM research_projects WHERE id = $1")
-            .bind(project_id.as_str())
-            .fetch_optional(&mut **w.tx())
-            .await?;
-        if province.as_deref() != Some(host_province.as_str()) {
-            return Err(StoreError::Invalid(FieldError::new(Field::ResearchProject, Wrong::NotFound, project_id.as_str())));
-        }
-        Ok(())
-    }
-
     /// One project with its team, results and linked activities.
     pub async fn project(&self, id: &Id) -> Result<Option<Project>> {
         let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM research_projects r WHERE r.id = $1"))
@@ -743,4 +729,18 @@ fn eligible_query(org: &Organization, day: NaiveDate, only: &[Id], limit: Option
          ORDER BY p.name, p.id{limit}"
     );
     (sql, binds)
+}
+
+/// Checks that an activity of a host in `host_province` may name
+/// `project_id` as its research project: the project exists and belongs to
+/// the same province. A refusal names `research_project_id`.
+pub(crate) async fn check_project_link(conn: &mut sqlx::AnyConnection, project_id: &Id, host_province: &Id) -> Result<()> {
+    let province: Option<String> = sqlx::query_scalar("SELECT province_id FROM research_projects WHERE id = $1")
+        .bind(project_id.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if province.as_deref() != Some(host_province.as_str()) {
+        return Err(StoreError::Invalid(FieldError::new(Field::ResearchProject, Wrong::NotFound, project_id.as_str())));
+    }
+    Ok(())
 }

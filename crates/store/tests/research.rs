@@ -226,12 +226,24 @@ async fn an_activity_may_name_only_a_project_of_its_own_province() {
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let project = store.create_project(&mut w, project_of(&t), today()).await.unwrap();
     w.commit().await.unwrap();
-    let county = county_org(store, &t).await;
     let outsider = store.person(&t.outsider, today()).await.unwrap().unwrap();
+    let catalogue = Catalogue::embedded().unwrap();
+    let linked = |host: &Id, project: &Id| {
+        let mut a = activity("case_analysis", host, &["negative_case_analysis"]);
+        a.polarity = Some("negative".into());
+        a.research_project_id = Some(project.clone());
+        a
+    };
+    // Checked before a write and inside one alike.
+    store.check_new_activity(&catalogue, linked(&t.county, &project.id), today()).await.unwrap();
+    let elsewhere = linked(&outsider.org_id, &project.id);
+    assert_eq!(field_of(store.check_new_activity(&catalogue, elsewhere.clone(), today()).await), Field::ResearchProject);
+    let unknown = linked(&t.county, &Id::generate());
+    assert_eq!(field_of(store.check_new_activity(&catalogue, unknown.clone(), today()).await), Field::ResearchProject);
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    store.check_project_link(&mut w, &project.id, &county.province_id).await.unwrap();
-    assert_eq!(field_of(store.check_project_link(&mut w, &project.id, &outsider.province_id).await), Field::ResearchProject);
-    assert_eq!(field_of(store.check_project_link(&mut w, &Id::generate(), &county.province_id).await), Field::ResearchProject);
+    assert_eq!(field_of(store.record_activity(&mut w, &catalogue, elsewhere, today()).await), Field::ResearchProject);
+    assert_eq!(field_of(store.record_activity(&mut w, &catalogue, unknown, today()).await), Field::ResearchProject);
+    drop(w);
     db.cleanup().await.unwrap();
 }
 

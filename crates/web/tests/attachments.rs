@@ -13,33 +13,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use serde_json::json;
 use std::path::Path;
-use support::{Reply, Session, TestApp, add_account, plain_client, spawn_app};
-
-const BOUNDARY: &str = "----changxiao-test-7MA4YWxkTrZu0gW";
-
-/// A multipart/form-data body: text fields, then files (field, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
-    }
-    for (field, file_name, bytes) in files {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-    body
-}
-
-fn content_type() -> String {
-    format!("multipart/form-data; boundary={BOUNDARY}")
-}
+use support::{Reply, Session, TestApp, add_account, content_type, multipart, plain_client, spawn_app};
 
 /// Uploads one file through the API (session cookie and CSRF header).
 async fn api_upload(s: &Session, activity: &str, file_name: &str, bytes: &[u8]) -> Reply {

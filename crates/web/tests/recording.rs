@@ -612,3 +612,71 @@ async fn plans_stay_plans_unless_held_and_lie_at_most_two_years_ahead() {
     }
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_recording_form_refuses_a_disguised_file_and_stores_nothing_and_keeps_a_good_one() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
+    let fields = as_shown(&form.text);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let path = format!("/orgs/{}/record", app.tree.branch);
+    let send = |body: Vec<u8>| {
+        let s = &s;
+        let path = path.clone();
+        async move {
+            support::Reply::of(
+                support::plain_client()
+                    .post(s.url(&path))
+                    .header("cookie", &s.cookie)
+                    .header("content-type", support::content_type())
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let before = count_activities(&app).await;
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 This program cannot be run in DOS mode.";
+    let refused = send(support::multipart(&pairs, &[("file", "会议记录.pdf", program)])).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("rf-file-error"), "the reason stands beside the file field: {}", refused.text);
+    assert_eq!(count_activities(&app).await, before, "neither the record nor the file is stored");
+    assert!(!app.dump().await.lines().any(|l| l.starts_with("attachments ")));
+
+    let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    let saved = send(support::multipart(&pairs, &[("file", "会议记录.pdf", pdf)])).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    assert_eq!(count_activities(&app).await, before + 1);
+    assert_eq!(app.dump().await.lines().filter(|l| l.starts_with("attachments ")).count(), 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_bad_or_stale_version_changes_nothing() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let plan = json!({
+        "kind": "members_assembly", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-12-10", "duration_minutes": 90,
+        "status": "planned", "agenda": [{"kind": "theory_study"}],
+    });
+    let id = s.post_json("/api/v1/activities", &plan).await.id();
+    for bad in ["abc", ""] {
+        let put =
+            support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version={bad}"))).json(&plan).send().await.unwrap())
+                .await;
+        assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", put.text);
+        assert_eq!(put.field(), Some("version"));
+    }
+    // The page's cancel button with a stale version: nothing is cancelled.
+    let stale = s.post_form(&format!("/activities/{id}/cancel"), &[("version", "7")]).await;
+    assert_eq!(stale.status, StatusCode::SEE_OTHER);
+    assert_eq!(stale.location(), Some(format!("/activities/{id}?conflict=1").as_str()));
+    assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.body["status"], "planned");
+    let done = s.post_form(&format!("/activities/{id}/cancel"), &[("version", "1")]).await;
+    assert_eq!(done.location(), Some(format!("/activities/{id}?saved=1").as_str()));
+    assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.body["status"], "cancelled");
+    app.cleanup().await;
+}

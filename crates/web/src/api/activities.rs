@@ -366,13 +366,7 @@ pub async fn update(
     caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
     let mut w = state.store.writer(&caller.actor()).await?;
     let revision = Revision { id: &id, expected_version: version, reason: body.value.correction_reason.as_deref() };
-    let updated = match state.store.update_activity(&mut w, &state.catalogue, revision, new, today).await {
-        // The reason travels in the body as `correction_reason`.
-        Err(store::StoreError::Invalid(fe)) if fe.field == domain::Field::Reason => {
-            return Err(ApiError::unprocessable("correction_reason", fe.problem.code(), fe.to_string()));
-        }
-        other => other?,
-    };
+    let updated = state.store.update_activity(&mut w, &state.catalogue, revision, new, today).await?;
     w.commit().await?;
     state.evaluations.activity_deleted(&updated.before);
     state.evaluations.activity_recorded(&updated.after);

@@ -15,6 +15,7 @@
 
 use crate::AppState;
 use crate::i18n::{self, Lang};
+use crate::pages::compliance::rules_lang;
 use crate::pages::forms::message;
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
@@ -172,19 +173,15 @@ pub struct ChooseKind<'a> {
     pub others: Vec<Choice>,
 }
 
-fn rl(lang: Lang) -> rules::catalogue::Lang {
-    match lang {
-        Lang::ZhCn => rules::catalogue::Lang::Zh,
-        Lang::En => rules::catalogue::Lang::En,
-    }
-}
-
 fn term_label(terms: &[rules::catalogue::Term], code: &str, lang: Lang) -> String {
-    terms.iter().find(|t| t.code == code).map_or_else(|| code.to_owned(), |t| t.label(rl(lang)).to_owned())
+    terms.iter().find(|t| t.code == code).map_or_else(|| code.to_owned(), |t| t.label(rules_lang(lang)).to_owned())
 }
 
 fn choices(terms: &[rules::catalogue::Term], selected: &str, lang: Lang) -> Vec<Choice> {
-    terms.iter().map(|t| Choice { value: t.code.clone(), label: t.label(rl(lang)).to_owned(), selected: t.code == selected }).collect()
+    terms
+        .iter()
+        .map(|t| Choice { value: t.code.clone(), label: t.label(rules_lang(lang)).to_owned(), selected: t.code == selected })
+        .collect()
 }
 
 /// The agenda-item kind the "first issue" system puts first for meetings of `kind`, if any.
@@ -630,8 +627,9 @@ async fn build_form<'a>(
             });
         }
     }
-    let org_names: HashMap<Id, String> =
-        state.store.path_to(&host_org.id, day).await.unwrap_or_default().into_iter().map(|o| (o.id, o.name.to_string())).collect();
+    // The host and the organizations above it, read once for the leaders' labels and the projects.
+    let above_host = state.store.path_to(&host_org.id, day).await?;
+    let org_names: HashMap<&Id, &str> = above_host.iter().map(|o| (&o.id, o.name.as_str())).collect();
     let mut leader_options = Vec::new();
     for (person, at) in &leaders {
         if seen.insert(person.clone()) {
@@ -692,8 +690,8 @@ async fn build_form<'a>(
     };
     let mut projects = Vec::new();
     if LINKS_PROJECTS.contains(&draft.kind.as_str()) {
-        for at in state.store.path_to(&host_org.id, day).await.unwrap_or_default() {
-            for p in state.store.projects_of(&at, false).await? {
+        for at in &above_host {
+            for p in state.store.projects_of(at, false).await? {
                 projects.push(Choice {
                     selected: draft.project == p.id.as_str(),
                     value: p.id.to_string(),
@@ -795,13 +793,13 @@ async fn choose_kind(state: &AppState, ctx: &PageContext, org: &Organization) ->
         .activity_kinds
         .iter()
         .filter(|t| bound.contains(&t.code))
-        .map(|t| Choice { value: t.code.clone(), label: t.label(rl(lang)).to_owned(), selected: false })
+        .map(|t| Choice { value: t.code.clone(), label: t.label(rules_lang(lang)).to_owned(), selected: false })
         .collect();
     let others = catalogue
         .activity_kinds
         .iter()
         .filter(|t| !bound.contains(&t.code))
-        .map(|t| Choice { value: t.code.clone(), label: t.label(rl(lang)).to_owned(), selected: false })
+        .map(|t| Choice { value: t.code.clone(), label: t.label(rules_lang(lang)).to_owned(), selected: false })
         .collect();
     render(&ChooseKind { c: ctx, org: OrgLink::new(org, lang), suggested, others })
 }

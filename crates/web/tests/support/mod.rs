@@ -380,3 +380,30 @@ impl Bearer {
         Reply::of(self.client.patch(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.unwrap()).await
     }
 }
+
+pub const BOUNDARY: &str = "----changxiao-test-7MA4YWxkTrZu0gW";
+
+/// A multipart/form-data body: text fields, then files (field, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+    }
+    for (field, file_name, bytes) in files {
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
+    body
+}
+
+/// The Content-Type of a body made by [`multipart`].
+pub fn content_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
