@@ -1,10 +1,11 @@
 //! Account and audit-trail commands: creating the first administrator,
 //! verifying the hash chains, and trimming the trail under the retention rule.
 
-use anyhow::{Context, Result, bail};
+use crate::say::{self, While, refuse};
+use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use domain::access::{Login, Password, Role};
-use domain::{Field, Id, Name};
+use domain::{Field, Id, Message, Name};
 use std::process::ExitCode;
 use store::{Actor, Store};
 
@@ -21,22 +22,37 @@ pub fn generate_password() -> String {
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
-pub async fn create(store: &Store, login: &str, name: &str, role: &str, org: &str, today: NaiveDate) -> Result<()> {
-    let login = Login::parse(login).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = Name::parse(Field::Name, name).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let org = Id::parse(org.trim()).with_context(|| format!("--org '{org}' is not an organization id"))?;
+/// The refusal of a value given on the command line.
+fn bad(e: domain::FieldError) -> anyhow::Error {
+    say::Refusal(e.message()).into()
+}
+
+/// An organization id given with `--org`.
+pub fn org_option(raw: &str) -> Result<Id> {
+    Id::parse(raw.trim()).during(Message::new("cli-not-an-org-id").text("value", raw))
+}
+
+/// What `account create` is told.
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub org: &'a str,
+}
+
+pub async fn create(store: &Store, new: NewAccount<'_>, today: NaiveDate) -> Result<()> {
+    let login = Login::parse(new.login).map_err(bad)?;
+    let name = Name::parse(Field::Name, new.name).map_err(bad)?;
+    let role = Role::parse(new.role).map_err(bad)?;
+    let org = org_option(new.org)?;
     let password_text = generate_password();
-    let password = Password::parse(&password_text, &login).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = Password::parse(&password_text, &login).map_err(bad)?;
     let mut w = store.writer(&Actor::system("cli")).await?;
     let account = store.create_account(&mut w, login.clone(), name, None, &password, true).await?;
-    match store.add_grant(&mut w, &account.id, role, &org, today).await {
-        Err(store::StoreError::Invalid(e)) => bail!("{e}"),
-        other => other?,
-    };
+    store.add_grant(&mut w, &account.id, role, &org, today).await?;
     w.commit().await?;
-    println!("已创建账号 / account created: {}", login.as_str());
-    println!("一次性密码（首次登录后须修改）/ one-time password (to be changed at first login): {password_text}");
+    say::out(&Message::new("cli-account-created").text("login", login.as_str()));
+    say::out(&Message::new("cli-one-time-password").text("password", password_text));
     Ok(())
 }
 
@@ -44,11 +60,15 @@ pub async fn verify(store: &Store) -> Result<ExitCode> {
     let report = store.verify_audit().await?;
     match report.first_break {
         None => {
-            println!("审计链完好 / audit trail intact: {} chains, {} entries", report.chains, report.entries);
+            say::out(
+                &Message::new("cli-audit-intact")
+                    .count("chains", report.chains)
+                    .number("entries", i64::try_from(report.entries).unwrap_or(i64::MAX)),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(broken) => {
-            eprintln!("审计链被破坏 / audit trail broken: {broken}");
+            say::err(&Message::new("cli-audit-broken").message("where", broken.message()));
             Ok(ExitCode::FAILURE)
         }
     }
@@ -56,53 +76,28 @@ pub async fn verify(store: &Store) -> Result<ExitCode> {
 
 pub async fn purge(store: &Store, keep_months: u32, today: NaiveDate) -> Result<ExitCode> {
     if keep_months < 6 {
-        bail!("--keep-months must be at least 6: the audit trail is kept for six months or more");
+        return refuse(Message::new("cli-keep-months-too-few"));
     }
-    let months = i32::try_from(keep_months).context("--keep-months is too large")?;
+    let too_far = || Message::new("cli-keep-months-too-many");
+    let months = i32::try_from(keep_months).ok().during(too_far())?;
     let total = today.year() * 12 + i32::try_from(today.month0()).unwrap_or(0) - months;
-    let cut = NaiveDate::from_ymd_opt(total.div_euclid(12), u32::try_from(total.rem_euclid(12)).unwrap_or(0) + 1, 1)
-        .context("--keep-months reaches too far back")?;
+    let cut = NaiveDate::from_ymd_opt(total.div_euclid(12), u32::try_from(total.rem_euclid(12)).unwrap_or(0) + 1, 1).during(too_far())?;
     let removed = store.purge_audit(&format!("{cut}T00:00:00+08:00")).await?;
-    println!("已删除 {removed} 条早于 {cut} 的审计记录 / removed {removed} audit entries older than {cut}");
+    say::out(&Message::new("cli-audit-purged").number("removed", i64::try_from(removed).unwrap_or(i64::MAX)).date("cut", cut));
     Ok(ExitCode::SUCCESS)
 }
 
-/// The demo's logins, one per role.
+/// The demo's logins, one per role; what each is for is the label
+/// `demo-login-<login>` of `locales/*/cli.ftl`.
 pub struct DemoLogin {
     pub login: &'static str,
     pub password: &'static str,
     pub role: Role,
-    pub what_zh: &'static str,
-    pub what_en: &'static str,
 }
 
 pub const DEMO_LOGINS: [DemoLogin; 4] = [
-    DemoLogin {
-        login: "admin",
-        password: "demo-admin-2025",
-        role: Role::Administrator,
-        what_zh: "县委系统管理员",
-        what_en: "administrator of the county",
-    },
-    DemoLogin {
-        login: "zuzhibu",
-        password: "demo-zuzhibu-2025",
-        role: Role::OrgDepartment,
-        what_zh: "县委组织部",
-        what_en: "organization department of the county",
-    },
-    DemoLogin {
-        login: "shuji",
-        password: "demo-shuji-2025",
-        role: Role::Secretary,
-        what_zh: "支部书记",
-        what_en: "secretary of one branch",
-    },
-    DemoLogin {
-        login: "shenji",
-        password: "demo-shenji-2025",
-        role: Role::SecurityAuditor,
-        what_zh: "安全审计员",
-        what_en: "security auditor",
-    },
+    DemoLogin { login: "admin", password: "demo-admin-2025", role: Role::Administrator },
+    DemoLogin { login: "zuzhibu", password: "demo-zuzhibu-2025", role: Role::OrgDepartment },
+    DemoLogin { login: "shuji", password: "demo-shuji-2025", role: Role::Secretary },
+    DemoLogin { login: "shenji", password: "demo-shenji-2025", role: Role::SecurityAuditor },
 ];

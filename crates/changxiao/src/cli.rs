@@ -23,6 +23,9 @@ pub struct Cli {
     /// The day every date-dependent output is computed for (default: today in Asia/Shanghai).
     #[arg(long, global = true, value_parser = parse_day)]
     pub today: Option<NaiveDate>,
+    /// The language of everything printed: zh-CN or en.
+    #[arg(long, global = true, env = "CHANGXIAO_LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    pub lang: i18n::Lang,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,9 +78,6 @@ pub enum Command {
         as_of: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "json")]
         format: crate::evaluate::Format,
-        /// zh-CN or en.
-        #[arg(long, default_value = "zh-CN")]
-        lang: String,
     },
     /// Generate a deterministic dataset (a province by default), write it as
     /// CSV with --out, and evaluate it.
@@ -185,5 +185,9 @@ pub enum ExportWhat {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| crate::say::text(&domain::Message::new("cli-not-a-day").text("value", s)))
+}
+
+fn parse_lang(s: &str) -> Result<i18n::Lang, String> {
+    i18n::Lang::parse(s).ok_or_else(|| crate::say::text(&domain::Message::new("cli-unknown-lang").text("value", s)))
 }

@@ -5,10 +5,11 @@
 //! problems raised at life meetings, and attachments, whose files go to
 //! `<data dir>/attachments` where the server looks for them.
 
-use anyhow::{Context, Result, bail};
+use crate::say::{While, refuse};
+use anyhow::Result;
 use chrono::NaiveDate;
 use domain::access::{Login, Password, Role};
-use domain::{Id, Name, Organization};
+use domain::{Id, Message, Name, Organization};
 use std::collections::HashMap;
 use std::path::Path;
 use store::activities::{Activity, ActivityStatus, AgendaItem, MinutesState, Participant};
@@ -34,31 +35,38 @@ pub async fn rebuild(data_dir: &Path, database_url: Option<&str>, seed: u64, tod
     if let Some(url) = database_url {
         let name = url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
         if !name.contains("demo") {
-            bail!("the demo rebuilds its database from scratch, so its name must contain 'demo' (got '{name}')");
+            return refuse(Message::new("cli-demo-database-name").text("name", name));
         }
-        store::drop_postgres_database(url).await.context("dropping the previous demo database")?;
+        store::drop_postgres_database(url).await.during(Message::new("cli-dropping-demo-database"))?;
     }
     let store = crate::open(data_dir, database_url).await?;
-    store.migrate().await.context("applying the schema")?;
+    store.migrate().await.during(Message::new("cli-applying-schema"))?;
     let gaps = load(&store, &Files::new(data_dir.join(ATTACHMENTS)), seed, today).await?;
     let file = data_dir.join(PLANTED_GAPS);
-    std::fs::write(&file, gaps).with_context(|| format!("writing {}", file.display()))?;
+    std::fs::write(&file, gaps).during(writing(&file))?;
     Ok(store)
 }
 
+fn writing(path: &Path) -> Message {
+    Message::new("cli-writing-file").text("file", path.display().to_string())
+}
+
+/// A step of building the demo that cannot fail unless the generator is wrong.
+fn inconsistent(detail: impl Into<String>) -> Message {
+    Message::new("cli-demo-inconsistent").text("detail", detail)
+}
+
 fn prepare_directory(dir: &Path) -> Result<()> {
+    let shown = dir.display().to_string();
     if dir.exists() {
-        let has_entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some();
+        let has_entries = std::fs::read_dir(dir).during(Message::new("cli-reading-dir").text("dir", shown.clone()))?.next().is_some();
         if has_entries && !dir.join(MARKER).exists() {
-            bail!(
-                "{} is not a demo directory (no {MARKER} file); the demo only rebuilds its own directory. Choose another --data-dir.",
-                dir.display()
-            );
+            return refuse(Message::new("cli-not-a-demo-dir").text("dir", shown).text("marker", MARKER));
         }
-        std::fs::remove_dir_all(dir).with_context(|| format!("removing the previous demo in {}", dir.display()))?;
+        std::fs::remove_dir_all(dir).during(Message::new("cli-removing-demo").text("dir", shown.clone()))?;
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(dir.join(MARKER), "This directory is rebuilt by `changxiao demo`.\n")?;
+    std::fs::create_dir_all(dir).during(Message::new("cli-creating-data-dir").text("dir", shown))?;
+    std::fs::write(dir.join(MARKER), "changxiao demo\n").during(writing(&dir.join(MARKER)))?;
     Ok(())
 }
 
@@ -95,7 +103,7 @@ pub async fn load(store: &Store, files: &Files, seed: u64, today: NaiveDate) -> 
     }
     let mut people = Vec::with_capacity(data.people.len());
     for p in &data.people {
-        let org = placed.get(&p.org_id).with_context(|| format!("demo person {} has no organization", p.id))?;
+        let org = placed.get(&p.org_id).during(inconsistent(format!("person {} / org", p.id)))?;
         let new = NewPerson {
             id: Some(p.id.clone()),
             org_id: p.org_id.clone(),
@@ -117,12 +125,13 @@ pub async fn load(store: &Store, files: &Files, seed: u64, today: NaiveDate) -> 
     let mut w = store.writer(&Actor::system("demo")).await?;
     store.insert_orgs(&mut w, &orgs).await?;
     store.insert_people(&mut w, people).await?;
-    let root = orgs.first().context("the demo has no organizations")?;
-    let branch = orgs.iter().find(|o| o.name.as_str() == demo::DUPLICATE_NAME_BRANCH).context("the demo branch is missing")?;
+    let root = orgs.first().during(inconsistent("root"))?;
+    let branch = orgs.iter().find(|o| o.name.as_str() == demo::DUPLICATE_NAME_BRANCH).during(inconsistent("branch"))?;
     for demo_login in &crate::accounts::DEMO_LOGINS {
-        let login = Login::parse(demo_login.login).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let password = Password::parse(demo_login.password, &login).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let name = Name::parse(domain::Field::Name, demo_login.what_zh).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let login = Login::parse(demo_login.login).during(inconsistent(demo_login.login))?;
+        let password = Password::parse(demo_login.password, &login).during(inconsistent(demo_login.login))?;
+        let name = demo::account_name(demo_login.login).during(inconsistent(demo_login.login))?;
+        let name = Name::parse(domain::Field::Name, name).during(inconsistent(demo_login.login))?;
         let account = store.create_account(&mut w, login, name, None, &password, false).await?;
         let org = if demo_login.role == Role::Secretary { branch } else { root };
         store.add_grant(&mut w, &account.id, demo_login.role, &org.id, root.founded_on).await?;
@@ -142,7 +151,7 @@ pub async fn load(store: &Store, files: &Files, seed: u64, today: NaiveDate) -> 
 
 /// The id of the demo person at index `i`.
 fn person_id(data: &demo::DemoData, i: usize) -> Result<Id> {
-    data.people.get(i).map(|p| p.id.clone()).with_context(|| format!("the demo names person {i}, who does not exist"))
+    data.people.get(i).map(|p| p.id.clone()).during(inconsistent(format!("person #{i}")))
 }
 
 /// Starts the research projects (before the activities that name them);
@@ -150,7 +159,7 @@ fn person_id(data: &demo::DemoData, i: usize) -> Result<Id> {
 async fn create_projects(store: &Store, w: &mut Audited, data: &demo::DemoData, today: NaiveDate) -> Result<Vec<Id>> {
     let mut ids = Vec::with_capacity(data.projects.len());
     for p in &data.projects {
-        let org = data.orgs.get(p.org).with_context(|| format!("demo project {} has no organization", p.topic))?;
+        let org = data.orgs.get(p.org).during(inconsistent(format!("project {} / org", p.topic)))?;
         let new = NewProject {
             org_id: org.id.clone(),
             topic: p.topic.clone(),
@@ -159,7 +168,7 @@ async fn create_projects(store: &Store, w: &mut Audited, data: &demo::DemoData, 
             started_on: p.started_on,
             findings: p.findings.clone(),
         };
-        let project = store.create_project(w, new, today).await.with_context(|| format!("starting demo project {}", p.topic))?;
+        let project = store.create_project(w, new, today).await.during(inconsistent(format!("project {}", p.topic)))?;
         ids.push(project.id);
     }
     Ok(ids)
@@ -169,7 +178,7 @@ async fn create_projects(store: &Store, w: &mut Audited, data: &demo::DemoData, 
 async fn add_results(store: &Store, w: &mut Audited, data: &demo::DemoData, projects: &[Id], today: NaiveDate) -> Result<()> {
     for (p, id) in data.projects.iter().zip(projects) {
         for r in &p.results {
-            let kind = ResultKind::parse(r.kind).with_context(|| format!("demo result kind {}", r.kind))?;
+            let kind = ResultKind::parse(r.kind).during(inconsistent(format!("result {}", r.kind)))?;
             let problem = (kind == ResultKind::Problem)
                 .then(|| {
                     Ok::<_, anyhow::Error>(NewProblem {
@@ -178,7 +187,7 @@ async fn add_results(store: &Store, w: &mut Audited, data: &demo::DemoData, proj
                     })
                 })
                 .transpose()?;
-            store.add_result(w, id, kind, &r.description, problem, today).await.with_context(|| format!("a result of {}", p.topic))?;
+            store.add_result(w, id, kind, &r.description, problem, today).await.during(inconsistent(format!("result / {}", p.topic)))?;
         }
     }
     Ok(())
@@ -195,8 +204,8 @@ async fn raise_problems(store: &Store, w: &mut Audited, data: &demo::DemoData, a
         }
     }
     for (at, problems) in by_meeting {
-        let meeting = activities.get(at).with_context(|| format!("a demo problem names activity {at}"))?;
-        store.raise_problems(w, meeting, problems, today).await.with_context(|| format!("problems of {}", meeting.id))?;
+        let meeting = activities.get(at).during(inconsistent(format!("problem / activity #{at}")))?;
+        store.raise_problems(w, meeting, problems, today).await.during(inconsistent(format!("problems / {}", meeting.id)))?;
     }
     Ok(())
 }
@@ -215,8 +224,8 @@ async fn attach_files(store: &Store, w: &mut Audited, files: &Files, data: &demo
         }
     }
     for (at, uploads) in by_activity {
-        let activity = activities.get(at).with_context(|| format!("a demo attachment names activity {at}"))?;
-        store.attach_all(w, files, activity, &uploads).await.with_context(|| format!("attaching files to {}", activity.id))?;
+        let activity = activities.get(at).during(inconsistent(format!("attachment / activity #{at}")))?;
+        store.attach_all(w, files, activity, &uploads).await.during(inconsistent(format!("attachments / {}", activity.id)))?;
     }
     Ok(())
 }
@@ -233,7 +242,7 @@ fn demo_activities(
     let person = |i: usize| person_id(data, i);
     let mut out = Vec::with_capacity(list.len());
     for a in list {
-        let host = data.orgs.get(a.host).and_then(|o| placed.get(&o.id)).with_context(|| format!("demo activity {} has no host", a.id))?;
+        let host = data.orgs.get(a.host).and_then(|o| placed.get(&o.id)).during(inconsistent(format!("activity {} / host", a.id)))?;
         let absent: HashMap<usize, &String> = a.absentees.iter().map(|(p, reason)| (*p, reason)).collect();
         let mut participants = a
             .participants
@@ -260,7 +269,7 @@ fn demo_activities(
             polarity: a.polarity.map(str::to_owned),
             research_project_id: a
                 .research_project
-                .map(|i| projects.get(i).cloned().with_context(|| format!("demo activity {} names project {i}", a.id)))
+                .map(|i| projects.get(i).cloned().during(inconsistent(format!("activity {} / project #{i}", a.id))))
                 .transpose()?,
             status: match a.status {
                 demo::DemoStatus::Held => ActivityStatus::Held,

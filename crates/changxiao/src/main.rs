@@ -7,11 +7,14 @@ mod cli;
 mod demo_load;
 mod evaluate;
 mod generate;
+mod say;
 mod transfer;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 use cli::{AccountWhat, AuditWhat, Cli, Command, ExportWhat, ImportWhat, JobsWhat};
+use domain::Message;
+use say::While;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use store::{PiiKeys, Store};
@@ -19,6 +22,7 @@ use web::{AppState, Today};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    say::set_lang(cli.lang);
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CHANGXIAO_LOG").unwrap_or_else(|_| "info,sqlx=error".into()))
         .with_writer(std::io::stderr)
@@ -26,14 +30,14 @@ fn main() -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
+            say::err(&Message::new("cli-failed").message("what", Message::new("cli-starting-runtime")).text("cause", e.to_string()));
             return std::process::ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", say::describe(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -49,7 +53,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-demo"));
             let store = demo_load::rebuild(&data_dir, cli.database_url.as_deref(), seed, today.date()).await?;
             if no_serve {
-                println!("演示数据已建好 / demo data built in {}", data_dir.display());
+                say::out(&Message::new("cli-demo-built").text("dir", data_dir.display().to_string()));
                 return Ok(std::process::ExitCode::SUCCESS);
             }
             serve(store, today, addr, true, &data_dir).await?;
@@ -57,17 +61,18 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Serve { addr } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open(&data_dir, cli.database_url.as_deref()).await?;
-            store.migrate().await.context("applying the schema")?;
+            store.migrate().await.during(Message::new("cli-applying-schema"))?;
             serve(store, today, addr, false, &data_dir).await?;
         }
         Command::Migrate => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open(&data_dir, cli.database_url.as_deref()).await?;
-            let applied = store.migrate().await.context("applying the schema")?;
+            let applied = store.migrate().await.during(Message::new("cli-applying-schema"))?;
             if applied.is_empty() {
-                println!("数据库已是最新 / the schema is up to date");
+                say::out(&Message::new("cli-schema-up-to-date"));
             } else {
-                println!("已应用迁移 / applied migrations: {applied:?}");
+                let list = applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                say::out(&Message::new("cli-migrations-applied").text("migrations", list));
             }
         }
         Command::Import { what } => {
@@ -104,29 +109,30 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             };
         }
         Command::Gen { scale, seed, out } => generate::run(scale, seed, out.as_deref())?,
-        Command::Evaluate { org, year, as_of, format, lang } => {
+        Command::Evaluate { org, year, as_of, format } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
             let as_of = as_of.unwrap_or(today.date());
-            evaluate::run(&store, evaluate::Request { org: org.as_deref(), year, as_of, format, lang: &lang }).await?;
+            evaluate::run(&store, evaluate::Request { org: org.as_deref(), year, as_of, format }).await?;
         }
         Command::Account { what } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
             match what {
                 AccountWhat::Create { login, name, role, org } => {
-                    accounts::create(&store, &login, &name, &role, &org, today.date()).await?
+                    accounts::create(&store, accounts::NewAccount { login: &login, name: &name, role: &role, org: &org }, today.date())
+                        .await?
                 }
             }
         }
         Command::Jobs { what: JobsWhat::Run } => {
             let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
             let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-            let mail = jobs::smtp::SmtpConfig::from_env()?;
+            let delivery = jobs::Delivery { mail: jobs::smtp::SmtpConfig::from_env()?, lang: say::lang() };
             let evaluator = jobs::FreshEvaluator::embedded()?;
-            match jobs::run_due(&store, &evaluator, mail.as_ref(), today.date()).await? {
+            match jobs::run_due(&store, &evaluator, &delivery, today.date()).await? {
                 Some(summary) => println!("{summary}"),
-                None => println!("另一进程正在运行定时任务 / another process is running the jobs"),
+                None => say::out(&Message::new("cli-jobs-busy")),
             }
         }
         Command::Export { what } => {
@@ -142,34 +148,36 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
 
 /// Opens the database named by `--database-url`, or the SQLite file in the data directory.
 pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir).during(Message::new("cli-creating-data-dir").text("dir", data_dir.display().to_string()))?;
     let keys = PiiKeys::load_or_create(data_dir)?;
     let url = database_url.map_or_else(|| store::sqlite_url(data_dir), str::to_owned);
-    Store::connect(&url, keys).await.with_context(|| format!("opening the database {}", store::redact(&url)))
+    Store::connect(&url, keys).await.during(Message::new("cli-opening-database").text("url", store::redact(&url)))
 }
 
 async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
     let store = open(data_dir, database_url).await?;
-    store.migrate().await.context("applying the schema")?;
+    store.migrate().await.during(Message::new("cli-applying-schema"))?;
     Ok(store)
 }
 
 /// Serves the application; attachment files are kept in `<data_dir>/attachments`.
 async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool, data_dir: &Path) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.during(Message::new("cli-listening").text("addr", addr.to_string()))?;
     let bound = listener.local_addr()?;
-    let state = AppState::new(store.clone(), today).context("loading the requirement catalogue")?.with_files(data_dir.join("attachments"));
+    let state = AppState::new(store.clone(), today).during(Message::new("cli-loading-catalogue"))?.with_files(data_dir.join("attachments"));
     let mail = jobs::smtp::SmtpConfig::from_env()?;
     if mail.is_none() {
         tracing::info!("no mail server configured (CHANGXIAO_SMTP_URL): weekly digests stay in the outbox");
     }
-    let scheduler = tokio::spawn(jobs::run_hourly(store.clone(), state.evaluations.clone(), mail, move || today.date()));
+    let delivery = jobs::Delivery { mail, lang: say::lang() };
+    let scheduler = tokio::spawn(jobs::run_hourly(store.clone(), state.evaluations.clone(), delivery, move || today.date()));
     let app = web::app(state);
-    println!("长效 Changxiao: http://{bound}/");
+    say::out(&Message::new("cli-serving").text("url", format!("http://{bound}/")));
     if demo {
-        println!("演示账号 / demo logins (login / password):");
+        say::out(&Message::new("cli-demo-logins"));
         for l in &accounts::DEMO_LOGINS {
-            println!("  {:<8} {:<20} {} / {}", l.login, l.password, l.what_zh, l.what_en);
+            let role = i18n::label(say::lang(), "demo_login", l.login);
+            println!("  {:<8} {:<20} {role}", l.login, l.password);
         }
     }
     if !bound.ip().is_loopback() {
@@ -180,7 +188,7 @@ async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool, data_di
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .context("serving")?;
+        .during(Message::new("cli-serving-failed"))?;
     scheduler.abort();
     store.close().await;
     Ok(())

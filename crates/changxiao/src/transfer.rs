@@ -2,9 +2,11 @@
 //! the whole file first, write nothing if any row is bad, then apply it in
 //! one audited transaction.
 
-use anyhow::{Context, Result, bail};
+use crate::accounts::org_option;
+use crate::say::{self, While, refuse};
+use anyhow::Result;
 use chrono::NaiveDate;
-use domain::Id;
+use domain::{Id, Message};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,26 +16,32 @@ use store::{Actor, Store};
 /// Exit code for a file refused because of its content.
 const REFUSED: u8 = 2;
 
-fn org_id(raw: &str) -> Result<Id> {
-    Id::parse(raw.trim()).with_context(|| format!("--org '{raw}' is not an organization id (32 hex digits)"))
+fn reading(file: &Path) -> Message {
+    Message::new("cli-reading-file").text("file", file.display().to_string())
+}
+
+fn writing(file: &Path) -> Message {
+    Message::new("cli-writing-file").text("file", file.display().to_string())
+}
+
+fn no_such_org(target: &Id) -> Message {
+    Message::new("cli-no-such-org").text("id", target.as_str())
 }
 
 /// Reads a file after checking its size (and never more than the limit,
 /// even if it grows or is not a regular file), returning the bytes and their SHA-256.
-fn read_limited(file: &Path) -> Result<std::result::Result<(Vec<u8>, String), String>> {
+fn read_limited(file: &Path) -> Result<std::result::Result<(Vec<u8>, String), Message>> {
     use std::io::Read;
-    let meta = std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?;
+    let meta = std::fs::metadata(file).during(reading(file))?;
     if !meta.is_file() {
-        bail!("{} is not a regular file", file.display());
+        return refuse(Message::new("cli-not-a-file").text("file", file.display().to_string()));
     }
-    let too_large = |bytes| Ok(Err(sheets::SheetError::TooLarge { bytes }.to_string()));
+    let too_large = |bytes| Ok(Err(sheets::SheetError::TooLarge { bytes }.message()));
     if meta.len() > sheets::MAX_FILE_BYTES {
         return too_large(meta.len());
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| f.take(sheets::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("reading {}", file.display()))?;
+    std::fs::File::open(file).and_then(|f| f.take(sheets::MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).during(reading(file))?;
     if bytes.len() as u64 > sheets::MAX_FILE_BYTES {
         return too_large(bytes.len() as u64);
     }
@@ -41,23 +49,28 @@ fn read_limited(file: &Path) -> Result<std::result::Result<(Vec<u8>, String), St
     Ok(Ok((bytes, hash)))
 }
 
-fn refuse(lines: impl IntoIterator<Item = String>) -> ExitCode {
-    eprintln!("文件未导入，未作任何修改 / the file was not imported; nothing was changed:");
-    for line in lines {
-        eprintln!("  {line}");
+/// Prints why a file was refused, one problem a line, and gives the exit code.
+fn refused(problems: impl IntoIterator<Item = Message>) -> ExitCode {
+    say::err(&Message::new("cli-file-not-imported"));
+    for problem in problems {
+        eprintln!("  {}", say::text(&problem));
     }
     ExitCode::from(REFUSED)
+}
+
+fn rows(errors: &domain::sheet::ImportErrors) -> impl Iterator<Item = Message> + '_ {
+    errors.iter().map(domain::sheet::RowError::message)
 }
 
 fn read_table(file: &Path) -> Result<std::result::Result<(domain::sheet::Table, String), ExitCode>> {
     let (bytes, hash) = match read_limited(file)? {
         Ok(v) => v,
-        Err(message) => return Ok(Err(refuse([message]))),
+        Err(message) => return Ok(Err(refused([message]))),
     };
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match sheets::read_table(&bytes, &name) {
         Ok(table) => Ok(Ok((table, hash))),
-        Err(e) => Ok(Err(refuse([e.to_string()]))),
+        Err(e) => Ok(Err(refused([e.message()]))),
     }
 }
 
@@ -75,7 +88,7 @@ async fn finish(
     store: &Store,
     w: store::Audited,
     target: &Id,
-    outcome: std::result::Result<(Counts, Vec<String>), ImportError>,
+    outcome: std::result::Result<(Counts, Vec<Message>), ImportError>,
 ) -> Result<ExitCode> {
     match outcome {
         Ok((c, warnings)) => {
@@ -83,30 +96,32 @@ async fn finish(
             if c.created + c.updated > 1_000 {
                 store.refresh_statistics().await?;
             }
-            println!(
-                "已导入 {} 行：新增 {}，更新 {}，未变 {} / imported {} rows: {} created, {} updated, {} unchanged",
-                c.rows, c.created, c.updated, c.unchanged, c.rows, c.created, c.updated, c.unchanged
-            );
-            for warning in &warnings {
-                println!("提示 / warning: {warning}");
+            let imported = Message::new("cli-imported")
+                .count("rows", c.rows)
+                .count("created", c.created)
+                .count("updated", c.updated)
+                .count("unchanged", c.unchanged);
+            say::out(&imported);
+            for warning in warnings {
+                say::out(&Message::new("cli-warning").message("warning", warning));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(ImportError::Rows(errors)) => Ok(refuse(errors.iter().map(ToString::to_string))),
-        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
+        Err(ImportError::Rows(errors)) => Ok(refused(errors.iter().map(domain::sheet::RowError::message))),
+        Err(ImportError::Store(store::StoreError::NotFound)) => refuse(no_such_org(target)),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }
 
 pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
-    let target = org_id(org)?;
+    let target = org_option(org)?;
     let (table, hash) = match read_table(file)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
     };
     let entries = match domain::roster::parse_roster(&table, today) {
         Ok(entries) => entries,
-        Err(errors) => return Ok(refuse(errors.iter().map(ToString::to_string))),
+        Err(errors) => return Ok(refused(rows(&errors))),
     };
     let mut w = store.writer(&Actor::system("cli")).await?;
     let outcome = store
@@ -117,14 +132,14 @@ pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDa
 }
 
 pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
-    let target = org_id(org)?;
+    let target = org_option(org)?;
     let (table, hash) = match read_table(file)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
     };
     let entries = match domain::org_sheet::parse_org_sheet(&table, today) {
         Ok(entries) => entries,
-        Err(errors) => return Ok(refuse(errors.iter().map(ToString::to_string))),
+        Err(errors) => return Ok(refused(rows(&errors))),
     };
     let mut w = store.writer(&Actor::system("cli")).await?;
     let outcome = store
@@ -137,8 +152,8 @@ pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate
 /// Held activities for organizations in the subtree of `org`: rows already
 /// recorded are skipped and counted as unchanged.
 pub async fn import_activities(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
-    let target = org_id(org)?;
-    let catalogue = rules::Catalogue::embedded().context("loading the requirement catalogue")?;
+    let target = org_option(org)?;
+    let catalogue = rules::Catalogue::embedded().during(Message::new("cli-loading-catalogue"))?;
     let (table, hash) = match read_table(file)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
@@ -159,11 +174,11 @@ pub async fn import_activities(store: &Store, file: &Path, org: &str, today: Nai
     match outcome {
         Ok(_) => {}
         Err(ImportError::Rows(more)) => errors.errors.extend(more),
-        Err(ImportError::Store(store::StoreError::NotFound)) => bail!("organization {target} not found"),
+        Err(ImportError::Store(store::StoreError::NotFound)) => return refuse(no_such_org(&target)),
         Err(ImportError::Store(e)) => return Err(e.into()),
     }
     errors.errors.sort_by_key(|e| e.line);
-    Ok(refuse(errors.iter().map(ToString::to_string)))
+    Ok(refused(rows(&errors)))
 }
 
 /// Which import template to write.
@@ -177,7 +192,7 @@ pub enum Template {
 
 pub fn write_template(file: &Path, which: Template) -> Result<ExitCode> {
     let format =
-        sheets::OutputFormat::from_path(file).with_context(|| format!("{}: the file name must end in .xlsx or .csv", file.display()))?;
+        sheets::OutputFormat::from_path(file).during(Message::new("cli-output-extension").text("file", file.display().to_string()))?;
     let (headers, rows) = match which {
         Template::Roster => (domain::roster::template_headers(), Vec::new()),
         Template::Orgs => (domain::org_sheet::org_template_headers(), Vec::new()),
@@ -187,17 +202,17 @@ pub fn write_template(file: &Path, which: Template) -> Result<ExitCode> {
         ),
     };
     let bytes = format.write(&headers, &rows)?;
-    std::fs::write(file, bytes).with_context(|| format!("writing {}", file.display()))?;
-    println!("已写出模板 / template written: {}", file.display());
+    std::fs::write(file, bytes).during(writing(file))?;
+    say::out(&Message::new("cli-template-written").text("file", file.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn export_roster(store: &Store, org: &str, file: &Path, today: NaiveDate) -> Result<()> {
-    let target = org_id(org)?;
+    let target = org_option(org)?;
     let format =
-        sheets::OutputFormat::from_path(file).with_context(|| format!("{}: the file name must end in .xlsx or .csv", file.display()))?;
+        sheets::OutputFormat::from_path(file).during(Message::new("cli-output-extension").text("file", file.display().to_string()))?;
     let records = match store.roster(&target, today).await {
-        Err(store::StoreError::NotFound) => bail!("organization {target} not found"),
+        Err(store::StoreError::NotFound) => return refuse(no_such_org(&target)),
         other => other?,
     };
     let rows: Vec<Vec<String>> = records
@@ -232,8 +247,8 @@ pub async fn export_roster(store: &Store, org: &str, file: &Path, today: NaiveDa
         Some(serde_json::json!({ "rows": rows.len(), "format": format.extension() })),
     );
     w.commit().await?;
-    write_private(file, &bytes).with_context(|| format!("writing {}", file.display()))?;
-    println!("已导出 {} 名党员 / exported {} members to {}", rows.len(), rows.len(), file.display());
+    write_private(file, &bytes).during(writing(file))?;
+    say::out(&Message::new("cli-roster-exported").count("members", rows.len()).text("file", file.display().to_string()));
     Ok(())
 }
 

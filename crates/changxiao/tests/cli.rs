@@ -12,6 +12,11 @@ fn changxiao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_changxiao")).args(args).args(["--today", TODAY]).env("CHANGXIAO_LOG", "error").output().unwrap()
 }
 
+/// The binary speaking English (`--lang en`).
+fn changxiao_en(args: &[&str]) -> Output {
+    changxiao(&[args, &["--lang", "en"]].concat())
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -66,9 +71,11 @@ fn the_demo_never_wipes_a_directory_that_is_not_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let precious = dir.path().join("changxiao.db");
     std::fs::write(&precious, b"real data").unwrap();
-    let out = changxiao(&["demo", "--no-serve", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = changxiao_en(&["demo", "--no-serve", "--data-dir", dir.path().to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("is not a demo directory"), "{}", stderr(&out));
+    let out = changxiao(&["demo", "--no-serve", "--data-dir", dir.path().to_str().unwrap()]);
+    assert!(stderr(&out).contains("不是演示目录"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&precious).unwrap(), b"real data");
 }
 
@@ -123,7 +130,7 @@ fn a_file_with_bad_rows_is_refused_whole_with_one_message_per_bad_row() {
     let out = changxiao(&["import", "roster", file.to_str().unwrap(), "--org", &branch, "--data-dir", data.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("第3行 入党日期: '2023-13-40' 不是日期 / row 3, join_date: '2023-13-40' is not a date"), "{err}");
+    assert!(err.contains("第3行 入党日期：“2023-13-40”不是日期"), "{err}");
     assert!(err.contains("第4行 公民身份号码"), "{err}");
     assert!(!err.contains(&bad_check[..10]), "the ID number is never echoed: {err}");
     assert!(!err.contains("第2行"), "the good row is not reported: {err}");
@@ -159,7 +166,7 @@ fn files_over_32_mib_and_garbage_with_a_spreadsheet_name_are_refused() {
     for file in [&big, &garbage, &truncated, &empty, &header_only, &hostile] {
         let out = changxiao(&["import", "roster", file.to_str().unwrap(), "--org", &branch, "--data-dir", data.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).contains("nothing was changed"), "{}", stderr(&out));
+        assert!(stderr(&out).starts_with("文件未导入，未作任何修改："), "{}", stderr(&out));
     }
     assert!(
         stderr(&changxiao(&["import", "roster", big.to_str().unwrap(), "--org", &branch, "--data-dir", data.to_str().unwrap()]))
@@ -229,7 +236,7 @@ fn audit_verify_passes_on_the_demo_and_names_the_first_tampered_entry() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     demo_with_branch(&data);
-    let ok = changxiao(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    let ok = changxiao_en(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(stdout(&ok).contains("intact"), "{}", stdout(&ok));
     runtime().block_on(async {
@@ -238,18 +245,20 @@ fn audit_verify_passes_on_the_demo_and_names_the_first_tampered_entry() {
         sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 42 AND province_id <> ''").execute(&pool).await.unwrap();
         pool.close().await;
     });
-    let broken = changxiao(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    let broken = changxiao_en(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(stderr(&broken).contains("entry 42 was changed"), "{}", stderr(&broken));
+    let broken = changxiao(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    assert!(stderr(&broken).contains("第 42 条记录写入后被改动"), "{}", stderr(&broken));
 }
 
 #[test]
 fn the_audit_trail_is_kept_at_least_six_months() {
     let dir = tempfile::tempdir().unwrap();
-    let out = changxiao(&["audit", "purge", "--keep-months", "5", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = changxiao_en(&["audit", "purge", "--keep-months", "5", "--data-dir", dir.path().to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("at least 6"), "{}", stderr(&out));
-    let out = changxiao(&["audit", "purge", "--keep-months", "6", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = changxiao_en(&["audit", "purge", "--keep-months", "6", "--data-dir", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("older than 2026-05-01"), "{}", stdout(&out));
 }
@@ -259,7 +268,7 @@ fn the_first_administrator_is_created_from_the_command_line_with_a_one_time_pass
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let branch = demo_with_branch(&data);
-    let out = changxiao(&[
+    let out = changxiao_en(&[
         "account",
         "create",
         "--login",
@@ -280,7 +289,7 @@ fn the_first_administrator_is_created_from_the_command_line_with_a_one_time_pass
     let dump = dump(&data);
     assert!(!dump.contains(&password), "only the argon2id hash is stored");
     assert!(dump.contains("$argon2id$"));
-    let again = changxiao(&[
+    let again = changxiao_en(&[
         "account",
         "create",
         "--login",

@@ -84,8 +84,8 @@ fn open_county(s: &Session, zh: &HashMap<String, String>) -> Result<String> {
     ensure!(h1.contains(demo::COUNTY_NAME), "the county page's heading {h1:?} should name {}", demo::COUNTY_NAME);
     let title = s.js("return document.title", json!([]))?;
     ensure!(title.as_str().unwrap_or_default().contains(demo::COUNTY_NAME), "the county page's title {title} should name the county");
-    let level = fact(s, word(zh, "org.level")?)?;
-    ensure!(level.as_deref() == Some(word(zh, "org_level.county")?), "the county page shows level {level:?}");
+    let level = fact(s, word(zh, "org-level")?)?;
+    ensure!(level.as_deref() == Some(word(zh, "org-level-county")?), "the county page shows level {level:?}");
     Ok(path)
 }
 
@@ -94,14 +94,14 @@ fn open_county(s: &Session, zh: &HashMap<String, String>) -> Result<String> {
 /// Returns the path of each page visited.
 fn drill_to_branch(s: &Session, zh: &HashMap<String, String>) -> Result<Vec<String>> {
     let county = s.current_path()?;
-    let level_label = word(zh, "org.level")?;
+    let level_label = word(zh, "org-level")?;
     let mut visited = vec![county.clone()];
 
     // Townships stand beside the county's own bodies; their names say 镇, 乡 or 街道.
     let mut children = child_links(s)?;
     ensure!(!children.is_empty(), "the county page lists no organizations under it");
     children.sort_by_key(|c| !["镇", "乡", "街道"].iter().any(|w| c.name.contains(w)));
-    let township = word(zh, "org_level.township")?;
+    let township = word(zh, "org-level-township")?;
     let mut found = false;
     for child in &children {
         s.click_to_navigate(&child.selector())?;
@@ -114,7 +114,7 @@ fn drill_to_branch(s: &Session, zh: &HashMap<String, String>) -> Result<Vec<Stri
     ensure!(found, "no organization under the county page is at the township level ({township}); children: {children:?}");
     visited.push(s.current_path()?);
 
-    let grassroots = word(zh, "org_level.grassroots")?;
+    let grassroots = word(zh, "org-level-grassroots")?;
     let children = child_links(s)?;
     let Some(first) = children.iter().find(|c| c.members > 0) else {
         bail!("the township page {} lists no organization with members: {children:?}", s.current_path()?)
@@ -158,7 +158,7 @@ fn the_tree_leads_from_the_county_down_to_a_branch_and_a_member() -> Result<()> 
     let branch = s.current_path()?;
 
     let body = s.body_text()?;
-    ensure!(body.contains(word(&zh, "org.members")?), "the branch page {branch} has no member-list heading");
+    ensure!(body.contains(word(&zh, "org-members")?), "the branch page {branch} has no member-list heading");
     let names = member_names(&s)?;
     ensure!(!names.is_empty() && names.iter().all(|n| !n.is_empty()), "the branch page {branch} shows member names {names:?}");
     for name in names.iter().take(5) {
@@ -172,7 +172,7 @@ fn the_tree_leads_from_the_county_down_to_a_branch_and_a_member() -> Result<()> 
     ensure!(person.starts_with("/people/"), "the member link led to {person}");
     let h1 = s.h1()?;
     ensure!(h1 == names[0], "the person page's heading is {h1:?}, the link said {:?}", names[0]);
-    ensure!(s.body_text()?.contains(word(&zh, "person.details")?), "the person page {person} has no details section");
+    ensure!(s.body_text()?.contains(word(&zh, "person-details")?), "the person page {person} has no details section");
 
     // The person's organization links back to the branch.
     s.click_to_navigate("dl.facts a[href^=\"/orgs/\"]")?;
@@ -190,27 +190,27 @@ fn the_language_switch_changes_the_words_and_is_remembered() -> Result<()> {
     s.login(SUPERVISOR.0, SUPERVISOR.1)?;
     open_county(&s, &zh)?;
     ensure!(html_lang(&s)? == "zh-CN", "a fresh browser should see Chinese, the page says lang={}", html_lang(&s)?);
-    ensure!(s.body_text()?.contains(word(&zh, "org.children")?), "the Chinese county page lacks {}", word(&zh, "org.children")?);
+    ensure!(s.body_text()?.contains(word(&zh, "org-children")?), "the Chinese county page lacks {}", word(&zh, "org-children")?);
 
     let english = "nav.langs a[hreflang=\"en\"]";
     let switch = s.find(english)?;
-    ensure!(s.text(&switch)? == word(&zh, "lang.en")?, "the English switch link reads {:?}", s.text(&switch)?);
+    ensure!(s.text(&switch)? == word(&zh, "lang-en")?, "the English switch link reads {:?}", s.text(&switch)?);
     s.click_to_navigate(english)?;
     let check_english = |s: &Session, page: &str| -> Result<()> {
         ensure!(html_lang(s)? == "en", "{page}: lang={} after choosing English", html_lang(s)?);
         let body = s.body_text()?;
-        for key in ["org.level", "org.total_members", "nav.search"] {
+        for key in ["org-level", "org-total-members", "nav-search"] {
             ensure!(body.contains(word(&en, key)?), "{page}: the English page lacks {key} = {:?}", word(&en, key)?);
         }
         ensure!(
-            !body.contains(word(&zh, "org.total_members")?),
+            !body.contains(word(&zh, "org-total-members")?),
             "{page}: the English page still shows {}",
-            word(&zh, "org.total_members")?
+            word(&zh, "org-total-members")?
         );
         Ok(())
     };
     check_english(&s, "the county page")?;
-    ensure!(s.body_text()?.contains(word(&en, "org.children")?), "the English county page lacks {:?}", word(&en, "org.children")?);
+    ensure!(s.body_text()?.contains(word(&en, "org-children")?), "the English county page lacks {:?}", word(&en, "org-children")?);
     ensure!(s.exists("nav.langs a[hreflang=\"en\"][aria-current]")?, "the English switch link should be marked current");
 
     // Another page, reached by a plain link without ?lang=: still English (the cookie).
@@ -222,14 +222,14 @@ fn the_language_switch_changes_the_words_and_is_remembered() -> Result<()> {
 
     // And back to Chinese, remembered as well.
     let chinese = "nav.langs a[hreflang=\"zh-CN\"]";
-    ensure!(s.text(&s.find(chinese)?)? == word(&en, "lang.zh")?, "the Chinese switch link should read {}", word(&en, "lang.zh")?);
+    ensure!(s.text(&s.find(chinese)?)? == word(&en, "lang-zh")?, "the Chinese switch link should read {}", word(&en, "lang-zh")?);
     s.click_to_navigate(chinese)?;
     ensure!(html_lang(&s)? == "zh-CN", "lang={} after choosing Chinese", html_lang(&s)?);
     s.click_to_navigate("ol.crumbs a")?;
     ensure!(html_lang(&s)? == "zh-CN", "the county page, reached by the breadcrumb, says lang={}", html_lang(&s)?);
     let body = s.body_text()?;
-    ensure!(body.contains(word(&zh, "org.total_members")?), "the county page is not in Chinese again");
-    ensure!(!body.contains(word(&en, "org.total_members")?), "the county page still shows English words");
+    ensure!(body.contains(word(&zh, "org-total-members")?), "the county page is not in Chinese again");
+    ensure!(!body.contains(word(&en, "org-total-members")?), "the county page still shows English words");
     Ok(())
 }
 
@@ -361,7 +361,7 @@ fn a_branch_secretary_sees_the_own_branch_and_is_refused_another() -> Result<()>
     ensure!(!member_names(&s)?.is_empty(), "the secretary sees the branch's members");
     s.open(&other_branch)?;
     let h1 = s.h1()?;
-    ensure!(h1 == word(&zh, "error.not_found_title")?, "another branch's page must be refused like a missing one, but shows {h1:?}");
+    ensure!(h1 == word(&zh, "error-not-found-title")?, "another branch's page must be refused like a missing one, but shows {h1:?}");
     ensure!(!s.body_text()?.contains(&supervisor.h1()?), "the refused page must not name the other branch");
     Ok(())
 }
@@ -413,7 +413,7 @@ fn the_org_department_follows_a_missed_count_of_the_rollup_to_the_planted_gaps()
         listed.as_array().cloned().unwrap_or_default().iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect();
     listed.sort();
     ensure!(listed == gaps, "the drill-down lists {listed:?}, the demo planted gaps at {gaps:?}");
-    ensure!(s.body_text()?.contains(word(&zh, "status.missed")?), "the cells say they were missed");
+    ensure!(s.body_text()?.contains(word(&zh, "status-missed")?), "the cells say they were missed");
     check_phone_page(&s, "the drill-down of missed members' assemblies")?;
 
     // The year grid, a record behind one of its cells and the settings fit the phone too.

@@ -138,7 +138,7 @@ fn bad_arguments_are_refused_by_name() {
     let dir = demo_dir().to_str().unwrap().to_owned();
     for (args, named) in [
         (vec!["--org", "not-an-id"], "--org"),
-        (vec!["--org", "0000000000000000000000000000dead"], "organization"),
+        (vec!["--org", "0000000000000000000000000000dead"], "没有组织"),
         (vec!["--lang", "fr"], "--lang"),
         (vec!["--year", "1850"], "--year"),
         (vec!["--as-of", "2025-02-30"], "--as-of"),

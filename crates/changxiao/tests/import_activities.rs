@@ -375,14 +375,14 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_row_and_its_column() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     for expected in [
-        "第2行 活动类型: '茶话会' 不是活动类型",
-        "第3行 主办组织: '不存在的支部' 找不到 / row 3, host_org_id: '不存在的支部' was not found",
-        "第4行 举办日期: '2026-12-01' 晚于今天 / row 4, held_on: '2026-12-01' is in the future",
-        "第5行 缺席人员: '孙八' 当日不是主办组织（含下级组织）的党员",
-        "第6行 议程: 不能为空 / row 6, agenda: is required",
-        "第7行 时长（分钟）: '0' 须为 1 至 1440 分钟 / row 7, duration_minutes: '0' must be between 1 and 1440 minutes",
-        "第8行 缺席人员: '王五' 有多名同名人员",
-        "第10行 举办日期: '2026-07-01' 与第9行的活动类型、主办组织、举办日期和开始时间都相同",
+        "第2行 活动类型：“茶话会”不是活动类型",
+        "第3行 主办组织：“不存在的支部”找不到",
+        "第4行 举办日期：“2026-12-01”晚于今天",
+        "第5行 缺席人员：“孙八”当日不是主办组织（含下级组织）的党员",
+        "第6行 议程：不能为空",
+        "第7行 时长（分钟）：“0”须为 1 至 1440 分钟",
+        "第8行 缺席人员：“王五”有多名同名人员",
+        "第10行 举办日期：“2026-07-01”与第9行的活动类型、主办组织、举办日期和开始时间都相同",
     ] {
         assert!(err.contains(expected), "missing «{expected}» in:\n{err}");
     }
@@ -411,7 +411,7 @@ fn the_activity_template_has_the_columns_and_an_example_that_is_never_imported()
         let out = v.import(&file);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(
-            stderr(&out).contains("第2行 标题: '示例：三月支部党员大会（导入前请删除此行）' 是模板中的示例行，请删除"),
+            stderr(&out).contains("第2行 标题：“示例：三月支部党员大会（导入前请删除此行）”是模板中的示例行，请删除"),
             "{}",
             stderr(&out)
         );

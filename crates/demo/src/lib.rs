@@ -64,6 +64,15 @@ pub const REGION_CODE: &str = "512823";
 /// organ branch of the first street.
 pub const DUPLICATE_NAME_BRANCH: &str = "中共城关街道机关支部委员会";
 
+/// The names shown for the demo's login accounts, by login.
+pub const ACCOUNT_NAMES: [(&str, &str); 4] =
+    [("admin", "县委系统管理员"), ("zuzhibu", "县委组织部"), ("shuji", "支部书记"), ("shenji", "安全审计员")];
+
+/// The name shown for the demo login `login`.
+pub fn account_name(login: &str) -> Option<&'static str> {
+    ACCOUNT_NAMES.iter().find(|(l, _)| *l == login).map(|(_, name)| *name)
+}
+
 /// The name the two members of [`DUPLICATE_NAME_BRANCH`] share.
 pub const DUPLICATE_NAME: &str = "张伟";
 

@@ -145,18 +145,7 @@ impl Login {
     pub fn parse(raw: &str) -> Result<Self, crate::FieldError> {
         let s = raw.trim();
         let ok = (3..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-        if ok {
-            Ok(Login(s.to_owned()))
-        } else {
-            Err(crate::FieldError::new(
-                Field::Login,
-                crate::Problem::Invalid {
-                    reason_zh: "应为 3–64 个小写字母、数字或 . _ -".into(),
-                    reason_en: "must be 3 to 64 lowercase letters, digits, '.', '_' or '-'".into(),
-                },
-                raw,
-            ))
-        }
+        if ok { Ok(Login(s.to_owned())) } else { Err(crate::FieldError::new(Field::Login, crate::Problem::rule("login-bad-form"), raw)) }
     }
 
     pub fn from_stored(s: String) -> Self {
@@ -175,22 +164,21 @@ pub struct Password(String);
 
 impl Password {
     pub const MIN: usize = 10;
+    pub const MAX: usize = 128;
 
     pub fn parse(raw: &str, login: &Login) -> Result<Self, crate::FieldError> {
         let n = raw.chars().count();
         let problem = if n < Self::MIN {
-            Some(("至少 10 个字符", "must have at least 10 characters"))
-        } else if n > 128 {
-            Some(("不能超过 128 个字符", "must have at most 128 characters"))
+            Some(crate::Message::new("password-too-short").count("min", Self::MIN))
+        } else if n > Self::MAX {
+            Some(crate::Message::new("password-too-long").count("max", Self::MAX))
         } else if raw.eq_ignore_ascii_case(login.as_str()) {
-            Some(("不能与登录名相同", "must differ from the login"))
+            Some(crate::Message::new("password-is-login"))
         } else {
             None
         };
         match problem {
-            Some((zh, en)) => {
-                Err(crate::FieldError::new(Field::Password, crate::Problem::Invalid { reason_zh: zh.into(), reason_en: en.into() }, ""))
-            }
+            Some(rule) => Err(crate::FieldError::rule(Field::Password, rule, "")),
             None => Ok(Password(raw.to_owned())),
         }
     }

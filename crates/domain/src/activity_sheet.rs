@@ -18,6 +18,7 @@
 
 use crate::error::{Field, FieldError, Problem};
 use crate::id::Id;
+use crate::message::Message;
 use crate::sheet::{
     Cell, ColumnMap, ImportErrors, RowError, SheetRow, Table, cell_date, cell_text, data_rows, keep, org_path, required_text,
 };
@@ -58,7 +59,7 @@ pub const MAX_AGENDA_ITEMS: usize = 50;
 
 /// The template's Chinese headers, in order.
 pub fn activity_template_headers() -> Vec<&'static str> {
-    ACTIVITY_COLUMNS.iter().map(|f| f.zh_name()).collect()
+    ACTIVITY_COLUMNS.iter().map(|f| f.column_name()).collect()
 }
 
 /// The example row written under the template's headers. A file that still
@@ -169,12 +170,12 @@ impl Words {
         self.by_key.get(&key).and_then(|&i| self.terms.get(i)).map(|t| t.code.as_str())
     }
 
-    /// The allowed values, for messages: Chinese labels, and codes.
-    fn allowed(&self) -> (String, String) {
-        (
-            self.terms.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("、"),
-            self.terms.iter().map(|t| t.code.as_str()).collect::<Vec<_>>().join(", "),
-        )
+    /// `message` with the allowed values: the Chinese words as `$allowed`,
+    /// the codes as `$allowed_api`.
+    fn allowed(&self, message: Message) -> Message {
+        message
+            .text("allowed", self.terms.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("、"))
+            .text("allowed_api", self.terms.iter().map(|t| t.code.as_str()).collect::<Vec<_>>().join(", "))
     }
 }
 
@@ -257,10 +258,6 @@ pub struct ActivityEntry {
     pub minutes: Option<String>,
 }
 
-fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Problem {
-    Problem::Invalid { reason_zh: zh.into(), reason_en: en.into() }
-}
-
 /// Reads every data row of an activity file. Either all rows are good, or
 /// every problem of every row is returned (one per bad field per row).
 /// Held dates after `today` are refused.
@@ -288,11 +285,7 @@ pub fn read_activity_sheet(table: &Table, vocabulary: &Vocabulary, today: NaiveD
         if is_example(&columns, row) {
             errors.errors.push(RowError::new(
                 row.line,
-                FieldError::new(
-                    Field::Title,
-                    invalid("是模板中的示例行，请删除", "is the template's example row; delete it"),
-                    &columns.cell(row, Field::Title).to_text(),
-                ),
+                FieldError::new(Field::Title, Problem::rule("row-is-example"), &columns.cell(row, Field::Title).to_text()),
             ));
             continue;
         }
@@ -358,25 +351,17 @@ fn parse_row(
 }
 
 fn activity_kind(vocabulary: &Vocabulary, written: &str) -> Result<String, FieldError> {
-    vocabulary.activity_kind(written).map(str::to_owned).ok_or_else(|| {
-        let (zh, en) = vocabulary.activity.allowed();
-        FieldError::new(
-            Field::ActivityKind,
-            invalid(format!("不是活动类型（可用：{zh}）"), format!("is not an activity kind (allowed: {en})")),
-            written,
-        )
-    })
+    vocabulary
+        .activity_kind(written)
+        .map(str::to_owned)
+        .ok_or_else(|| FieldError::rule(Field::ActivityKind, vocabulary.activity.allowed(Message::new("activity-kind-unknown")), written))
 }
 
 fn visit_kind(vocabulary: &Vocabulary, written: &str) -> Result<String, FieldError> {
-    vocabulary.visit_kind(written).map(str::to_owned).ok_or_else(|| {
-        let (zh, en) = vocabulary.visit.allowed();
-        FieldError::new(
-            Field::VisitKind,
-            invalid(format!("不是走访类型（可用：{zh}）"), format!("is not a visit kind (allowed: {en})")),
-            written,
-        )
-    })
+    vocabulary
+        .visit_kind(written)
+        .map(str::to_owned)
+        .ok_or_else(|| FieldError::rule(Field::VisitKind, vocabulary.visit.allowed(Message::new("visit-kind-unknown")), written))
 }
 
 /// 正面/反面 (with or without 典型/案例), or the codes.
@@ -386,7 +371,7 @@ fn polarity(written: &str) -> Result<String, FieldError> {
     match key {
         "正面" | "positive" => Ok("positive".to_owned()),
         "反面" | "negative" => Ok("negative".to_owned()),
-        _ => Err(FieldError::new(Field::Polarity, Problem::UnknownValue { allowed: "正面, 反面 (positive, negative)".into() }, written)),
+        _ => Err(FieldError::new(Field::Polarity, Problem::rule("polarity-unknown"), written)),
     }
 }
 
@@ -394,7 +379,7 @@ fn polarity(written: &str) -> Result<String, FieldError> {
 fn held_on(cell: &Cell, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     let date = cell_date(Field::HeldOn, cell)?.ok_or_else(|| FieldError::new(Field::HeldOn, Problem::Required, ""))?;
     if date.day().is_none() {
-        return Err(FieldError::new(Field::HeldOn, invalid("须写明哪一天", "must name the day"), &date.to_string()));
+        return Err(FieldError::new(Field::HeldOn, Problem::rule("date-needs-day"), &date.to_string()));
     }
     let day = date.first_day();
     if day > today {
@@ -406,8 +391,7 @@ fn held_on(cell: &Cell, today: NaiveDate) -> Result<NaiveDate, FieldError> {
 /// A time of day: `9:30`, `09:30:00`, `9：30`, `9点30`, `9时30分`, or a
 /// time-formatted cell. Seconds are dropped.
 fn starts_at(cell: &Cell) -> Result<Option<NaiveTime>, FieldError> {
-    let bad =
-        |value: &str| FieldError::new(Field::StartsAt, invalid("不是时刻（如 09:30）", "is not a time of day (such as 09:30)"), value);
+    let bad = |value: &str| FieldError::new(Field::StartsAt, Problem::rule("time-bad-form"), value);
     match cell {
         Cell::DateSerial(n) | Cell::Number(n) if n.is_finite() && *n >= 0.0 => {
             // The fraction of a day; a date with a time keeps its time.
@@ -436,12 +420,11 @@ fn starts_at(cell: &Cell) -> Result<Option<NaiveTime>, FieldError> {
 
 /// Whole minutes from 1 to 1,440: `90`, `90分钟`.
 fn duration(cell: &Cell) -> Result<i64, FieldError> {
-    let out_of_range =
-        |value: &str| FieldError::new(Field::Duration, invalid("须为 1 至 1440 分钟", "must be between 1 and 1440 minutes"), value);
+    let out_of_range = |value: &str| FieldError::new(Field::Duration, Problem::rule("duration-out-of-range"), value);
     let minutes = match cell {
         Cell::Number(n) => {
             if n.fract() != 0.0 || !n.is_finite() {
-                return Err(FieldError::new(Field::Duration, invalid("须为整数分钟", "must be whole minutes"), &cell.to_text()));
+                return Err(FieldError::new(Field::Duration, Problem::rule("duration-not-whole"), &cell.to_text()));
             }
             if n.abs() > 1e9 {
                 return Err(out_of_range(&cell.to_text()));
@@ -496,15 +479,7 @@ fn agenda_item(vocabulary: &Vocabulary, item: &str) -> Result<AgendaEntry, Field
         };
         return Ok(AgendaEntry { kind: kind.to_owned(), title });
     }
-    let (zh, en) = vocabulary.agenda.allowed();
-    Err(FieldError::new(
-        Field::Agenda,
-        invalid(
-            format!("不是议程类型；每项写成“类型：标题”，如“第一议题：……”“其他：……”（类型可用：{zh}）"),
-            format!("is not an agenda-item kind; write each item as 'kind: title', such as 'other: …' (kinds: {en})"),
-        ),
-        item,
-    ))
+    Err(FieldError::rule(Field::Agenda, vocabulary.agenda.allowed(Message::new("agenda-kind-unknown")), item))
 }
 
 /// Reads the absentees: `姓名（原因）` items, each person once.
@@ -515,21 +490,17 @@ fn absentees(raw: &str) -> Result<Vec<AbsenteeEntry>, FieldError> {
         let open = item.find(['（', '(']);
         let body = item.strip_suffix(['）', ')']);
         let (Some(open), Some(body)) = (open, body) else {
-            return Err(FieldError::new(
-                Field::Absentee,
-                invalid("缺席须写明原因，写成“姓名（原因）”", "each absence needs a reason, written as 'name (reason)'"),
-                item,
-            ));
+            return Err(FieldError::new(Field::Absentee, Problem::rule("absence-bad-form"), item));
         };
         let name = &item[..open];
         let reason = body[open..].trim_start_matches(['（', '(']).trim();
         if reason.is_empty() {
-            return Err(FieldError::new(Field::Absentee, invalid("缺席须写明原因", "needs a reason for the absence"), item));
+            return Err(FieldError::new(Field::Absentee, Problem::rule("absence-needs-reason"), item));
         }
         let person = PersonRef::parse(Field::Absentee, name).map_err(|e| FieldError::new(Field::Absentee, e.problem, item))?;
         let reason = line(Field::Absentee, reason, REASON_MAX).map_err(|e| FieldError::new(Field::Absentee, e.problem, item))?;
         if !seen.insert(person.as_str().to_owned()) {
-            return Err(FieldError::new(Field::Absentee, invalid("重复列出", "is listed twice"), person.as_str()));
+            return Err(FieldError::new(Field::Absentee, Problem::rule("listed-twice"), person.as_str()));
         }
         out.push(AbsenteeEntry { person, reason });
     }
@@ -701,34 +672,34 @@ mod tests {
         let e = one(&[(Field::ActivityKind, "典型案例剖析"), (Field::Polarity, "反面典型")]).unwrap();
         assert_eq!(e.polarity.as_deref(), Some("negative"));
         assert_eq!(one(&[(Field::Polarity, "Positive")]).unwrap().polarity.as_deref(), Some("positive"));
-        assert!(one(&[(Field::Polarity, "中性")]).unwrap_err()[0].contains("案例性质: '中性' 不是可用的取值"));
-        assert!(one(&[(Field::VisitKind, "闲逛")]).unwrap_err()[0].contains("is not a visit kind"));
+        assert!(one(&[(Field::Polarity, "中性")]).unwrap_err()[0].contains("polarity: \"中性\" polarity-unknown"));
+        assert!(one(&[(Field::VisitKind, "闲逛")]).unwrap_err()[0].contains("visit-kind-unknown"));
     }
 
     #[test]
     fn an_unknown_kind_names_the_row_the_column_and_the_allowed_kinds() {
         let m = one(&[(Field::ActivityKind, "茶话会")]).unwrap_err();
         assert_eq!(m.len(), 1);
-        assert!(m[0].starts_with("第2行 活动类型: '茶话会' 不是活动类型（可用：支部党员大会、"), "{m:?}");
-        assert!(m[0].contains("row 2, kind: '茶话会' is not an activity kind (allowed: members_assembly, "), "{m:?}");
+        assert!(m[0].starts_with("row 2, kind: \"茶话会\" activity-kind-unknown (allowed=\"支部党员大会、"), "{m:?}");
+        assert!(m[0].contains("allowed_api=\"members_assembly, "), "{m:?}");
     }
 
     #[test]
     fn a_future_day_a_month_without_a_day_and_a_bad_date_are_refused() {
-        assert!(one(&[(Field::HeldOn, "2025-06-02")]).unwrap_err()[0].starts_with("第2行 举办日期: '2025-06-02' 晚于今天"));
+        assert!(one(&[(Field::HeldOn, "2025-06-02")]).unwrap_err()[0].starts_with("row 2, held_on: \"2025-06-02\" problem-in-future"));
         assert!(one(&[(Field::HeldOn, "2025-06-01")]).is_ok());
-        assert!(one(&[(Field::HeldOn, "2025.03")]).unwrap_err()[0].contains("须写明哪一天"));
-        assert!(one(&[(Field::HeldOn, "三月")]).unwrap_err()[0].contains("不是日期"));
-        assert!(one(&[(Field::HeldOn, "")]).unwrap_err()[0].contains("举办日期: 不能为空"));
+        assert!(one(&[(Field::HeldOn, "2025.03")]).unwrap_err()[0].contains("date-needs-day"));
+        assert!(one(&[(Field::HeldOn, "三月")]).unwrap_err()[0].contains("problem-not-a-date"));
+        assert!(one(&[(Field::HeldOn, "")]).unwrap_err()[0].contains("held_on: problem-required"));
     }
 
     #[test]
     fn durations_are_whole_minutes_from_one_to_a_day() {
         for bad in ["0", "1441", "-5", "一小时", "1.5"] {
             let m = one(&[(Field::Duration, bad)]).unwrap_err();
-            assert!(m[0].starts_with("第2行 时长（分钟）"), "{bad}: {m:?}");
+            assert!(m[0].starts_with("row 2, duration_minutes"), "{bad}: {m:?}");
         }
-        assert!(one(&[(Field::Duration, "0")]).unwrap_err()[0].contains("must be between 1 and 1440 minutes"));
+        assert!(one(&[(Field::Duration, "0")]).unwrap_err()[0].contains("duration-out-of-range"));
         assert_eq!(one(&[(Field::Duration, "1440")]).unwrap().duration_minutes, 1440);
         assert_eq!(duration(&Cell::Number(45.0)), Ok(45));
         assert!(duration(&Cell::Number(45.5)).is_err());
@@ -742,7 +713,7 @@ mod tests {
         assert_eq!(t("8时"), Ok(Some("08:00".into())));
         assert_eq!(t("8时30分"), Ok(Some("08:30".into())));
         assert!(t("25:00").is_err());
-        assert!(t("上午").unwrap_err()[0].contains("开始时间: '上午' 不是时刻"));
+        assert!(t("上午").unwrap_err()[0].contains("starts_at: \"上午\" time-bad-form"));
         assert_eq!(starts_at(&Cell::DateSerial(0.375)), Ok(NaiveTime::from_hms_opt(9, 0, 0)));
         assert_eq!(starts_at(&Cell::DateSerial(45731.625)), Ok(NaiveTime::from_hms_opt(15, 0, 0)));
         assert!(starts_at(&Cell::Number(9.0)).is_err());
@@ -751,20 +722,20 @@ mod tests {
 
     #[test]
     fn an_empty_agenda_and_an_unknown_item_are_refused() {
-        assert_eq!(one(&[(Field::Agenda, " ；; ")]).unwrap_err(), ["第2行 议程: 不能为空 / row 2, agenda: is required"]);
+        assert_eq!(one(&[(Field::Agenda, " ；; ")]).unwrap_err(), ["row 2, agenda: problem-required"]);
         let m = one(&[(Field::Agenda, "第一议题；研究发展党员")]).unwrap_err();
-        assert!(m[0].starts_with("第2行 议程: '研究发展党员' 不是议程类型"), "{m:?}");
-        assert!(m[0].contains("'other: …'"));
+        assert!(m[0].starts_with("row 2, agenda: \"研究发展党员\" agenda-kind-unknown"), "{m:?}");
+        assert!(m[0].contains("allowed_api=\"theory_study, "), "{m:?}");
         let many = "其他；".repeat(51);
         let t = table(&[&with(&[(Field::Agenda, many.leak())])]);
-        assert!(messages(&t)[0].contains("超过 50"));
+        assert!(messages(&t)[0].contains("problem-too-long (max=50)"));
     }
 
     #[test]
     fn absentees_need_a_reason_and_are_listed_once() {
-        assert!(one(&[(Field::Absentee, "张三")]).unwrap_err()[0].contains("缺席须写明原因"));
-        assert!(one(&[(Field::Absentee, "张三（）")]).unwrap_err()[0].contains("缺席须写明原因"));
-        assert!(one(&[(Field::Absentee, "张三（病假）；张三（事假）")]).unwrap_err()[0].contains("'张三' 重复列出"));
+        assert!(one(&[(Field::Absentee, "张三")]).unwrap_err()[0].contains("absence-"));
+        assert!(one(&[(Field::Absentee, "张三（）")]).unwrap_err()[0].contains("absence-"));
+        assert!(one(&[(Field::Absentee, "张三（病假）；张三（事假）")]).unwrap_err()[0].contains("\"张三\" listed-twice"));
         let id = Id::generate();
         let written: &'static str = format!("{id}（外出）").leak();
         assert_eq!(one(&[(Field::Absentee, written)]).unwrap().absentees[0].person, PersonRef::Id(id));
@@ -779,9 +750,9 @@ mod tests {
         ]);
         let m = messages(&t);
         assert_eq!(m.len(), 5, "{m:?}");
-        assert!(m[..3].iter().all(|s| s.starts_with("第2行")));
-        assert!(m[3].starts_with("第4行 举办日期"));
-        assert!(m[4].starts_with("第4行 标题"));
+        assert!(m[..3].iter().all(|s| s.starts_with("row 2,")));
+        assert!(m[3].starts_with("row 4, held_on"));
+        assert!(m[4].starts_with("row 4, title"));
     }
 
     #[test]
@@ -800,7 +771,7 @@ mod tests {
             headers: activity_template_headers().iter().map(|h| h.to_string()).collect(),
             rows: vec![SheetRow { line: 2, cells: example.iter().map(|c| Cell::Text(c.to_string())).collect() }],
         };
-        assert!(messages(&t)[0].contains("is the template's example row"));
+        assert!(messages(&t)[0].contains("row-is-example"));
     }
 
     #[test]
@@ -808,7 +779,7 @@ mod tests {
         let t = Table { headers: vec!["活动类型".into(), "host_org_id".into()], rows: vec![] };
         let m = messages(&t);
         assert_eq!(m.len(), 4, "{m:?}");
-        assert!(m.iter().all(|s| s.starts_with("第1行")));
-        assert!(m[0].contains("举办日期: 缺少此列"));
+        assert!(m.iter().all(|s| s.starts_with("row 1,")));
+        assert!(m[0].contains("held_on: column-missing"));
     }
 }

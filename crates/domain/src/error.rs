@@ -1,9 +1,12 @@
-//! Field-level validation errors, worded in Chinese and English.
+//! Field-level validation errors, as data.
 //!
 //! Every input path (spreadsheet rows, API bodies, web forms) reports a bad
 //! value as a [`FieldError`]: which field, what is wrong, and the offending
-//! value unless it is personal data that must never be echoed.
+//! value unless it is personal data that must never be echoed. The words
+//! are not here: [`FieldError::message`] gives the message that the edge
+//! renders from `locales/` in the reader's language.
 
+use crate::message::Message;
 use serde::Serialize;
 use std::fmt;
 
@@ -76,6 +79,140 @@ pub enum Field {
 }
 
 impl Field {
+    pub const ALL: &'static [Field] = &[
+        Field::Name,
+        Field::Sex,
+        Field::Ethnicity,
+        Field::IdNumber,
+        Field::BirthDate,
+        Field::Category,
+        Field::JoinDate,
+        Field::FullMemberDate,
+        Field::Organization,
+        Field::Position,
+        Field::Phone,
+        Field::Status,
+        Field::CadreRank,
+        Field::Parent,
+        Field::Level,
+        Field::Kind,
+        Field::UnitType,
+        Field::FoundedOn,
+        Field::ClosedOn,
+        Field::ValidFrom,
+        Field::Version,
+        Field::Cursor,
+        Field::Limit,
+        Field::File,
+        Field::Login,
+        Field::Password,
+        Field::Role,
+        Field::ActivityKind,
+        Field::Host,
+        Field::Title,
+        Field::HeldOn,
+        Field::StartsAt,
+        Field::Duration,
+        Field::Presenter,
+        Field::Agenda,
+        Field::Participant,
+        Field::Absentee,
+        Field::Reason,
+        Field::VisitKind,
+        Field::Polarity,
+        Field::ResearchProject,
+        Field::Requirement,
+        Field::Period,
+        Field::Count,
+        Field::Definition,
+        Field::SubjectKind,
+        Field::Subject,
+        Field::FromDate,
+        Field::ToDate,
+        Field::ActivityStatus,
+        Field::Minutes,
+        Field::MinutesState,
+        Field::Attachment,
+        Field::Topic,
+        Field::Lead,
+        Field::Team,
+        Field::Findings,
+        Field::Outcome,
+        Field::Description,
+        Field::Person,
+        Field::StartedOn,
+        Field::CorrectionReason,
+    ];
+
+    /// A stable snake_case code, unique per field: the locale labels are
+    /// `field-<code>` (with `-` for `_`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Sex => "sex",
+            Field::Ethnicity => "ethnicity",
+            Field::IdNumber => "id_number",
+            Field::BirthDate => "birth_date",
+            Field::Category => "category",
+            Field::JoinDate => "join_date",
+            Field::FullMemberDate => "full_member_date",
+            Field::Organization => "organization",
+            Field::Position => "position",
+            Field::Phone => "phone",
+            Field::Status => "status",
+            Field::CadreRank => "cadre_rank",
+            Field::Parent => "parent",
+            Field::Level => "level",
+            Field::Kind => "kind",
+            Field::UnitType => "unit_type",
+            Field::FoundedOn => "founded_on",
+            Field::ClosedOn => "closed_on",
+            Field::ValidFrom => "valid_from",
+            Field::Version => "version",
+            Field::Cursor => "cursor",
+            Field::Limit => "limit",
+            Field::File => "file",
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::Role => "role",
+            Field::ActivityKind => "activity_kind",
+            Field::Host => "host",
+            Field::Title => "title",
+            Field::HeldOn => "held_on",
+            Field::StartsAt => "starts_at",
+            Field::Duration => "duration",
+            Field::Presenter => "presenter",
+            Field::Agenda => "agenda",
+            Field::Participant => "participant",
+            Field::Absentee => "absentee",
+            Field::Reason => "reason",
+            Field::VisitKind => "visit_kind",
+            Field::Polarity => "polarity",
+            Field::ResearchProject => "research_project",
+            Field::Requirement => "requirement",
+            Field::Period => "period",
+            Field::Count => "count",
+            Field::Definition => "definition",
+            Field::SubjectKind => "subject_kind",
+            Field::Subject => "subject",
+            Field::FromDate => "from_date",
+            Field::ToDate => "to_date",
+            Field::ActivityStatus => "activity_status",
+            Field::Minutes => "minutes",
+            Field::MinutesState => "minutes_state",
+            Field::Attachment => "attachment",
+            Field::Topic => "topic",
+            Field::Lead => "lead",
+            Field::Team => "team",
+            Field::Findings => "findings",
+            Field::Outcome => "outcome",
+            Field::Description => "description",
+            Field::Person => "person",
+            Field::StartedOn => "started_on",
+            Field::CorrectionReason => "correction_reason",
+        }
+    }
+
     /// The English (API and template alias) name of the field.
     pub fn api_name(self) -> &'static str {
         match self {
@@ -144,74 +281,6 @@ impl Field {
         }
     }
 
-    /// The Chinese name of the field, as in the import templates.
-    pub fn zh_name(self) -> &'static str {
-        match self {
-            Field::Name => "姓名",
-            Field::Sex => "性别",
-            Field::Ethnicity => "民族",
-            Field::IdNumber => "公民身份号码",
-            Field::BirthDate => "出生日期",
-            Field::Category => "人员类别",
-            Field::JoinDate => "入党日期",
-            Field::FullMemberDate => "转正日期",
-            Field::Organization => "所在党组织",
-            Field::Position => "党内职务",
-            Field::Phone => "联系电话",
-            Field::Status => "状态",
-            Field::CadreRank => "职级",
-            Field::Parent => "上级组织",
-            Field::Level => "组织层级",
-            Field::Kind => "组织类别",
-            Field::UnitType => "单位类型",
-            Field::FoundedOn => "成立日期",
-            Field::ClosedOn => "撤销日期",
-            Field::ValidFrom => "生效日期",
-            Field::Version => "版本",
-            Field::Cursor => "游标",
-            Field::Limit => "条数",
-            Field::File => "文件",
-            Field::Login => "登录名",
-            Field::Password => "密码",
-            Field::Role => "角色",
-            Field::ActivityKind => "活动类型",
-            Field::Host => "主办组织",
-            Field::Title => "标题",
-            Field::HeldOn => "举办日期",
-            Field::StartsAt => "开始时间",
-            Field::Duration => "时长（分钟）",
-            Field::Presenter => "主讲人",
-            Field::Agenda => "议程",
-            Field::Participant => "参加人员",
-            Field::Absentee => "缺席人员",
-            Field::Reason => "理由",
-            Field::VisitKind => "走访类型",
-            Field::Polarity => "案例性质",
-            Field::ResearchProject => "调研课题",
-            Field::Requirement => "制度要求",
-            Field::Period => "周期",
-            Field::Count => "次数",
-            Field::Definition => "自定义要求",
-            Field::SubjectKind => "对象类型",
-            Field::Subject => "对象",
-            Field::FromDate => "起始日期",
-            Field::ToDate => "截止日期",
-            Field::ActivityStatus => "活动状态",
-            Field::Minutes => "会议记录",
-            Field::MinutesState => "记录状态",
-            Field::Attachment => "附件",
-            Field::Topic => "课题",
-            Field::Lead => "牵头人",
-            Field::Team => "课题组成员",
-            Field::Findings => "调研发现",
-            Field::Outcome => "成果",
-            Field::Description => "内容",
-            Field::Person => "人员",
-            Field::CorrectionReason => "更正理由",
-            Field::StartedOn => "开始日期",
-        }
-    }
-
     /// Whether values of this field are personal data that must never be
     /// repeated in an error message or a log line.
     pub fn is_personal(self) -> bool {
@@ -226,58 +295,54 @@ pub enum Problem {
     Required,
     NotADate,
     NotANumber,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ControlCharacter,
-    UnknownValue { allowed: String },
+    UnknownValue {
+        allowed: String,
+    },
     BadCheckDigit,
     BadIdNumber,
     InFuture,
     JoinedBeforeEighteen,
     BeforeJoinDate,
-    Duplicate { first_row: usize },
+    /// The same value as another row of the file; row 0 means a record
+    /// already stored.
+    Duplicate {
+        first_row: usize,
+    },
     NotFound,
     Ambiguous,
-    Invalid { reason_zh: String, reason_en: String },
+    /// A rule of the domain that the value breaks, as a message.
+    Rule(Message),
 }
 
 impl Problem {
-    fn zh(&self) -> String {
-        match self {
-            Problem::Required => "不能为空".into(),
-            Problem::NotADate => "不是日期".into(),
-            Problem::NotANumber => "不是数字".into(),
-            Problem::TooLong { max } => format!("超过 {max} 个字符"),
-            Problem::ControlCharacter => "含有控制字符或方向控制字符".into(),
-            Problem::UnknownValue { allowed } => format!("不是可用的取值（可用：{allowed}）"),
-            Problem::BadCheckDigit => "校验码错误（GB 11643）".into(),
-            Problem::BadIdNumber => "不是 18 位公民身份号码".into(),
-            Problem::InFuture => "晚于今天".into(),
-            Problem::JoinedBeforeEighteen => "入党时未满 18 周岁".into(),
-            Problem::BeforeJoinDate => "早于入党日期".into(),
-            Problem::Duplicate { first_row } => format!("与第{first_row}行重复"),
-            Problem::NotFound => "找不到".into(),
-            Problem::Ambiguous => "对应多个组织，请写完整路径".into(),
-            Problem::Invalid { reason_zh, .. } => reason_zh.clone(),
-        }
+    /// A rule broken by the value: the message `id` with no arguments.
+    pub fn rule(id: &'static str) -> Self {
+        Problem::Rule(Message::new(id))
     }
 
-    fn en(&self) -> String {
+    /// What is wrong, as a message without the field.
+    pub fn message(&self) -> Message {
         match self {
-            Problem::Required => "is required".into(),
-            Problem::NotADate => "is not a date".into(),
-            Problem::NotANumber => "is not a number".into(),
-            Problem::TooLong { max } => format!("is longer than {max} characters"),
-            Problem::ControlCharacter => "contains a control or direction-override character".into(),
-            Problem::UnknownValue { allowed } => format!("is not one of the allowed values ({allowed})"),
-            Problem::BadCheckDigit => "has a wrong check digit (GB 11643)".into(),
-            Problem::BadIdNumber => "is not an 18-character citizen ID number".into(),
-            Problem::InFuture => "is in the future".into(),
-            Problem::JoinedBeforeEighteen => "is before the member's 18th birthday".into(),
-            Problem::BeforeJoinDate => "is before the join date".into(),
-            Problem::Duplicate { first_row } => format!("duplicates row {first_row}"),
-            Problem::NotFound => "was not found".into(),
-            Problem::Ambiguous => "matches several organizations; give the full path".into(),
-            Problem::Invalid { reason_en, .. } => reason_en.clone(),
+            Problem::Required => Message::new("problem-required"),
+            Problem::NotADate => Message::new("problem-not-a-date"),
+            Problem::NotANumber => Message::new("problem-not-a-number"),
+            Problem::TooLong { max } => Message::new("problem-too-long").count("max", *max),
+            Problem::ControlCharacter => Message::new("problem-control-character"),
+            Problem::UnknownValue { allowed } => Message::new("problem-unknown-value").text("allowed", allowed.clone()),
+            Problem::BadCheckDigit => Message::new("problem-bad-check-digit"),
+            Problem::BadIdNumber => Message::new("problem-bad-id-number"),
+            Problem::InFuture => Message::new("problem-in-future"),
+            Problem::JoinedBeforeEighteen => Message::new("problem-joined-before-eighteen"),
+            Problem::BeforeJoinDate => Message::new("problem-before-join-date"),
+            Problem::Duplicate { first_row: 0 } => Message::new("problem-already-recorded"),
+            Problem::Duplicate { first_row } => Message::new("problem-duplicate").count("row", *first_row),
+            Problem::NotFound => Message::new("problem-not-found"),
+            Problem::Ambiguous => Message::new("problem-ambiguous"),
+            Problem::Rule(m) => m.clone(),
         }
     }
 
@@ -298,7 +363,7 @@ impl Problem {
             Problem::Duplicate { .. } => "duplicate",
             Problem::NotFound => "not_found",
             Problem::Ambiguous => "ambiguous",
-            Problem::Invalid { .. } => "invalid",
+            Problem::Rule(_) => "invalid",
         }
     }
 }
@@ -318,26 +383,28 @@ impl FieldError {
         FieldError { field, problem, value }
     }
 
-    /// "入党日期: '2023-13-40' 不是日期"
-    pub fn message_zh(&self) -> String {
-        match &self.value {
-            Some(v) => format!("{}: '{}' {}", self.field.zh_name(), v, self.problem.zh()),
-            None => format!("{}: {}", self.field.zh_name(), self.problem.zh()),
-        }
+    /// A rule of the domain broken by `value` of `field`.
+    pub fn rule(field: Field, rule: Message, value: &str) -> Self {
+        FieldError::new(field, Problem::Rule(rule), value)
     }
 
-    /// "join_date: '2023-13-40' is not a date"
-    pub fn message_en(&self) -> String {
+    /// The error as a message: "入党日期: '2023-13-40' 不是日期" in Chinese.
+    pub fn message(&self) -> Message {
         match &self.value {
-            Some(v) => format!("{}: '{}' {}", self.field.api_name(), v, self.problem.en()),
-            None => format!("{}: {}", self.field.api_name(), self.problem.en()),
+            Some(v) => Message::new("field-error-value").field("field", self.field).text("value", v.clone()),
+            None => Message::new("field-error").field("field", self.field),
         }
+        .message("problem", self.problem.message())
     }
 }
 
+/// For logs: the field's API name, the problem's message id and the value.
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} / {}", self.message_zh(), self.message_en())
+        match &self.value {
+            Some(v) => write!(f, "{}: {:?} {}", self.field.api_name(), v, self.problem.message()),
+            None => write!(f, "{}: {}", self.field.api_name(), self.problem.message()),
+        }
     }
 }
 
@@ -359,25 +426,40 @@ fn shorten(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::Arg;
 
     #[test]
-    fn messages_name_the_field_and_value_in_both_languages() {
+    fn errors_are_data_naming_the_field_the_problem_and_the_value() {
         let e = FieldError::new(Field::JoinDate, Problem::NotADate, "2023-13-40");
-        assert_eq!(e.to_string(), "入党日期: '2023-13-40' 不是日期 / join_date: '2023-13-40' is not a date");
+        let m = e.message();
+        assert_eq!(m.id, "field-error-value");
+        assert_eq!(m.arg("field"), Some(&Arg::Field(Field::JoinDate)));
+        assert_eq!(m.arg("value"), Some(&Arg::Text("2023-13-40".into())));
+        assert_eq!(m.arg("problem"), Some(&Arg::Message(Box::new(Message::new("problem-not-a-date")))));
+        assert_eq!(e.to_string(), "join_date: \"2023-13-40\" problem-not-a-date");
     }
 
     #[test]
     fn personal_values_are_never_echoed() {
         let e = FieldError::new(Field::IdNumber, Problem::BadCheckDigit, "110101199003071234");
+        assert_eq!(e.value, None);
         assert!(!e.to_string().contains("1101"));
+        assert_eq!(e.message().id, "field-error");
     }
 
     #[test]
     fn long_and_control_values_are_shortened_and_escaped() {
         let e = FieldError::new(Field::Name, Problem::TooLong { max: 50 }, &"长".repeat(10_000));
-        assert!(e.to_string().chars().count() < 200);
+        assert!(e.value.as_deref().is_some_and(|v| v.chars().count() == 41));
         let e = FieldError::new(Field::Name, Problem::ControlCharacter, "a\u{0}b\u{202e}");
-        assert!(e.to_string().contains("\\u{0}"));
-        assert!(e.to_string().contains("\\u{202e}"));
+        assert_eq!(e.value.as_deref(), Some("a\\u{0}b\\u{202e}"));
+    }
+
+    #[test]
+    fn every_field_has_its_own_code() {
+        let mut codes: Vec<&str> = Field::ALL.iter().map(|f| f.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Field::ALL.len());
     }
 }

@@ -112,14 +112,25 @@ impl Organization {
 /// Why a placement of an organization under a parent is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PlacementError {
-    #[error("上级组织的层级低于本组织 / the parent stands at a lower level than the organization")]
+    #[error("the parent stands at a lower level than the organization")]
     ParentBelow,
-    #[error("党小组下不能再设组织 / a group of members cannot have organizations under it")]
+    #[error("a group of members cannot have organizations under it")]
     UnderGroup,
-    #[error("党小组只能设在党支部下 / a group of members belongs under a branch")]
+    #[error("a group of members belongs under a branch")]
     GroupOutsideBranch,
-    #[error("不能移到自己的下级组织下 / an organization cannot move under its own descendant")]
+    #[error("an organization cannot move under its own descendant")]
     Cycle,
+}
+
+impl PlacementError {
+    pub fn message(self) -> crate::Message {
+        crate::Message::new(match self {
+            PlacementError::ParentBelow => "placement-parent-below",
+            PlacementError::UnderGroup => "placement-under-group",
+            PlacementError::GroupOutsideBranch => "placement-group-outside-branch",
+            PlacementError::Cycle => "placement-cycle",
+        })
+    }
 }
 
 /// Checks that an organization of `level`/`kind` may stand under `parent`.

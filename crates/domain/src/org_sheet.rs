@@ -27,7 +27,7 @@ pub const ORG_REQUIRED: [Field; 4] = [Field::Name, Field::Level, Field::Kind, Fi
 pub fn org_header(field: Field) -> &'static str {
     match field {
         Field::Name => "组织名称",
-        other => other.zh_name(),
+        other => other.column_name(),
     }
 }
 
@@ -70,7 +70,7 @@ struct Partial {
 pub fn parse_org_sheet(table: &Table, today: NaiveDate) -> Result<Vec<OrgEntry>, ImportErrors> {
     let mut errors = ImportErrors::default();
     let named: Vec<(Field, &str)> = ORG_COLUMNS.iter().map(|f| (*f, org_header(*f))).collect();
-    let (columns, rows) = match (ColumnMap::with_zh_names(table, &named, &ORG_REQUIRED), data_rows(table)) {
+    let (columns, rows) = match (ColumnMap::with_column_names(table, &named, &ORG_REQUIRED), data_rows(table)) {
         (Ok(c), Ok(r)) => (c, r),
         (c, r) => {
             errors.errors.extend(c.err().unwrap_or_default());
@@ -103,7 +103,7 @@ pub fn parse_org_sheet(table: &Table, today: NaiveDate) -> Result<Vec<OrgEntry>,
         };
         let candidates: Vec<usize> = (0..partials.len()).filter(|&j| names_row(parent, &partials[j])).collect();
         if candidates.contains(&i) {
-            push(p.line, FieldError::new(Field::Parent, invalid("不能是本组织自己", "names the organization itself"), parent));
+            push(p.line, FieldError::new(Field::Parent, Problem::rule("parent-is-itself"), parent));
         } else if candidates.len() > 1 {
             push(p.line, FieldError::new(Field::Parent, Problem::Ambiguous, parent));
         } else if let Some(&j) = candidates.first() {
@@ -112,9 +112,7 @@ pub fn parse_org_sheet(table: &Table, today: NaiveDate) -> Result<Vec<OrgEntry>,
             if let (Some(level), Some(kind), Some(parent_level), Some(parent_kind)) = (p.level, p.kind, parent_row.level, parent_row.kind)
                 && let Err(e) = check_placement(level, kind, parent_level, parent_kind)
             {
-                let text = e.to_string();
-                let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
-                push(p.line, FieldError::new(Field::Parent, invalid(zh, en), parent));
+                push(p.line, FieldError::rule(Field::Parent, e.message(), parent));
             }
         }
     }
@@ -128,7 +126,7 @@ pub fn parse_org_sheet(table: &Table, today: NaiveDate) -> Result<Vec<OrgEntry>,
             at = up;
             if at == i || depth[i] > partials.len() {
                 let parent = p.parent.clone().flatten().unwrap_or_default();
-                push(p.line, FieldError::new(Field::Parent, invalid("上级组织形成循环", "the parent links form a cycle"), &parent));
+                push(p.line, FieldError::new(Field::Parent, Problem::rule("parent-cycle"), &parent));
                 break;
             }
         }
@@ -187,10 +185,6 @@ fn parse_row(columns: &ColumnMap, row: &SheetRow, today: NaiveDate, push: &mut i
 
 fn optional_unit_type(cell: &Cell) -> Result<Option<UnitType>, FieldError> {
     cell_text(Field::UnitType, cell)?.map(|s| UnitType::parse(&s)).transpose()
-}
-
-fn invalid(zh: &str, en: &str) -> Problem {
-    Problem::Invalid { reason_zh: zh.into(), reason_en: en.into() }
 }
 
 /// Whether the parent reference `A/B/C` can mean the organization of row `p`:
@@ -262,11 +256,11 @@ mod tests {
             ["丁", "", "基层", "党总支", "", "2019-01-01"],
         ]);
         let m = messages(&t);
-        assert!(m[0].contains("row 3, name: '第一支部' duplicates row 2"), "{m:?}");
-        assert!(m[1].starts_with("第4行 上级组织: '甲' 不能是本组织自己"), "{m:?}");
-        assert!(m[2].starts_with("第5行 上级组织: '丙' 上级组织形成循环"), "{m:?}");
-        assert!(m[3].starts_with("第6行 上级组织: '乙' 上级组织形成循环"), "{m:?}");
-        assert!(m[4].contains("a group of members belongs under a branch"), "{m:?}");
+        assert!(m[0].contains("row 3, name: \"第一支部\" problem-duplicate (row=2)"), "{m:?}");
+        assert!(m[1].starts_with("row 4, parent: \"甲\" parent-is-itself"), "{m:?}");
+        assert!(m[2].starts_with("row 5, parent: \"丙\" parent-cycle"), "{m:?}");
+        assert!(m[3].starts_with("row 6, parent: \"乙\" parent-cycle"), "{m:?}");
+        assert!(m[4].contains("placement-group-outside-branch"), "{m:?}");
         assert_eq!(m.len(), 5);
     }
 
@@ -275,7 +269,7 @@ mod tests {
         let t = table(&[["", "A//B", "宇宙级", "协会", "工厂", "2026-01-01"]]);
         let m = messages(&t);
         assert_eq!(m.len(), 6, "{m:?}");
-        assert!(m.iter().all(|s| s.starts_with("第2行")));
-        assert!(m[5].contains("成立日期: '2026-01-01' 晚于今天"));
+        assert!(m.iter().all(|s| s.starts_with("row 2,")));
+        assert!(m[5].contains("founded_on: \"2026-01-01\" problem-in-future"));
     }
 }

@@ -99,11 +99,7 @@ impl PhoneNumber {
             return Err(FieldError::new(Field::Phone, Problem::Required, raw));
         }
         if !(5..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(FieldError::new(
-                Field::Phone,
-                Problem::Invalid { reason_zh: "不是电话号码".into(), reason_en: "is not a phone number".into() },
-                raw,
-            ));
+            return Err(FieldError::new(Field::Phone, Problem::rule("phone-bad-form"), raw));
         }
         Ok(PhoneNumber(s))
     }

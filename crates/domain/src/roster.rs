@@ -39,7 +39,7 @@ pub const ETHNICITY_MAX: usize = 20;
 
 /// The template's Chinese headers, in order.
 pub fn template_headers() -> Vec<&'static str> {
-    ROSTER_COLUMNS.iter().map(|f| f.zh_name()).collect()
+    ROSTER_COLUMNS.iter().map(|f| f.column_name()).collect()
 }
 
 /// One member as read from a roster row.
@@ -183,7 +183,7 @@ fn parse_row(
 }
 
 fn mismatch() -> Problem {
-    Problem::Invalid { reason_zh: "与公民身份号码不符".into(), reason_en: "does not match the ID number".into() }
+    Problem::rule("id-number-mismatch")
 }
 
 fn sex_word(sex: Sex) -> &'static str {
@@ -204,14 +204,7 @@ fn read_id_number(cell: &Cell) -> Result<IdNumber, FieldError> {
     if let Cell::Number(n) = cell
         && n.abs() >= 1e15
     {
-        return Err(FieldError::new(
-            Field::IdNumber,
-            Problem::Invalid {
-                reason_zh: "以数字格式保存，末几位已丢失；请把该列设为文本格式后重新填写".into(),
-                reason_en: "was stored as a number, which loses its last digits; format the column as text and enter it again".into(),
-            },
-            "",
-        ));
+        return Err(FieldError::new(Field::IdNumber, Problem::rule("id-number-stored-as-number"), ""));
     }
     IdNumber::parse(&required_text(Field::IdNumber, cell)?)
 }
@@ -306,14 +299,14 @@ mod tests {
     fn a_bad_date_is_reported_with_its_row_and_field() {
         let id = id("11010519900307123");
         let t = table(&[["张三", "", "", &id, "", "正式党员", "2023-13-40", "", "", "", ""]]);
-        assert_eq!(messages(&t), ["第2行 入党日期: '2023-13-40' 不是日期 / row 2, join_date: '2023-13-40' is not a date"]);
+        assert_eq!(messages(&t), ["row 2, join_date: \"2023-13-40\" problem-not-a-date"]);
     }
 
     #[test]
     fn joining_before_eighteen_is_refused_but_a_month_that_may_be_after_is_not() {
         let id = id("11010520000615123");
         let t = table(&[["张三", "", "", &id, "", "正式党员", "2018-06-14", "", "", "", ""]]);
-        assert!(messages(&t)[0].contains("入党时未满 18 周岁"));
+        assert!(messages(&t)[0].contains("problem-joined-before-eighteen"));
         let t = table(&[["张三", "", "", &id, "", "正式党员", "2018-06", "", "", "", ""]]);
         assert!(parse_roster(&t, today()).is_ok());
         let t = table(&[["张三", "", "", &id, "", "正式党员", "2018-05", "", "", "", ""]]);
@@ -328,8 +321,8 @@ mod tests {
             ["李四", "", "", &second, "", "正式党员", "2020-01-01", "2019-12-31", "", "", ""],
         ]);
         let m = messages(&t);
-        assert!(m[0].starts_with("第2行 入党日期: '2025-06-02' 晚于今天"), "{m:?}");
-        assert!(m[1].starts_with("第3行 转正日期: '2019-12-31' 早于入党日期"), "{m:?}");
+        assert!(m[0].starts_with("row 2, join_date: \"2025-06-02\" problem-in-future"), "{m:?}");
+        assert!(m[1].starts_with("row 3, full_member_date: \"2019-12-31\" problem-before-join-date"), "{m:?}");
     }
 
     #[test]
@@ -338,8 +331,8 @@ mod tests {
         let t = table(&[["张三", "女", "", &id, "1990-03-08", "正式党员", "2015-07-01", "", "", "", ""]]);
         let m = messages(&t);
         assert_eq!(m.len(), 2, "{m:?}");
-        assert!(m[0].contains("性别: '女' 与公民身份号码不符"));
-        assert!(m[1].contains("出生日期: '1990-03-08' 与公民身份号码不符"));
+        assert!(m[0].contains("sex: \"女\" id-number-mismatch"));
+        assert!(m[1].contains("birth_date: \"1990-03-08\" id-number-mismatch"));
         let t = table(&[["张三", "男", "", &id, "1990.03", "正式党员", "2015-07-01", "", "", "", ""]]);
         assert!(parse_roster(&t, today()).is_ok());
     }
@@ -354,9 +347,9 @@ mod tests {
         ]);
         let m = messages(&t);
         assert_eq!(m.len(), 10, "{m:?}");
-        assert!(m[..9].iter().all(|s| s.starts_with("第2行")));
-        assert!(m[9].starts_with("第3行 公民身份号码: 不是 18 位公民身份号码"));
-        assert!(m.iter().any(|s| s.contains("校验码错误")));
+        assert!(m[..9].iter().all(|s| s.starts_with("row 2,")));
+        assert!(m[9].starts_with("row 3, id_number: problem-bad-id-number"));
+        assert!(m.iter().any(|s| s.contains("problem-bad-check-digit")));
         assert!(!m.iter().any(|s| s.contains("1101") || s.contains("call me")));
     }
 
@@ -365,7 +358,7 @@ mod tests {
         let id = id("11010519900307123");
         let row = ["张三", "", "", id.as_str(), "", "正式党员", "2015-07-01", "", "", "", ""];
         let t = table(&[row, row]);
-        assert_eq!(messages(&t), ["第3行 公民身份号码: 与第2行重复 / row 3, id_number: duplicates row 2"]);
+        assert_eq!(messages(&t), ["row 3, id_number: problem-duplicate (row=2)"]);
     }
 
     #[test]
@@ -377,15 +370,15 @@ mod tests {
         ]);
         let m = messages(&t);
         assert_eq!(m.len(), 2, "{m:?}");
-        assert!(m[0].starts_with("第3行 公民身份号码: 与第2行重复"));
-        assert!(m[1].starts_with("第3行 人员类别: '党员'"));
+        assert!(m[0].starts_with("row 3, id_number: problem-duplicate (row=2)"));
+        assert!(m[1].starts_with("row 3, category: \"党员\""));
     }
 
     #[test]
     fn an_id_number_kept_as_an_excel_number_is_explained() {
         let mut t = table(&[["张三", "", "", "", "", "正式党员", "2015-07-01", "", "", "", ""]]);
         t.rows[0].cells[3] = Cell::Number(110105199003071230.0);
-        assert!(messages(&t)[0].contains("format the column as text"));
+        assert!(messages(&t)[0].contains("id-number-stored-as-number"));
     }
 
     #[test]
@@ -393,7 +386,7 @@ mod tests {
         let t = Table { headers: vec!["姓名".into(), "phone".into()], rows: vec![] };
         let m = messages(&t);
         assert_eq!(m.len(), 4, "{m:?}");
-        assert!(m.iter().all(|s| s.starts_with("第1行")));
-        assert!(m[3].contains("no data rows"));
+        assert!(m.iter().all(|s| s.starts_with("row 1,")));
+        assert!(m[3].contains("file-no-data-rows"));
     }
 }

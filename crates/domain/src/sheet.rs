@@ -8,6 +8,7 @@
 
 use crate::dates::PartialDate;
 use crate::error::{Field, FieldError, Problem};
+use crate::message::Message;
 use crate::text::Name;
 use std::collections::HashMap;
 use std::fmt;
@@ -105,7 +106,7 @@ pub const HEADER_LINE: usize = 1;
 
 /// A bad value in one row of an imported file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("第{line}行 {} / row {line}, {}", error.message_zh(), error.message_en())]
+#[error("row {line}, {error}")]
 pub struct RowError {
     pub line: usize,
     pub error: FieldError,
@@ -114,6 +115,11 @@ pub struct RowError {
 impl RowError {
     pub fn new(line: usize, error: FieldError) -> Self {
         RowError { line, error }
+    }
+
+    /// "第17行 入党日期：“2023-13-40”不是日期" in Chinese.
+    pub fn message(&self) -> Message {
+        Message::new("row-error").count("row", self.line).message("message", self.error.message())
     }
 }
 
@@ -172,10 +178,6 @@ impl<'a> IntoIterator for &'a ImportErrors {
     }
 }
 
-fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Problem {
-    Problem::Invalid { reason_zh: zh.into(), reason_en: en.into() }
-}
-
 /// Reduces a header to the form compared with the template names: trimmed,
 /// without a byte-order mark or the `*` that marks required columns,
 /// lowercase, with spaces and hyphens as underscores.
@@ -195,13 +197,13 @@ impl ColumnMap {
     /// columns given twice and missing `required` columns are errors on the
     /// header line. A column with no header is ignored if it holds no data.
     pub fn new(table: &Table, fields: &[Field], required: &[Field]) -> Result<Self, Vec<RowError>> {
-        let named: Vec<(Field, &str)> = fields.iter().map(|f| (*f, f.zh_name())).collect();
-        Self::with_zh_names(table, &named, required)
+        let named: Vec<(Field, &str)> = fields.iter().map(|f| (*f, f.column_name())).collect();
+        Self::with_column_names(table, &named, required)
     }
 
     /// Like [`ColumnMap::new`], with the Chinese header of each field given
     /// (a template may call a field differently, as 组织名称 for a name).
-    pub fn with_zh_names(table: &Table, fields: &[(Field, &str)], required: &[Field]) -> Result<Self, Vec<RowError>> {
+    pub fn with_column_names(table: &Table, fields: &[(Field, &str)], required: &[Field]) -> Result<Self, Vec<RowError>> {
         let mut columns = HashMap::new();
         let mut errors = Vec::new();
         let header_error = |field: Field, problem: Problem, value: &str| RowError::new(HEADER_LINE, FieldError::new(field, problem, value));
@@ -211,7 +213,7 @@ impl ColumnMap {
                 if table.rows.iter().any(|r| !r.cell(index).is_blank()) {
                     errors.push(header_error(
                         Field::File,
-                        invalid(format!("第 {} 列有数据但没有列名", index + 1), format!("column {} has data but no header", index + 1)),
+                        Problem::Rule(Message::new("column-without-header").count("column", index + 1)),
                         "",
                     ));
                 }
@@ -220,28 +222,22 @@ impl ColumnMap {
             let found = fields.iter().find(|(f, zh)| header == normalize_header(zh) || header == f.api_name()).map(|(f, _)| *f);
             match found {
                 Some(field) if columns.contains_key(&field) => {
-                    errors.push(header_error(field, invalid("此列出现了两次", "the column appears twice"), ""));
+                    errors.push(header_error(field, Problem::rule("column-twice"), ""));
                 }
                 Some(field) => {
                     columns.insert(field, index);
                 }
                 None => {
-                    let zh: Vec<&str> = fields.iter().map(|(_, zh)| *zh).collect();
-                    let en: Vec<&str> = fields.iter().map(|(f, _)| f.api_name()).collect();
-                    errors.push(header_error(
-                        Field::File,
-                        invalid(
-                            format!("不是模板中的列（可用：{}）", zh.join("、")),
-                            format!("is not a template column (allowed: {})", en.join(", ")),
-                        ),
-                        raw,
-                    ));
+                    let names: Vec<&str> = fields.iter().map(|(_, name)| *name).collect();
+                    let api: Vec<&str> = fields.iter().map(|(f, _)| f.api_name()).collect();
+                    let rule = Message::new("column-unknown").text("allowed", names.join("、")).text("allowed_api", api.join(", "));
+                    errors.push(header_error(Field::File, Problem::Rule(rule), raw));
                 }
             }
         }
         for field in required {
             if !columns.contains_key(field) {
-                errors.push(header_error(*field, invalid("缺少此列", "the column is missing"), ""));
+                errors.push(header_error(*field, Problem::rule("column-missing"), ""));
             }
         }
         if errors.is_empty() { Ok(ColumnMap { columns }) } else { Err(errors) }
@@ -264,10 +260,7 @@ impl ColumnMap {
 pub fn data_rows(table: &Table) -> Result<Vec<&SheetRow>, RowError> {
     let rows: Vec<&SheetRow> = table.rows.iter().filter(|r| !r.is_blank()).collect();
     if rows.is_empty() {
-        return Err(RowError::new(
-            HEADER_LINE,
-            FieldError::new(Field::File, invalid("没有数据行（只有表头或为空）", "has no data rows (header only or empty)"), ""),
-        ));
+        return Err(RowError::new(HEADER_LINE, FieldError::new(Field::File, Problem::rule("file-no-data-rows"), "")));
     }
     Ok(rows)
 }
@@ -276,7 +269,7 @@ pub fn data_rows(table: &Table) -> Result<Vec<&SheetRow>, RowError> {
 /// Returns `None` for a blank cell.
 pub fn cell_text(field: Field, cell: &Cell) -> Result<Option<String>, FieldError> {
     if let Cell::Error(e) = cell {
-        return Err(FieldError::new(field, invalid("是公式错误值", "is a formula error value"), e));
+        return Err(FieldError::new(field, Problem::rule("cell-formula-error"), e));
     }
     let text = cell.to_text();
     Ok(if text.is_empty() { None } else { Some(text) })
@@ -313,7 +306,7 @@ pub fn org_path(field: Field, raw: &str) -> Result<String, FieldError> {
     let mut parts = Vec::new();
     for part in raw.split('/') {
         if part.trim().is_empty() {
-            return Err(FieldError::new(field, invalid("路径中有空的层级", "has an empty part in its path"), raw));
+            return Err(FieldError::new(field, Problem::rule("path-empty-part"), raw));
         }
         let name = Name::parse(field, part).map_err(|e| FieldError::new(field, e.problem, raw))?;
         parts.push(name);
@@ -339,14 +332,7 @@ fn date_from_number(field: Field, n: f64) -> Result<PartialDate, FieldError> {
     if (1900.0..3000.0).contains(&n) {
         return match text.split_once('.') {
             Some((year, month)) if month.len() == 2 => PartialDate::parse_flexible(field, &format!("{year}-{month}")),
-            Some((_, "1")) => Err(FieldError::new(
-                field,
-                invalid(
-                    "月份不明确（1 月还是 10 月？），请写成 1985-01 或 1985-10",
-                    "has an ambiguous month (January or October?); write it as 1985-01 or 1985-10",
-                ),
-                &text,
-            )),
+            Some((year, "1")) => Err(FieldError::new(field, Problem::Rule(Message::new("date-ambiguous-month").text("year", year)), &text)),
             Some((year, month)) if month.len() == 1 => PartialDate::parse_flexible(field, &format!("{year}-{month}")),
             _ => Err(FieldError::new(field, Problem::NotADate, &text)),
         };
@@ -389,7 +375,7 @@ mod tests {
         assert_eq!(d(1985.07), Ok(Some("1985-07".into())));
         assert_eq!(d(1985.12), Ok(Some("1985-12".into())));
         assert_eq!(d(1985.3), Ok(Some("1985-03".into())));
-        assert!(matches!(d(1985.1).unwrap_err().problem, Problem::Invalid { .. }));
+        assert!(matches!(d(1985.1).unwrap_err().problem, Problem::Rule(_)));
         assert_eq!(d(1985.0).unwrap_err().problem, Problem::NotADate);
         assert_eq!(d(1985.13).unwrap_err().problem, Problem::NotADate);
     }
@@ -397,13 +383,13 @@ mod tests {
     #[test]
     fn formula_errors_are_refused_naming_the_field() {
         let e = cell_text(Field::Name, &Cell::Error("#DIV/0!".into())).unwrap_err();
-        assert_eq!(e.to_string(), "姓名: '#DIV/0!' 是公式错误值 / name: '#DIV/0!' is a formula error value");
+        assert_eq!(e.to_string(), "name: \"#DIV/0!\" cell-formula-error");
     }
 
     #[test]
     fn row_errors_name_the_row_and_the_field_in_both_languages() {
         let e = RowError::new(17, FieldError::new(Field::JoinDate, Problem::NotADate, "2023-13-40"));
-        assert_eq!(e.to_string(), "第17行 入党日期: '2023-13-40' 不是日期 / row 17, join_date: '2023-13-40' is not a date");
+        assert_eq!(e.to_string(), "row 17, join_date: \"2023-13-40\" problem-not-a-date");
     }
 
     #[test]
@@ -421,15 +407,15 @@ mod tests {
         let errors = ColumnMap::new(&t, &[Field::Name, Field::JoinDate], &[Field::Name, Field::JoinDate]).unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 3, "{text:?}");
-        assert!(text[0].starts_with("第1行 姓名: 此列出现了两次"));
-        assert!(text[1].contains("'籍贯'"));
-        assert!(text[2].contains("入党日期: 缺少此列"));
+        assert!(text[0].starts_with("row 1, name: column-twice"));
+        assert!(text[1].contains("\"籍贯\" column-unknown"));
+        assert!(text[2].contains("join_date: column-missing"));
     }
 
     #[test]
     fn a_table_with_only_blank_rows_has_no_data() {
         let t = table(&["姓名"], &[&["  "], &[""]]);
-        assert!(data_rows(&t).unwrap_err().to_string().contains("no data rows"));
+        assert!(data_rows(&t).unwrap_err().to_string().contains("file-no-data-rows"));
     }
 }
 

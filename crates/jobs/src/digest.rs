@@ -4,13 +4,13 @@
 //! empty mail). The text states facts and deadlines only: it demands no
 //! reply, no check-in and no proof.
 
-use crate::obligations::Obligation;
 use chrono::{Datelike, NaiveDate};
-use rules::catalogue::Lang;
+use i18n::{Lang, Value, t, t_args};
+use store::obligations::Obligation;
 
 /// A composed message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
+pub struct Letter {
     pub subject: String,
     pub body: String,
 }
@@ -38,16 +38,25 @@ pub fn week_key(day: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
-/// The code of a language as stored with a message.
-pub fn lang_code(lang: Lang) -> &'static str {
+/// A day as a letter writes it in `lang` (`2026年11月23日`).
+pub fn long_date(lang: Lang, day: NaiveDate) -> String {
+    t_args(
+        lang,
+        "date-long",
+        &[("year", day.year().into()), ("month", day.month().into()), ("day", day.day().into()), ("iso", day.to_string().into())],
+    )
+}
+
+/// The catalogue's language for `lang`.
+pub fn catalogue_lang(lang: Lang) -> rules::catalogue::Lang {
     match lang {
-        Lang::Zh => "zh-CN",
-        Lang::En => "en",
+        Lang::ZhCn => rules::catalogue::Lang::Zh,
+        Lang::En => rules::catalogue::Lang::En,
     }
 }
 
 /// The digest, or `None` when nothing is due or overdue.
-pub fn digest(person: &DigestFor<'_>, lang: Lang) -> Option<Message> {
+pub fn digest(person: &DigestFor<'_>, lang: Lang) -> Option<Letter> {
     let all = || person.own.iter().chain(person.orgs.iter().flat_map(|o| o.obligations.iter()));
     let total = all().count();
     if total == 0 {
@@ -55,52 +64,38 @@ pub fn digest(person: &DigestFor<'_>, lang: Lang) -> Option<Message> {
     }
     let overdue = all().filter(|o| o.is_overdue()).count();
     let week = week_key(person.as_of);
-    let zh = lang == Lang::Zh;
-    let subject = match (zh, overdue) {
-        (true, 0) => format!("长效：本周待办{total}项 · {week}"),
-        (true, n) => format!("长效：本周待办{total}项（逾期{n}项）· {week}"),
-        (false, 0) => format!("Changxiao: {total} open this week · {week}"),
-        (false, n) => format!("Changxiao: {total} open this week ({n} overdue) · {week}"),
-    };
-    let mut body = String::new();
-    if zh {
-        body.push_str(&format!("{}同志：\n\n", person.name));
-        body.push_str(&format!("截至{}（{week}），需要关注的事项共{total}项", person.as_of.format("%Y年%-m月%-d日")));
-        body.push_str(&if overdue > 0 { format!("，其中逾期{overdue}项。\n") } else { "。\n".to_owned() });
-    } else {
-        body.push_str(&format!("Dear {},\n\n", person.name));
-        body.push_str(&format!("As of {} ({week}), {total} obligation(s) are open", person.as_of));
-        body.push_str(&if overdue > 0 { format!(", {overdue} of them overdue.\n") } else { ".\n".to_owned() });
-    }
+    let counts = [("total", Value::from(total)), ("overdue", Value::from(overdue)), ("week", Value::from(week.as_str()))];
+    let subject = t_args(lang, "mail-digest-subject", &counts);
+    let mut summary_args = counts.to_vec();
+    summary_args.push(("as_of", long_date(lang, person.as_of).into()));
+    let mut body = format!(
+        "{}\n\n{}\n",
+        t_args(lang, "mail-greeting", &[("name", person.name.into())]),
+        t_args(lang, "mail-digest-summary", &summary_args)
+    );
     if !person.own.is_empty() {
-        body.push_str(if zh { "\n本人\n" } else { "\nYour own\n" });
-        list(&mut body, person.own, zh);
+        body.push_str(&format!("\n{}\n", t(lang, "mail-digest-own")));
+        list(&mut body, person.own, lang);
     }
     for org in person.orgs.iter().filter(|o| !o.obligations.is_empty()) {
-        body.push_str(&if zh {
-            format!("\n{}（您任书记）\n", org.name)
-        } else {
-            format!("\n{} (you are its secretary)\n", org.name)
-        });
-        list(&mut body, org.obligations, zh);
+        body.push_str(&format!("\n{}\n", t_args(lang, "mail-digest-org", &[("org", org.name.into())])));
+        list(&mut body, org.obligations, lang);
     }
-    body.push_str(if zh {
-        "\n逾期事项在补录截止日前补录仍然有效；已开展但尚未登记的，登记一次即可。\n本邮件由长效平台每周自动生成，无需回复。\n"
-    } else {
-        "\nOverdue items still count if recorded by the late-entry deadline; an activity held but not yet recorded needs recording once.\nThis message is composed weekly by Changxiao; no reply is needed.\n"
-    });
-    Some(Message { subject, body })
+    body.push_str(&format!("\n{}\n{}\n", t(lang, "mail-digest-late-entry"), t(lang, "mail-digest-footer")));
+    Some(Letter { subject, body })
 }
 
-fn list(body: &mut String, items: &[Obligation], zh: bool) {
+fn list(body: &mut String, items: &[Obligation], lang: Lang) {
     for o in items {
-        let line = match (zh, o.is_overdue()) {
-            (true, true) => format!("- [逾期] {}（{}）：补录截止{}。{}\n", o.title, o.period.label(), o.due_on, o.why),
-            (true, false) => format!("- [待办] {}（{}）：截止{}。{}\n", o.title, o.period.label(), o.due_on, o.why),
-            (false, true) => format!("- [overdue] {} ({}): late entry until {}. {}\n", o.title, o.period.label(), o.due_on, o.why),
-            (false, false) => format!("- [due] {} ({}): due {}. {}\n", o.title, o.period.label(), o.due_on, o.why),
-        };
-        body.push_str(&line);
+        let id = if o.is_overdue() { "mail-digest-item-overdue" } else { "mail-digest-item-due" };
+        let args = [
+            ("title", Value::from(o.title(catalogue_lang(lang)))),
+            ("period", o.period.label().into()),
+            ("due_on", o.due_on.to_string().into()),
+            ("why", i18n::render(lang, &o.why).into()),
+        ];
+        body.push_str(&t_args(lang, id, &args));
+        body.push('\n');
     }
 }
 
@@ -116,11 +111,12 @@ mod tests {
     fn obligation(title: &str, period: Period, status: Status, due: &str) -> Obligation {
         Obligation {
             requirement_id: title.to_owned(),
-            title: title.to_owned(),
+            title_zh: title.to_owned(),
+            title_en: title.to_owned(),
             period,
             status,
             due_on: day(due),
-            why: "已开展0次，要求1次".to_owned(),
+            why: domain::Message::new("why-not-enough").number("found", 0).number("needed", 1),
         }
     }
 
@@ -136,7 +132,7 @@ mod tests {
     fn nothing_open_means_no_message() {
         let person =
             DigestFor { name: "王建国", as_of: day("2026-11-23"), own: &[], orgs: vec![OrgOpen { name: "支部", obligations: &[] }] };
-        assert_eq!(digest(&person, Lang::Zh), None);
+        assert_eq!(digest(&person, Lang::ZhCn), None);
     }
 
     #[test]
@@ -152,7 +148,7 @@ mod tests {
             own: &own,
             orgs: vec![OrgOpen { name: "石桥村第一党支部", obligations: &branch }],
         };
-        let zh = digest(&person, Lang::Zh).unwrap_or_else(|| unreachable!());
+        let zh = digest(&person, Lang::ZhCn).unwrap_or_else(|| unreachable!());
         assert_eq!(zh.subject, "长效：本周待办3项（逾期1项）· 2026-W48");
         assert!(zh.body.starts_with("王建国同志：\n\n截至2026年11月23日（2026-W48），需要关注的事项共3项，其中逾期1项。\n"), "{}", zh.body);
         assert!(zh.body.contains("\n本人\n- [待办] 政治生日（2026-11）：截止2026-11-30。已开展0次，要求1次\n"), "{}", zh.body);

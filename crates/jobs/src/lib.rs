@@ -10,24 +10,23 @@
 //! skip the round. SQLite has no such lock: run the jobs from one process
 //! only (docs/OPERATIONS.md), or a digest may be mailed twice.
 //!
-//! The composing is pure ([`digest`], [`obligations`]); the evaluation
-//! comes from an [`Evaluator`]: the web server's cached one, or
+//! The composing is pure ([`digest`]); what is open comes from a
+//! [`store::obligations::OpenObligations`]: the web server's evaluation, or
 //! [`weekly::FreshEvaluator`], which builds the engine from the records.
+//! Mail is written in the deployment's language ([`Delivery`]).
 #![forbid(unsafe_code)]
 
 pub mod digest;
-pub mod obligations;
 pub mod reminders;
 pub mod smtp;
 pub mod weekly;
 
 use chrono::NaiveDate;
-use obligations::{Obligation, SubjectRef};
-use rules::catalogue::Lang;
+use i18n::Lang;
 use smtp::SmtpConfig;
-use std::future::Future;
 use std::time::Duration;
 use store::Store;
+use store::obligations::{ObligationsError, OpenObligations};
 
 pub use weekly::{FreshEvaluator, Summary, run_weekly_digests};
 
@@ -42,43 +41,36 @@ pub enum JobError {
     Evaluation(String),
 }
 
-/// Where the jobs get the evaluation of the requirements from.
-pub trait Evaluator: Sync {
-    /// The open obligations of each subject (in the order given) as of
-    /// `today`: this year's, and last year's while its late-entry window
-    /// lasts ([`obligations::open_years`]); an unknown subject has none.
-    fn open_obligations(
-        &self,
-        store: &Store,
-        today: NaiveDate,
-        subjects: &[SubjectRef],
-        lang: Lang,
-    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, JobError>> + Send;
+impl From<ObligationsError> for JobError {
+    fn from(e: ObligationsError) -> Self {
+        match e {
+            ObligationsError::Store(e) => JobError::Store(e),
+            ObligationsError::World(e) => JobError::World(e),
+            ObligationsError::Evaluation(e) => JobError::Evaluation(e),
+        }
+    }
 }
 
-impl<T: Evaluator + Send> Evaluator for std::sync::Arc<T> {
-    fn open_obligations(
-        &self,
-        store: &Store,
-        today: NaiveDate,
-        subjects: &[SubjectRef],
-        lang: Lang,
-    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, JobError>> + Send {
-        (**self).open_obligations(store, today, subjects, lang)
-    }
+/// How the jobs reach people: the mail server, if any, and the language
+/// their mail is written in (the deployment's, zh-CN unless set).
+#[derive(Clone, Debug, Default)]
+pub struct Delivery {
+    pub mail: Option<SmtpConfig>,
+    pub lang: Lang,
 }
 
 /// Runs every due job once. `None` when another process holds the job
 /// lock and is running them.
-pub async fn run_due<E: Evaluator>(
+pub async fn run_due<E: OpenObligations>(
     store: &Store,
     evaluator: &E,
-    mail: Option<&SmtpConfig>,
+    delivery: &Delivery,
     today: NaiveDate,
 ) -> Result<Option<Summary>, JobError> {
     let Some(lock) = store.try_job_lock("scheduler").await? else { return Ok(None) };
-    let result = run_weekly_digests(store, evaluator, mail, today).await;
-    let reminded = reminders::run_plan_reminders(store, mail, today).await;
+    let mail = delivery.mail.as_ref();
+    let result = run_weekly_digests(store, evaluator, mail, delivery.lang, today).await;
+    let reminded = reminders::run_plan_reminders(store, mail, delivery.lang, today).await;
     lock.release().await;
     match &reminded {
         Ok(r) => tracing::info!(summary = %r, "plan reminders ran"),
@@ -91,12 +83,12 @@ pub async fn run_due<E: Evaluator>(
 
 /// Runs the due jobs now and then every hour, logging what each round did,
 /// until the task is dropped. `today` gives the day of each round.
-pub async fn run_hourly<E: Evaluator>(store: Store, evaluator: E, mail: Option<SmtpConfig>, today: impl Fn() -> NaiveDate) {
+pub async fn run_hourly<E: OpenObligations>(store: Store, evaluator: E, delivery: Delivery, today: impl Fn() -> NaiveDate) {
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match run_due(&store, &evaluator, mail.as_ref(), today()).await {
+        match run_due(&store, &evaluator, &delivery, today()).await {
             Ok(Some(summary)) => tracing::info!(%summary, "scheduled jobs ran"),
             Ok(None) => tracing::info!("scheduled jobs skipped: another process is running them"),
             Err(e) => tracing::warn!(error = %e, "scheduled jobs failed; they run again in an hour"),

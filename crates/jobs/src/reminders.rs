@@ -13,18 +13,18 @@
 //! is queued; its unsent reminders are not sent any more either.
 //!
 //! The message states the facts and where to close the plan; it demands
-//! no reply and no proof. Like the digest it is composed in Chinese by
-//! default ([`compose`] also writes English), and mailed when a mail server
+//! no reply and no proof. Like the digest it is written in the deployment's
+//! language (`locales/*/mail.ftl`), and mailed when a mail server
 //! is configured and the person has an address; otherwise it stays in the
 //! outbox with the reason, and is tried again on the next run while the plan
 //! is still open.
 
 use crate::JobError;
-use crate::digest::{Message, lang_code};
+use crate::digest::{Letter, catalogue_lang, long_date};
 use crate::smtp::{Mail, SmtpConfig};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use i18n::{Lang, Value, t, t_args};
 use rules::Catalogue;
-use rules::catalogue::Lang;
 use std::collections::HashSet;
 use store::birthdays::OverduePlan;
 use store::outbox::{NO_ADDRESS, NO_MAIL_SERVER, NewMessage, OutboxMessage};
@@ -90,60 +90,39 @@ pub struct PlanFor<'a> {
 }
 
 /// The reminder of one plan.
-pub fn compose(plan: &PlanFor<'_>, lang: Lang) -> Message {
-    let title = plan.title.filter(|t| !t.trim().is_empty());
-    match lang {
-        Lang::Zh => {
-            let what = match title {
-                Some(t) => format!("“{}”（{t}）", plan.kind),
-                None => format!("“{}”", plan.kind),
-            };
-            let day = plan.planned_for.format("%Y年%-m月%-d日");
-            Message {
-                subject: format!("长效：计划的{}尚未办结 · {}", plan.kind, plan.planned_for),
-                body: format!(
-                    "{name}同志：\n\n{host}计划于{day}开展的{what}，已过去{n}天，还没有标记为已举办，也没有取消。\n\n\
-                     请打开 {link} ：已经开展的，标记为已举办（填写实际日期和参加情况）；不再开展的，取消计划。\n\n\
-                     本邮件由长效平台自动生成，无需回复。\n",
-                    name = plan.name,
-                    host = plan.host,
-                    n = plan.days_overdue,
-                    link = plan.link,
-                ),
-            }
-        }
-        Lang::En => {
-            let what = match title {
-                Some(t) => format!("{} ({t})", plan.kind),
-                None => plan.kind.to_owned(),
-            };
-            Message {
-                subject: format!("Changxiao: a planned {} is still open · {}", plan.kind, plan.planned_for),
-                body: format!(
-                    "Dear {name},\n\nThe {what} that {host} planned for {day} is {n} days past and has been neither marked held nor cancelled.\n\n\
-                     Open {link} to mark it held (with the actual date and attendance) or cancel the plan.\n\n\
-                     This message is composed by Changxiao; no reply is needed.\n",
-                    name = plan.name,
-                    host = plan.host,
-                    day = plan.planned_for,
-                    n = plan.days_overdue,
-                    link = plan.link,
-                ),
-            }
-        }
-    }
+pub fn compose(plan: &PlanFor<'_>, lang: Lang) -> Letter {
+    let what = match plan.title.filter(|t| !t.trim().is_empty()) {
+        Some(title) => t_args(lang, "mail-plan-what-titled", &[("kind", plan.kind.into()), ("title", title.into())]),
+        None => t_args(lang, "mail-plan-what", &[("kind", plan.kind.into())]),
+    };
+    let subject = t_args(lang, "mail-plan-subject", &[("kind", plan.kind.into()), ("planned_for", plan.planned_for.to_string().into())]);
+    let body_args = [
+        ("host", Value::from(plan.host)),
+        ("day", long_date(lang, plan.planned_for).into()),
+        ("what", what.into()),
+        ("days", plan.days_overdue.into()),
+    ];
+    let body = format!(
+        "{}\n\n{}\n\n{}\n\n{}\n",
+        t_args(lang, "mail-greeting", &[("name", plan.name.into())]),
+        t_args(lang, "mail-plan-body", &body_args),
+        t_args(lang, "mail-plan-action", &[("link", plan.link.into())]),
+        t(lang, "mail-plan-footer"),
+    );
+    Letter { subject, body }
 }
 
 /// The activity kind in words, from the catalogue's vocabulary (the code if
 /// it is not there).
 fn kind_words(catalogue: Option<&Catalogue>, code: &str, lang: Lang) -> String {
-    catalogue.and_then(|c| c.activity_kinds.iter().find(|t| t.code == code)).map_or_else(|| code.to_owned(), |t| t.label(lang).to_owned())
+    catalogue
+        .and_then(|c| c.activity_kinds.iter().find(|t| t.code == code))
+        .map_or_else(|| code.to_owned(), |t| t.label(catalogue_lang(lang)).to_owned())
 }
 
 /// Queues the reminders due on `today` and sends the unsent ones of plans
 /// still open.
-pub async fn run_plan_reminders(store: &Store, mail: Option<&SmtpConfig>, today: NaiveDate) -> Result<Reminders, JobError> {
-    let lang = Lang::Zh;
+pub async fn run_plan_reminders(store: &Store, mail: Option<&SmtpConfig>, lang: Lang, today: NaiveDate) -> Result<Reminders, JobError> {
     let catalogue = match Catalogue::embedded() {
         Ok(c) => Some(c),
         Err(e) => {
@@ -184,7 +163,7 @@ pub async fn run_plan_reminders(store: &Store, mail: Option<&SmtpConfig>, today:
                 person_id: r.person_id.clone(),
                 kind: PLAN_REMINDER.to_owned(),
                 period_key: key.clone(),
-                lang: lang_code(lang).to_owned(),
+                lang: lang.code().to_owned(),
                 subject: m.subject,
                 body: m.body,
             };
@@ -286,7 +265,7 @@ mod tests {
 
     #[test]
     fn the_reminder_names_the_kind_the_day_the_host_and_where_to_close_it() {
-        let zh = compose(&plan(), Lang::Zh);
+        let zh = compose(&plan(), Lang::ZhCn);
         assert!(zh.subject.contains("主题党日") && zh.subject.contains("2026-11-20"), "{}", zh.subject);
         for part in [
             "王建国同志",
@@ -305,7 +284,7 @@ mod tests {
         {
             assert!(en.body.contains(part), "{part}: {}", en.body);
         }
-        let untitled = compose(&PlanFor { title: None, ..plan() }, Lang::Zh);
+        let untitled = compose(&PlanFor { title: None, ..plan() }, Lang::ZhCn);
         assert!(untitled.body.contains("开展的“主题党日”，"), "{}", untitled.body);
     }
 }

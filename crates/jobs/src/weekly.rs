@@ -10,16 +10,16 @@
 //! stays in the outbox with the reason, and is tried again on the next run
 //! of the same week.
 
-use crate::digest::{DigestFor, OrgOpen, digest, lang_code, week_key};
-use crate::obligations::{Obligation, SubjectRef, open_obligations};
+use crate::JobError;
+use crate::digest::{DigestFor, OrgOpen, digest, week_key};
 use crate::smtp::{Mail, SmtpConfig};
-use crate::{Evaluator, JobError};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use domain::Id;
-use rules::catalogue::Lang;
+use i18n::Lang;
 use rules::{Calendar, Catalogue, Engine};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use store::obligations::{Obligation, ObligationsError, OpenObligations, SubjectRef, merge_years, open_obligations, open_years};
 use store::outbox::{NO_ADDRESS, NO_MAIL_SERVER, NewMessage, OutboxMessage, WEEKLY_DIGEST};
 use store::{Actor, Store};
 
@@ -74,34 +74,31 @@ impl FreshEvaluator {
     }
 }
 
-impl Evaluator for FreshEvaluator {
+impl OpenObligations for FreshEvaluator {
     async fn open_obligations(
         &self,
         store: &Store,
         today: NaiveDate,
         subjects: &[SubjectRef],
-        lang: Lang,
-    ) -> Result<Vec<Vec<Obligation>>, JobError> {
+    ) -> Result<Vec<Vec<Obligation>>, ObligationsError> {
         let mut per_year = Vec::new();
-        for year in crate::obligations::open_years(&self.catalogue, today) {
+        for year in open_years(&self.catalogue, today) {
             let loaded = store.load_world(&self.catalogue, None, year, today).await?;
             let engine = Engine::new(&self.catalogue, self.calendar.clone(), loaded.world.clone(), &loaded.settings, year, today)?;
-            per_year.push(
-                subjects.iter().map(|s| s.resolve(&loaded).map(|x| open_obligations(&engine, x, lang)).unwrap_or_default()).collect(),
-            );
+            per_year.push(subjects.iter().map(|s| s.resolve(&loaded).map(|x| open_obligations(&engine, x)).unwrap_or_default()).collect());
         }
-        Ok(crate::obligations::merge_years(per_year, subjects.len()))
+        Ok(merge_years(per_year, subjects.len()))
     }
 }
 
 /// Queues this week's digests and sends the week's unsent ones.
-pub async fn run_weekly_digests<E: Evaluator>(
+pub async fn run_weekly_digests<E: OpenObligations>(
     store: &Store,
     evaluator: &E,
     mail: Option<&SmtpConfig>,
+    lang: Lang,
     today: NaiveDate,
 ) -> Result<Summary, JobError> {
-    let lang = Lang::Zh;
     let week = week_key(today);
     let mut summary = Summary { week: week.clone(), ..Summary::default() };
     let recipients = store.digest_recipients(today).await?;
@@ -114,7 +111,7 @@ pub async fn run_weekly_digests<E: Evaluator>(
     }
     let subjects: Vec<SubjectRef> = subjects.into_iter().collect();
     let open: HashMap<SubjectRef, Vec<Obligation>> =
-        subjects.iter().cloned().zip(evaluator.open_obligations(store, today, &subjects, lang).await?).collect();
+        subjects.iter().cloned().zip(evaluator.open_obligations(store, today, &subjects).await?).collect();
     let mut org_names: HashMap<Id, String> = HashMap::new();
     for s in &subjects {
         if let SubjectRef::Org(id) = s {
@@ -141,7 +138,7 @@ pub async fn run_weekly_digests<E: Evaluator>(
                 person_id: r.person_id.clone(),
                 kind: WEEKLY_DIGEST.to_owned(),
                 period_key: week.clone(),
-                lang: lang_code(lang).to_owned(),
+                lang: lang.code().to_owned(),
                 subject: m.subject,
                 body: m.body,
             }),

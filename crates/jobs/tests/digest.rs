@@ -10,11 +10,11 @@
 use chrono::NaiveDate;
 use domain::access::{Login, Password};
 use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind, UnitType};
-use jobs::obligations::{Obligation, SubjectRef};
+use i18n::Lang;
 use jobs::smtp::SmtpConfig;
-use jobs::{Evaluator, FreshEvaluator, JobError, run_due, run_weekly_digests};
-use rules::catalogue::Lang;
+use jobs::{Delivery, FreshEvaluator, run_due, run_weekly_digests};
 use std::sync::{Arc, Mutex};
+use store::obligations::{Obligation, ObligationsError, OpenObligations, SubjectRef};
 use store::orgs::NewOrg;
 use store::outbox::{NO_ADDRESS, NO_MAIL_SERVER, WEEKLY_DIGEST};
 use store::people::NewPerson;
@@ -104,8 +104,8 @@ async fn outbox(store: &Store, t: &Tree, person: &Id) -> Vec<store::outbox::Outb
 /// An evaluation in which nothing is open for anyone.
 struct NothingOpen;
 
-impl Evaluator for NothingOpen {
-    async fn open_obligations(&self, _: &Store, _: NaiveDate, subjects: &[SubjectRef], _: Lang) -> Result<Vec<Vec<Obligation>>, JobError> {
+impl OpenObligations for NothingOpen {
+    async fn open_obligations(&self, _: &Store, _: NaiveDate, subjects: &[SubjectRef]) -> Result<Vec<Vec<Obligation>>, ObligationsError> {
         Ok(subjects.iter().map(|_| Vec::new()).collect())
     }
 }
@@ -165,12 +165,12 @@ async fn running_twice_queues_one_digest_per_person_per_week() {
     let store = &db.store;
     let t = build(store).await;
     let evaluator = FreshEvaluator::embedded().unwrap();
-    let first = run_weekly_digests(store, &evaluator, None, monday()).await.unwrap();
+    let first = run_weekly_digests(store, &evaluator, None, Lang::ZhCn, monday()).await.unwrap();
     assert_eq!(first.week, "2026-W48");
     assert_eq!((first.recipients, first.queued, first.already_queued, first.nothing_open), (2, 2, 0, 0), "{first}");
     assert_eq!((first.sent, first.failed, first.held), (0, 0, 2), "no mail server: both held");
     let dump = store.dump().await.unwrap();
-    let second = run_weekly_digests(store, &evaluator, None, day("2026-11-26")).await.unwrap();
+    let second = run_weekly_digests(store, &evaluator, None, Lang::ZhCn, day("2026-11-26")).await.unwrap();
     assert_eq!((second.queued, second.already_queued, second.held), (0, 2, 2), "{second}");
     assert_eq!(store.dump().await.unwrap(), dump, "a second run in the same week writes nothing");
 
@@ -185,10 +185,10 @@ async fn running_twice_queues_one_digest_per_person_per_week() {
     let member = &outbox(store, &t, &t.member).await[0];
     assert!(!member.body.contains("您任书记"), "a member sees only their own: {}", member.body);
 
-    let next_week = run_weekly_digests(store, &evaluator, None, day("2026-11-30")).await.unwrap();
+    let next_week = run_weekly_digests(store, &evaluator, None, Lang::ZhCn, day("2026-11-30")).await.unwrap();
     assert_eq!((next_week.week.as_str(), next_week.queued), ("2026-W49", 2));
     assert_eq!(outbox(store, &t, &t.secretary).await.len(), 2);
-    assert!(run_due(store, &evaluator, None, day("2026-11-30")).await.unwrap().is_some());
+    assert!(run_due(store, &evaluator, &Delivery::default(), day("2026-11-30")).await.unwrap().is_some());
     assert_eq!(outbox(store, &t, &t.secretary).await.len(), 2, "run_due is idempotent too");
     db.cleanup().await.unwrap();
 }
@@ -199,7 +199,7 @@ async fn nobody_gets_a_message_when_nothing_is_open() {
     let store = &db.store;
     let t = build(store).await;
     let before = store.dump().await.unwrap();
-    let summary = run_weekly_digests(store, &NothingOpen, None, monday()).await.unwrap();
+    let summary = run_weekly_digests(store, &NothingOpen, None, Lang::ZhCn, monday()).await.unwrap();
     assert_eq!((summary.recipients, summary.nothing_open, summary.queued), (2, 2, 0), "{summary}");
     assert_eq!(store.dump().await.unwrap(), before, "no empty mail, nothing written");
     assert!(outbox(store, &t, &t.secretary).await.is_empty());
@@ -214,7 +214,7 @@ async fn with_a_mail_server_the_digest_is_sent_to_the_linked_accounts_address_an
     set_email(store, &t.account, "zhao@qingchuan.example").await;
     let (config, sessions) = smtp_server(false).await;
     let evaluator = FreshEvaluator::embedded().unwrap();
-    let summary = run_weekly_digests(store, &evaluator, Some(&config), monday()).await.unwrap();
+    let summary = run_weekly_digests(store, &evaluator, Some(&config), Lang::ZhCn, monday()).await.unwrap();
     assert_eq!((summary.queued, summary.sent, summary.failed, summary.held), (2, 1, 0, 1), "{summary}");
     let sent = &outbox(store, &t, &t.member).await[0];
     assert!(sent.sent_at.is_some() && sent.send_error.is_none(), "{sent:?}");
@@ -228,7 +228,7 @@ async fn with_a_mail_server_the_digest_is_sent_to_the_linked_accounts_address_an
     assert!(transcript.contains("Auto-Submitted: auto-generated"), "{transcript}");
     assert!(transcript.contains(&format!("Message-ID: <{}@qingchuan.example>", sent.id)), "{transcript}");
 
-    let again = run_weekly_digests(store, &evaluator, Some(&config), day("2026-11-24")).await.unwrap();
+    let again = run_weekly_digests(store, &evaluator, Some(&config), Lang::ZhCn, day("2026-11-24")).await.unwrap();
     assert_eq!((again.queued, again.sent, again.held), (0, 0, 1), "a sent digest is not sent again: {again}");
     assert_eq!(sessions.lock().unwrap().len(), 1);
     db.cleanup().await.unwrap();
@@ -242,22 +242,22 @@ async fn a_refused_digest_is_marked_failed_with_the_reason_and_retried_next_run(
     set_email(store, &t.account, "zhao@qingchuan.example").await;
     let evaluator = FreshEvaluator::embedded().unwrap();
     let (refusing, _) = smtp_server(true).await;
-    let summary = run_weekly_digests(store, &evaluator, Some(&refusing), monday()).await.unwrap();
+    let summary = run_weekly_digests(store, &evaluator, Some(&refusing), Lang::ZhCn, monday()).await.unwrap();
     assert_eq!((summary.sent, summary.failed), (0, 1), "{summary}");
     let failed = &outbox(store, &t, &t.member).await[0];
     assert!(failed.sent_at.is_none());
     let reason = failed.send_error.clone().unwrap();
     assert!(reason.contains("550 5.7.1 relaying denied"), "{reason}");
 
-    let still = run_weekly_digests(store, &evaluator, Some(&refusing), monday()).await.unwrap();
+    let still = run_weekly_digests(store, &evaluator, Some(&refusing), Lang::ZhCn, monday()).await.unwrap();
     assert_eq!((still.queued, still.failed), (0, 1), "tried again: {still}");
     let unreachable = SmtpConfig::new("smtp://127.0.0.1:1", "changxiao@qingchuan.example").unwrap();
-    let down = run_weekly_digests(store, &evaluator, Some(&unreachable), monday()).await.unwrap();
+    let down = run_weekly_digests(store, &evaluator, Some(&unreachable), Lang::ZhCn, monday()).await.unwrap();
     assert_eq!(down.failed, 1);
     assert!(outbox(store, &t, &t.member).await[0].send_error.as_deref().unwrap().contains("cannot reach"));
 
     let (accepting, sessions) = smtp_server(false).await;
-    let later = run_weekly_digests(store, &evaluator, Some(&accepting), day("2026-11-25")).await.unwrap();
+    let later = run_weekly_digests(store, &evaluator, Some(&accepting), Lang::ZhCn, day("2026-11-25")).await.unwrap();
     assert_eq!((later.sent, later.failed), (1, 0), "{later}");
     let sent = &outbox(store, &t, &t.member).await[0];
     assert!(sent.sent_at.is_some() && sent.send_error.is_none());
@@ -271,9 +271,9 @@ async fn only_one_process_runs_the_jobs_at_a_time() {
     let store = &db.store;
     build(store).await;
     let held = store.try_job_lock("scheduler").await.unwrap().unwrap();
-    let ran = run_due(store, &NothingOpen, None, monday()).await.unwrap();
+    let ran = run_due(store, &NothingOpen, &Delivery::default(), monday()).await.unwrap();
     assert_eq!(ran.is_none(), db.is_postgres(), "PostgreSQL holds a job lock; SQLite has one server per file");
     held.release().await;
-    assert!(run_due(store, &NothingOpen, None, monday()).await.unwrap().is_some(), "released");
+    assert!(run_due(store, &NothingOpen, &Delivery::default(), monday()).await.unwrap().is_some(), "released");
     db.cleanup().await.unwrap();
 }

@@ -7,8 +7,9 @@
 
 use chrono::{Duration, NaiveDate};
 use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind};
+use i18n::Lang;
 use jobs::reminders::{PLAN_REMINDER, run_plan_reminders};
-use jobs::{FreshEvaluator, run_due};
+use jobs::{Delivery, FreshEvaluator, run_due};
 use rules::Catalogue;
 use store::activities::{Activity, ActivityStatus, NewActivity, NewAgendaItem};
 use store::orgs::NewOrg;
@@ -126,11 +127,11 @@ async fn a_plan_left_open_is_reminded_at_three_and_seven_days_once_each() {
     let t = build(store).await;
     let open = plan(store, &t, "十一月主题党日").await;
 
-    let ran = run_plan_reminders(store, None, after(2)).await.unwrap();
+    let ran = run_plan_reminders(store, None, Lang::ZhCn, after(2)).await.unwrap();
     assert_eq!((ran.open_plans, ran.queued), (0, 0));
     assert!(reminders(store, &t).await.is_empty(), "two days after: nothing");
 
-    let ran = run_plan_reminders(store, None, after(3)).await.unwrap();
+    let ran = run_plan_reminders(store, None, Lang::ZhCn, after(3)).await.unwrap();
     assert_eq!((ran.open_plans, ran.queued, ran.held), (1, 1, 1), "{ran}");
     let queued = reminders(store, &t).await;
     assert_eq!(queued.len(), 1);
@@ -146,19 +147,19 @@ async fn a_plan_left_open_is_reminded_at_three_and_seven_days_once_each() {
     // Only the secretary is reminded, not the members.
     assert!(store.outbox_for(&t.county, &t.member, 100).await.unwrap().is_empty());
 
-    let again = run_plan_reminders(store, None, after(3)).await.unwrap();
+    let again = run_plan_reminders(store, None, Lang::ZhCn, after(3)).await.unwrap();
     assert_eq!((again.queued, again.already_queued), (0, 1));
-    let six = run_plan_reminders(store, None, after(6)).await.unwrap();
+    let six = run_plan_reminders(store, None, Lang::ZhCn, after(6)).await.unwrap();
     assert_eq!(six.queued, 0);
     assert_eq!(reminders(store, &t).await.len(), 1, "a second run creates nothing");
 
-    let seven = run_plan_reminders(store, None, after(7)).await.unwrap();
+    let seven = run_plan_reminders(store, None, Lang::ZhCn, after(7)).await.unwrap();
     assert_eq!(seven.queued, 1);
     let queued = reminders(store, &t).await;
     assert_eq!(queued.iter().map(|m| m.period_key.clone()).collect::<Vec<_>>(), vec![format!("{}:3d", open.id), format!("{}:7d", open.id)]);
     assert!(queued[1].body.contains("已过去7天"), "{}", queued[1].body);
-    run_plan_reminders(store, None, after(8)).await.unwrap();
-    run_plan_reminders(store, None, after(30)).await.unwrap();
+    run_plan_reminders(store, None, Lang::ZhCn, after(8)).await.unwrap();
+    run_plan_reminders(store, None, Lang::ZhCn, after(30)).await.unwrap();
     assert_eq!(reminders(store, &t).await.len(), 2, "two reminders, no more");
     db.cleanup().await.unwrap();
 }
@@ -170,7 +171,7 @@ async fn a_plan_held_or_cancelled_gets_no_more_reminders() {
     let t = build(store).await;
     let held = plan(store, &t, "党员大会").await;
     let dropped = plan(store, &t, "读书会").await;
-    assert_eq!(run_plan_reminders(store, None, after(3)).await.unwrap().queued, 2);
+    assert_eq!(run_plan_reminders(store, None, Lang::ZhCn, after(3)).await.unwrap().queued, 2);
 
     let catalogue = Catalogue::embedded().unwrap();
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
@@ -206,7 +207,7 @@ async fn a_plan_held_or_cancelled_gets_no_more_reminders() {
     store.cancel_plan(&mut w, &dropped.id, dropped.version).await.unwrap();
     w.commit().await.unwrap();
 
-    let ran = run_plan_reminders(store, None, after(7)).await.unwrap();
+    let ran = run_plan_reminders(store, None, Lang::ZhCn, after(7)).await.unwrap();
     assert_eq!((ran.open_plans, ran.queued), (0, 0));
     let keys: Vec<String> = reminders(store, &t).await.into_iter().map(|m| m.period_key).collect();
     assert_eq!(keys.len(), 2);
@@ -221,8 +222,8 @@ async fn the_scheduled_round_sends_the_reminders_too() {
     let t = build(store).await;
     let open = plan(store, &t, "十一月主题党日").await;
     let evaluator = FreshEvaluator::embedded().unwrap();
-    assert!(run_due(store, &evaluator, None, after(3)).await.unwrap().is_some());
-    assert!(run_due(store, &evaluator, None, after(3)).await.unwrap().is_some());
+    assert!(run_due(store, &evaluator, &Delivery::default(), after(3)).await.unwrap().is_some());
+    assert!(run_due(store, &evaluator, &Delivery::default(), after(3)).await.unwrap().is_some());
     let queued = reminders(store, &t).await;
     assert_eq!(queued.iter().map(|m| m.period_key.clone()).collect::<Vec<_>>(), vec![format!("{}:3d", open.id)]);
     db.cleanup().await.unwrap();

@@ -301,9 +301,12 @@ fn four_under_the_grassroots_needs_every_kind_of_visit() {
     let e = evaluate(&f, visits, "2026-01-31");
     let c = cell(&e, "four-under-grassroots", Subject::Person(SECRETARY_OF_COUNTY), "2025");
     assert_eq!((c.status, c.why.code(), c.found, c.needed), (Status::Missed, "parts_missing", 0b0111, 0b1111));
-    assert!(
-        rules::why::sentence(cat(), &cat().requirements[usize::from(c.requirement)], c.why, c.found, c.needed, rules::catalogue::Lang::En)
-            .contains(&cat().visit_kinds[usize::from(cat().visit_kind("on_site_work").unwrap())].en)
+    let why = rules::why::message(cat(), &cat().requirements[usize::from(c.requirement)], c.why, c.found, c.needed);
+    let on_site = &cat().visit_kinds[usize::from(cat().visit_kind("on_site_work").unwrap())];
+    assert_eq!(why.id, "why-parts-missing");
+    assert_eq!(
+        why.arg("missing"),
+        Some(&domain::Arg::List(vec![domain::Arg::Bilingual { zh: on_site.zh.clone(), en: on_site.en.clone() }]))
     );
     let mut all: Vec<Act> = ["publicize", "investigate", "receive_petitions", "on_site_work"]
         .iter()

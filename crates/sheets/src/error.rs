@@ -1,32 +1,32 @@
-//! The errors of reading and writing spreadsheet files, worded in Chinese and
-//! English like the domain's field errors, with stable codes for the API.
+//! The errors of reading and writing spreadsheet files: typed, with stable
+//! codes for the API and messages rendered at the edge.
 
 use crate::read::{MAX_CELLS, MAX_COLUMNS};
+use domain::Message;
 
-/// Why a file could not be read or written.
+/// Why a file could not be read or written. `Display` is for logs; people
+/// read [`SheetError::message`] in their language.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SheetError {
-    #[error("文件过大（{bytes} 字节，上限 32 MiB） / the file is too large ({bytes} bytes; the limit is 32 MiB)")]
+    #[error("the file is too large ({bytes} bytes; the limit is 32 MiB)")]
     TooLarge { bytes: u64 },
-    #[error("文件为空 / empty file")]
+    #[error("empty file")]
     Empty,
-    #[error("'{file}' 不是电子表格（请上传 XLSX、XLS 或 CSV） / '{file}' is not a spreadsheet (upload XLSX, XLS or CSV)")]
+    #[error("'{file}' is not a spreadsheet")]
     NotASpreadsheet { file: String },
-    #[error("'{file}' 已损坏，无法读取（{reason}） / '{file}' is damaged and cannot be read ({reason})")]
+    #[error("'{file}' is damaged and cannot be read ({reason})")]
     Corrupt { file: String, reason: String },
-    #[error(
-        "'{file}' 的文字编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV / '{file}' is not text in UTF-8 or GB18030; save it as a UTF-8 CSV"
-    )]
+    #[error("'{file}' is not text in UTF-8 or GB18030")]
     Encoding { file: String },
-    #[error("'{file}' 中没有工作表 / '{file}' has no worksheet")]
+    #[error("'{file}' has no worksheet")]
     NoWorksheet { file: String },
-    #[error("表格超过 {MAX_COLUMNS} 列 / the sheet has more than {MAX_COLUMNS} columns")]
+    #[error("the sheet has more than {MAX_COLUMNS} columns")]
     TooWide,
-    #[error("表格超过 {MAX_CELLS} 个单元格 / the sheet has more than {MAX_CELLS} cells")]
+    #[error("the sheet has more than {MAX_CELLS} cells")]
     TooManyCells,
-    #[error("无法读取文件（{0}） / the file cannot be read ({0})")]
+    #[error("the file cannot be read ({0})")]
     Io(String),
-    #[error("无法生成文件（{0}） / the file could not be written ({0})")]
+    #[error("the file could not be written ({0})")]
     Write(String),
 }
 
@@ -46,7 +46,28 @@ impl SheetError {
             SheetError::Write(_) => "write_failed",
         }
     }
+
+    /// What went wrong, for the reader.
+    pub fn message(&self) -> Message {
+        match self {
+            SheetError::TooLarge { bytes } => {
+                Message::new("sheet-too-large").number("bytes", i64::try_from(*bytes).unwrap_or(i64::MAX)).count("limit_mib", MAX_MIB)
+            }
+            SheetError::Empty => Message::new("sheet-empty"),
+            SheetError::NotASpreadsheet { file } => Message::new("sheet-not-a-spreadsheet").text("file", file.clone()),
+            SheetError::Corrupt { file, reason } => Message::new("sheet-corrupt").text("file", file.clone()).text("reason", reason.clone()),
+            SheetError::Encoding { file } => Message::new("sheet-encoding").text("file", file.clone()),
+            SheetError::NoWorksheet { file } => Message::new("sheet-no-worksheet").text("file", file.clone()),
+            SheetError::TooWide => Message::new("sheet-too-wide").count("max", MAX_COLUMNS),
+            SheetError::TooManyCells => Message::new("sheet-too-many-cells").count("max", MAX_CELLS),
+            SheetError::Io(reason) => Message::new("sheet-unreadable").text("reason", reason.clone()),
+            SheetError::Write(reason) => Message::new("sheet-write-failed").text("reason", reason.clone()),
+        }
+    }
 }
+
+/// The size limit in MiB, as messages state it.
+const MAX_MIB: usize = (crate::MAX_FILE_BYTES / (1024 * 1024)) as usize;
 
 /// A file name as it may appear in a message: the last path component, with
 /// control and direction characters escaped and the length bounded.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Value, id, id_with_wrong_check, today, xlsx};
+use common::{Value, id, id_with_wrong_check, today, xlsx, zh};
 use domain::org_sheet::{org_template_headers, parse_org_sheet};
 use domain::roster::{RosterEntry, parse_roster, template_headers};
 use domain::{MemberCategory, PositionKind, Sex};
@@ -21,8 +21,8 @@ fn csv_text(rows: &[&str]) -> String {
 }
 
 fn roster_from(bytes: &[u8], file_name: &str) -> Result<Vec<RosterEntry>, Vec<String>> {
-    let table = read_table(bytes, file_name).map_err(|e| vec![e.to_string()])?;
-    parse_roster(&table, today()).map_err(|e| e.iter().map(ToString::to_string).collect())
+    let table = read_table(bytes, file_name).map_err(|e| vec![zh(&e.message())])?;
+    parse_roster(&table, today()).map_err(|e| e.iter().map(|e| zh(&e.message())).collect())
 }
 
 fn errors_of(bytes: &[u8], file_name: &str) -> Vec<String> {
@@ -122,10 +122,7 @@ fn a_bad_date_is_reported_with_its_row_and_field() {
         &format!("张三,,,{},,正式党员,2015-07-01,,,,", id("11010519900307123")),
         &format!("李四,,,{},,正式党员,2023-13-40,,,,", id("32010219850712342")),
     ]);
-    assert_eq!(
-        errors_of(text.as_bytes(), "dates.csv"),
-        ["第3行 入党日期: '2023-13-40' 不是日期 / row 3, join_date: '2023-13-40' is not a date"]
-    );
+    assert_eq!(errors_of(text.as_bytes(), "dates.csv"), ["第3行 入党日期：“2023-13-40”不是日期"]);
 }
 
 #[test]
@@ -136,7 +133,7 @@ fn a_repeated_id_number_is_reported_naming_both_rows() {
         &format!("王五,,,{},,正式党员,2015-07-01,,,,", id("32010219850712342")),
         &format!("张三丰,,,{same},,正式党员,2016-07-01,,,,"),
     ]);
-    assert_eq!(errors_of(text.as_bytes(), "dup.csv"), ["第4行 公民身份号码: 与第2行重复 / row 4, id_number: duplicates row 2"]);
+    assert_eq!(errors_of(text.as_bytes(), "dup.csv"), ["第4行 公民身份号码：与第2行重复"]);
 }
 
 #[test]
@@ -144,8 +141,8 @@ fn unknown_and_missing_columns_are_reported_on_the_header_row() {
     let text = "姓名,籍贯,公民身份号码,人员类别\n张三,北京,x,正式党员\n";
     let errors = errors_of(text.as_bytes(), "headers.csv");
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors[0].starts_with("第1行 文件: '籍贯' 不是模板中的列"), "{errors:?}");
-    assert!(errors[1].starts_with("第1行 入党日期: 缺少此列"), "{errors:?}");
+    assert!(errors[0].starts_with("第1行 文件：“籍贯”不是模板中的列"), "{errors:?}");
+    assert!(errors[1].starts_with("第1行 入党日期：缺少此列"), "{errors:?}");
 }
 
 #[test]
@@ -161,10 +158,10 @@ fn under_age_future_wrong_check_digit_and_mismatched_birth_date_rows_are_all_ref
     assert_eq!(
         errors,
         [
-            "第2行 入党日期: '2018-06-14' 入党时未满 18 周岁 / row 2, join_date: '2018-06-14' is before the member's 18th birthday",
-            "第3行 入党日期: '2025-07-01' 晚于今天 / row 3, join_date: '2025-07-01' is in the future",
-            "第4行 公民身份号码: 校验码错误（GB 11643） / row 4, id_number: has a wrong check digit (GB 11643)",
-            "第5行 出生日期: '1985-07-13' 与公民身份号码不符 / row 5, birth_date: '1985-07-13' does not match the ID number",
+            "第2行 入党日期：“2018-06-14”入党时未满 18 周岁",
+            "第3行 入党日期：“2025-07-01”晚于今天",
+            "第4行 公民身份号码：校验码错误（GB 11643）",
+            "第5行 出生日期：“1985-07-13”与公民身份号码不符",
         ]
     );
 }
@@ -214,10 +211,10 @@ fn nul_direction_override_and_ten_thousand_character_names_are_refused_by_row_an
     );
     let errors = errors_of(&file, "hostile.xlsx");
     assert_eq!(errors.len(), 3, "{errors:?}");
-    assert!(errors[0].starts_with("第2行 姓名: '张\\u{0}三' 含有控制字符"), "{errors:?}");
-    assert!(errors[1].starts_with("第3行 姓名: '张\\u{202e}三' 含有控制字符"), "{errors:?}");
-    assert!(errors[2].starts_with("第4行 姓名: '长长长"), "{errors:?}");
-    assert!(errors[2].ends_with(&format!("name: '{}…' is longer than 100 characters", "长".repeat(40))), "{errors:?}");
+    assert!(errors[0].starts_with("第2行 姓名：“张\\u{0}三”含有控制字符"), "{errors:?}");
+    assert!(errors[1].starts_with("第3行 姓名：“张\\u{202e}三”含有控制字符"), "{errors:?}");
+    assert!(errors[2].starts_with("第4行 姓名：“长长长"), "{errors:?}");
+    assert!(errors[2].ends_with(&format!("“{}…”超过 100 个字符", "长".repeat(40))), "{errors:?}");
 }
 
 #[test]
@@ -234,10 +231,7 @@ fn a_formula_error_cell_is_refused_naming_its_field() {
             Value::Formula("=1/0", "#DIV/0!"),
         ]],
     );
-    assert_eq!(
-        errors_of(&file, "formula.xlsx"),
-        ["第2行 入党日期: '#DIV/0!' 是公式错误值 / row 2, join_date: '#DIV/0!' is a formula error value"]
-    );
+    assert_eq!(errors_of(&file, "formula.xlsx"), ["第2行 入党日期：“#DIV/0!”是公式错误值"]);
 }
 
 #[test]
@@ -256,7 +250,7 @@ fn an_id_number_typed_as_an_excel_number_is_explained() {
     );
     let errors = errors_of(&file, "numbers.xlsx");
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("第2行 公民身份号码: 以数字格式保存"), "{errors:?}");
+    assert!(errors[0].starts_with("第2行 公民身份号码：以数字格式保存"), "{errors:?}");
 }
 
 #[test]
@@ -266,8 +260,8 @@ fn an_organization_tree_reads_from_csv_with_the_same_error_style() {
         "\n城关镇党委,,乡镇,党委,,1950-01-01\n第一支部,城关镇党委,村,党支部,村,1985.07\n第一支部,城关镇党委,村,党支部,村,1985.07\n",
     );
     let table = read_table(text.as_bytes(), "orgs.csv").unwrap();
-    let errors = parse_org_sheet(&table, today()).unwrap_err().to_string();
-    assert_eq!(errors, "第4行 姓名: '第一支部' 与第3行重复 / row 4, name: '第一支部' duplicates row 3");
+    let errors = parse_org_sheet(&table, today()).unwrap_err().iter().map(|e| zh(&e.message())).collect::<Vec<_>>().join("\n");
+    assert_eq!(errors, "第4行 姓名：“第一支部”与第3行重复");
     text.truncate(text.trim_end().rfind('\n').unwrap() + 1);
     let table = read_table(text.as_bytes(), "orgs.csv").unwrap();
     let entries = parse_org_sheet(&table, today()).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Value, today, xlsx};
+use common::{Value, en, today, xlsx, zh};
 use domain::roster::{parse_roster, template_headers};
 use sheets::{Cell, MAX_FILE_BYTES, SheetError, read_table, read_table_from_path};
 
@@ -13,7 +13,7 @@ fn an_empty_file_is_refused_as_empty() {
     for name in ["roster.csv", "roster.xlsx"] {
         let err = read_table(b"", name).unwrap_err();
         assert_eq!(err, SheetError::Empty);
-        assert!(err.to_string().contains("empty file"));
+        assert!(en(&err.message()).contains("the file is empty"));
     }
     assert_eq!(read_table(b"\xEF\xBB\xBF\r\n\r\n", "blank.csv").unwrap_err(), SheetError::Empty);
 }
@@ -24,8 +24,8 @@ fn a_header_only_file_reads_but_has_no_rows_to_import() {
     let from_xlsx = xlsx(&template_headers(), &[]);
     for table in [read_table(csv.as_bytes(), "a.csv").unwrap(), read_table(&from_xlsx, "a.xlsx").unwrap()] {
         assert!(table.rows.is_empty());
-        let err = parse_roster(&table, today()).unwrap_err().to_string();
-        assert_eq!(err, "第1行 文件: 没有数据行（只有表头或为空） / row 1, file: has no data rows (header only or empty)");
+        let err = parse_roster(&table, today()).unwrap_err().iter().map(|e| zh(&e.message())).collect::<Vec<_>>().join("\n");
+        assert_eq!(err, "第1行 文件：没有数据行（只有表头或为空）");
     }
 }
 
@@ -37,7 +37,7 @@ fn a_file_over_32_mib_is_refused_before_it_is_read() {
     std::fs::File::create(&path).unwrap().set_len(MAX_FILE_BYTES + 1).unwrap();
     let err = read_table_from_path(&path).unwrap_err();
     assert_eq!(err, SheetError::TooLarge { bytes: MAX_FILE_BYTES + 1 });
-    assert!(err.to_string().contains("32 MiB"));
+    assert!(en(&err.message()).contains("32 MiB"));
 
     let bytes = vec![b'a'; usize::try_from(MAX_FILE_BYTES).unwrap() + 1];
     assert!(matches!(read_table(&bytes, "big.csv"), Err(SheetError::TooLarge { .. })));
@@ -52,7 +52,7 @@ fn a_file_read_from_disk_reads_like_its_bytes() {
     assert_eq!(read_table_from_path(&path).unwrap(), read_table(&bytes, "roster.xlsx").unwrap());
     let missing = read_table_from_path(&dir.path().join("missing.csv")).unwrap_err();
     assert!(matches!(missing, SheetError::Io(_)), "{missing:?}");
-    assert!(missing.to_string().contains("missing.csv"));
+    assert!(en(&missing.message()).contains("missing.csv"));
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn binary_garbage_named_xlsx_is_not_a_spreadsheet() {
     let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let err = read_table(&garbage, "roster.xlsx").unwrap_err();
     assert_eq!(err, SheetError::NotASpreadsheet { file: "roster.xlsx".into() });
-    assert!(err.to_string().contains("'roster.xlsx' is not a spreadsheet"));
+    assert!(en(&err.message()).contains("'roster.xlsx' is not a spreadsheet"));
     // Named as CSV it is still refused: text has no NUL bytes.
     assert!(matches!(read_table(&garbage, "roster.csv"), Err(SheetError::NotASpreadsheet { .. })));
     // Text named .xlsx is not taken for CSV either.
@@ -73,7 +73,7 @@ fn a_truncated_xlsx_is_reported_as_damaged() {
     let half = &whole[..whole.len() / 2];
     let err = read_table(half, "cut.xlsx").unwrap_err();
     assert!(matches!(err, SheetError::Corrupt { .. }), "{err:?}");
-    assert!(err.to_string().contains("'cut.xlsx' is damaged"), "{err}");
+    assert!(en(&err.message()).contains("'cut.xlsx' is damaged"), "{err}");
 }
 
 #[test]
@@ -82,14 +82,14 @@ fn garbage_after_the_xls_signature_is_reported_as_damaged() {
     bytes.extend((0..2000u32).map(|i| (i * 7 % 251) as u8));
     let err = read_table(&bytes, "old.xls").unwrap_err();
     assert!(matches!(err, SheetError::Corrupt { .. }), "{err:?}");
-    assert!(err.to_string().contains("'old.xls'"));
+    assert!(en(&err.message()).contains("'old.xls'"));
 }
 
 #[test]
 fn text_in_neither_utf8_nor_gb18030_is_an_encoding_error() {
     let err = read_table(b"name\n\x81\x20abc\n", "odd.csv").unwrap_err();
     assert_eq!(err, SheetError::Encoding { file: "odd.csv".into() });
-    assert!(err.to_string().contains("UTF-8"));
+    assert!(en(&err.message()).contains("UTF-8"));
 }
 
 #[test]

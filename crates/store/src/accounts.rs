@@ -93,7 +93,7 @@ pub fn hash_password(password: &Password) -> Result<String> {
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Rule(format!("password hashing failed: {e}")))
+        .map_err(|e| StoreError::Setup(format!("password hashing failed: {e}")))
 }
 
 fn password_matches(stored: &str, candidate: &str) -> bool {
@@ -174,11 +174,7 @@ impl Store {
         let existing: Option<String> =
             sqlx::query_scalar("SELECT id FROM accounts WHERE login = $1").bind(login.as_str()).fetch_optional(&mut **w.tx()).await?;
         if existing.is_some() {
-            return Err(StoreError::Invalid(FieldError::new(
-                Field::Login,
-                Problem::Invalid { reason_zh: "已被使用".into(), reason_en: "is already taken".into() },
-                login.as_str(),
-            )));
+            return Err(StoreError::Invalid(FieldError::new(Field::Login, Problem::rule("login-taken"), login.as_str())));
         }
         let account = Account { id: Id::generate(), login, display_name, person_id, must_change_password, disabled: false, version: 1 };
         let at = w.at().to_owned();
@@ -291,7 +287,7 @@ impl Store {
         let province = text(&row, "province_id")?;
         let before = grant_from_row(&row)?;
         if before.grant.valid_to.is_some() {
-            return Err(StoreError::Rule("该授权已结束 / the grant has already ended".into()));
+            return Err(StoreError::rule("grant-already-ended"));
         }
         let end = on.max(before.grant.valid_from);
         sqlx::query("UPDATE grants SET valid_to = $1 WHERE province_id = $2 AND id = $3")

@@ -13,7 +13,7 @@ use crate::orgs::{Page, date_text, parse_date, path_end, root_path};
 use crate::rows::{Value, insert_rows, int, opt_parsed, opt_text, parsed, text};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, NaiveTime};
-use domain::{Field, FieldError, Id, MemberStatus, OrgKind, OrgLevel, Organization, Problem, Text};
+use domain::{Field, FieldError, Id, MemberStatus, Message, OrgKind, OrgLevel, Organization, Problem, Text};
 use rules::Catalogue;
 use rules::catalogue::Polarity;
 use serde::Serialize;
@@ -226,10 +226,6 @@ const INSERT_COLUMNS: [&str; 21] = [
     "deleted_at",
 ];
 
-fn invalid(field: Field, zh: &str, en: &str, value: &str) -> StoreError {
-    StoreError::Invalid(FieldError::new(field, Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, value))
-}
-
 fn field_error(field: Field, problem: Problem, value: &str) -> StoreError {
     StoreError::Invalid(FieldError::new(field, problem, value))
 }
@@ -375,27 +371,21 @@ impl Store {
             return Err(field_error(Field::HeldOn, Problem::InFuture, &date_text(new.held_on)));
         }
         if new.held_on > today + chrono::Months::new(PLAN_AHEAD_MONTHS) {
-            return Err(invalid(Field::HeldOn, "计划最多提前两年", "a plan may lie at most two years ahead", &date_text(new.held_on)));
+            return Err(crate::broken(Field::HeldOn, "plan-too-far-ahead", &date_text(new.held_on)));
         }
         if new.agenda.is_empty() {
-            return Err(invalid(Field::Agenda, "至少要有一项议程", "needs at least one item", ""));
+            return Err(crate::broken(Field::Agenda, "agenda-empty", ""));
         }
         if !held && !new.absentees.is_empty() {
-            return Err(invalid(
+            return Err(crate::broken(
                 Field::Absentee,
-                "计划中的活动尚未举办，举办后再标记缺席",
-                "are marked once the activity is held, not while it is planned",
+                "absence-on-plan",
                 new.absentees.first().map(|a| a.person_id.as_str()).unwrap_or_default(),
             ));
         }
         let (minutes, minutes_state) = check_minutes(&new)?;
         if !(1..=MAX_DURATION_MINUTES).contains(&new.duration_minutes) {
-            return Err(invalid(
-                Field::Duration,
-                "须为 1 至 1440 分钟",
-                "must be between 1 and 1440 minutes",
-                &new.duration_minutes.to_string(),
-            ));
+            return Err(crate::broken(Field::Duration, "duration-out-of-range", &new.duration_minutes.to_string()));
         }
         let visit_kind = check_visit_kind(catalogue, &new)?;
         let polarity = check_polarity(&new)?;
@@ -413,16 +403,11 @@ impl Store {
             .await?
             .ok_or_else(|| field_error(Field::Host, Problem::NotFound, new.host_org_id.as_str()))?;
         if !host.is_open_on(new.held_on) {
-            let (zh, en) = if new.held_on < host.founded_on {
-                (
-                    format!("主办组织于 {} 成立，该日尚未成立", host.founded_on),
-                    format!("the host organization was founded on {}, after that day", host.founded_on),
-                )
-            } else {
-                let closed = host.closed_on.map(date_text).unwrap_or_default();
-                (format!("主办组织已于 {closed} 撤销"), format!("the host organization was closed on {closed}"))
+            let rule = match host.closed_on {
+                Some(closed) if new.held_on >= host.founded_on => Message::new("host-closed").date("closed_on", closed),
+                _ => Message::new("host-not-founded").date("founded_on", host.founded_on),
             };
-            return Err(invalid(Field::HeldOn, &zh, &en, &date_text(new.held_on)));
+            return Err(crate::invalid(Field::HeldOn, rule, &date_text(new.held_on)));
         }
         if let Some(project) = &new.research_project_id {
             crate::research::check_project_link(&mut *conn, project, &host.province_id).await?;
@@ -446,15 +431,10 @@ impl Store {
                 let mut seen = HashSet::with_capacity(given.len());
                 for person in given {
                     if !seen.insert(person.as_str()) {
-                        return Err(invalid(Field::Participant, "重复列出", "is listed twice", person.as_str()));
+                        return Err(crate::broken(Field::Participant, "listed-twice", person.as_str()));
                     }
                     if !eligible.all.contains(person.as_str()) {
-                        return Err(invalid(
-                            Field::Participant,
-                            "当日不是主办组织（含下级组织）的党员，也未在主办组织任职",
-                            "was not a member of the host organization or one under it, nor held a position in it, on that day",
-                            person.as_str(),
-                        ));
+                        return Err(crate::broken(Field::Participant, "participant-not-eligible", person.as_str()));
                     }
                 }
                 let mut ids: Vec<String> = given.iter().map(|p| p.to_string()).collect();
@@ -465,14 +445,14 @@ impl Store {
         let mut absent: HashMap<&str, String> = HashMap::with_capacity(new.absentees.len());
         for a in &new.absentees {
             if expected.binary_search_by(|p| p.as_str().cmp(a.person_id.as_str())).is_err() {
-                return Err(invalid(Field::Absentee, "不在参加人员之中", "is not among the participants", a.person_id.as_str()));
+                return Err(crate::broken(Field::Absentee, "absentee-not-participant", a.person_id.as_str()));
             }
             if a.reason.trim().is_empty() {
-                return Err(invalid(Field::Absentee, "缺席须写明原因", "needs a reason for the absence", a.person_id.as_str()));
+                return Err(crate::broken(Field::Absentee, "absence-needs-reason", a.person_id.as_str()));
             }
             let reason = line(Field::Absentee, &a.reason, REASON_MAX).map_err(StoreError::Invalid)?;
             if absent.insert(a.person_id.as_str(), reason).is_some() {
-                return Err(invalid(Field::Absentee, "重复列出", "is listed twice", a.person_id.as_str()));
+                return Err(crate::broken(Field::Absentee, "listed-twice", a.person_id.as_str()));
             }
         }
 
@@ -815,7 +795,7 @@ impl Store {
 /// A new record is planned or held, never cancelled.
 fn refuse_cancelled(new: &NewActivity) -> Result<()> {
     if new.status == ActivityStatus::Cancelled {
-        return Err(invalid(Field::ActivityStatus, "新记录只能是计划或已举办", "a new record is planned or held", "cancelled"));
+        return Err(crate::broken(Field::ActivityStatus, "new-record-cancelled", "cancelled"));
     }
     Ok(())
 }
@@ -875,51 +855,31 @@ impl Store {
         }
         match (before.status, new.status) {
             (ActivityStatus::Cancelled, _) => {
-                return Err(invalid(Field::ActivityStatus, "已取消的计划不能再修改", "a cancelled plan cannot be changed", "cancelled"));
+                return Err(crate::broken(Field::ActivityStatus, "cancelled-plan-frozen", "cancelled"));
             }
             (_, ActivityStatus::Cancelled) => {
-                return Err(invalid(
-                    Field::ActivityStatus,
-                    "取消计划请用“取消”",
-                    "a plan is cancelled with cancel, not by an update",
-                    "cancelled",
-                ));
+                return Err(crate::broken(Field::ActivityStatus, "cancel-by-update", "cancelled"));
             }
             (ActivityStatus::Held, ActivityStatus::Planned) => {
-                return Err(invalid(
-                    Field::ActivityStatus,
-                    "已举办的活动不能改回计划",
-                    "a held activity cannot become planned again",
-                    "planned",
-                ));
+                return Err(crate::broken(Field::ActivityStatus, "held-back-to-plan", "planned"));
             }
             _ => {}
         }
         let was_final = before.minutes_state == Some(MinutesState::Final);
         if was_final && new.minutes_state != Some(MinutesState::Final) {
-            return Err(invalid(Field::MinutesState, "定稿的会议记录不能改回草稿", "final minutes cannot go back to draft", "draft"));
+            return Err(crate::broken(Field::MinutesState, "final-minutes-to-draft", "draft"));
         }
         let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
             Some(r) => Some(line(Field::CorrectionReason, r, REASON_MAX).map_err(StoreError::Invalid)?),
             None => None,
         };
         if was_final && reason.is_none() {
-            return Err(invalid(
-                Field::CorrectionReason,
-                "会议记录已定稿，更正须写明理由",
-                "is required to correct a record whose minutes are final",
-                "",
-            ));
+            return Err(crate::broken(Field::CorrectionReason, "correction-needs-reason", ""));
         }
         let (actor, at) = (w.actor().id.clone(), w.at().to_owned());
         let mut after = self.prepare(w.tx(), (&actor, &at), catalogue, new, today).await?;
         if after.province_id != before.province_id {
-            return Err(invalid(
-                Field::Host,
-                "不能改为其他省份的组织",
-                "cannot move to an organization of another province",
-                after.host_org_id.as_str(),
-            ));
+            return Err(crate::broken(Field::Host, "host-other-province", after.host_org_id.as_str()));
         }
         after.id = before.id.clone();
         after.version = before.version + 1;
@@ -1001,12 +961,7 @@ impl Store {
             return Err(StoreError::Conflict { current: before.version });
         }
         if before.status != ActivityStatus::Planned {
-            return Err(invalid(
-                Field::ActivityStatus,
-                "只有计划中的活动可以取消",
-                "only a planned activity can be cancelled",
-                before.status.code(),
-            ));
+            return Err(crate::broken(Field::ActivityStatus, "cancel-not-planned", before.status.code()));
         }
         let at = w.at().to_owned();
         let done = sqlx::query(
@@ -1098,7 +1053,7 @@ fn check_minutes(new: &NewActivity) -> Result<(Option<String>, Option<MinutesSta
     let text = new.minutes.as_deref().map(str::trim).filter(|m| !m.is_empty());
     let Some(text) = text else {
         if new.minutes_state == Some(MinutesState::Final) {
-            return Err(invalid(Field::Minutes, "定稿的会议记录不能为空", "cannot be final while empty", ""));
+            return Err(crate::broken(Field::Minutes, "final-minutes-empty", ""));
         }
         return Ok((None, None));
     };
@@ -1114,7 +1069,7 @@ fn check_minutes(new: &NewActivity) -> Result<(Option<String>, Option<MinutesSta
     }
     let state = new.minutes_state.unwrap_or(MinutesState::Draft);
     if state == MinutesState::Final && new.status != ActivityStatus::Held {
-        return Err(invalid(Field::MinutesState, "活动举办后会议记录才能定稿", "can be final only once the activity is held", "final"));
+        return Err(crate::broken(Field::MinutesState, "minutes-final-before-held", "final"));
     }
     Ok((Some(text.replace("\r\n", "\n")), Some(state)))
 }
@@ -1177,7 +1132,7 @@ fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<S
             Err(field_error(Field::VisitKind, Problem::UnknownValue { allowed: codes(&catalogue.visit_kinds) }, code))
         }
         (true, Some(code)) => Ok(Some(code.to_owned())),
-        (false, Some(code)) => Err(invalid(Field::VisitKind, "只用于下基层走访", "is only for grassroots visits", code)),
+        (false, Some(code)) => Err(crate::broken(Field::VisitKind, "visit-kind-not-visit", code)),
         (false, None) => Ok(None),
     }
 }
@@ -1190,7 +1145,7 @@ fn check_polarity(new: &NewActivity) -> Result<Option<String>> {
             Some(p) => Ok(Some(p.code().to_owned())),
             None => Err(field_error(Field::Polarity, Problem::UnknownValue { allowed: "positive, negative".into() }, code)),
         },
-        (false, Some(code)) => Err(invalid(Field::Polarity, "只用于典型案例剖析", "is only for case analyses", code)),
+        (false, Some(code)) => Err(crate::broken(Field::Polarity, "polarity-not-case", code)),
         (false, None) => Ok(None),
     }
 }

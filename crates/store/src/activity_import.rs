@@ -15,7 +15,7 @@ use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::activity_sheet::{ActivityEntry, PersonRef, Term, Vocabulary};
 use domain::sheet::RowError;
-use domain::{Field, FieldError, Id, OrgKind, OrgLevel, Organization, Problem};
+use domain::{Field, FieldError, Id, Message, OrgKind, OrgLevel, Organization, Problem};
 use rules::Catalogue;
 use std::collections::HashMap;
 
@@ -34,10 +34,6 @@ pub fn vocabulary(catalogue: &Catalogue) -> Vocabulary {
         list.iter().map(|t| Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone() }).collect()
     };
     Vocabulary::new(terms(&catalogue.activity_kinds), terms(&catalogue.agenda_kinds), terms(&catalogue.visit_kinds))
-}
-
-fn invalid(field: Field, zh: impl Into<String>, en: impl Into<String>, value: &str) -> FieldError {
-    FieldError::new(field, Problem::Invalid { reason_zh: zh.into(), reason_en: en.into() }, value)
 }
 
 /// The people who may be named at activities of one host on one day, by name.
@@ -94,12 +90,7 @@ impl Store {
             if let Some(&first) = first_seen.get(&key) {
                 errors.push(RowError::new(
                     line,
-                    invalid(
-                        Field::HeldOn,
-                        format!("与第{first}行的活动类型、主办组织、举办日期和开始时间都相同"),
-                        format!("has the same kind, host, day and start time as row {first}"),
-                        &date_text(entry.held_on),
-                    ),
+                    FieldError::rule(Field::HeldOn, Message::new("row-same-activity").count("row", first), &date_text(entry.held_on)),
                 ));
                 continue;
             }
@@ -157,12 +148,7 @@ impl Store {
             return Ok(Outcome::Unchanged);
         }
         if !states.is_empty() {
-            return Err(RowOrStore::Row(invalid(
-                Field::HeldOn,
-                "该日已有同一活动的计划，请在其页面上标记为已举办",
-                "the same activity is already planned for that day; mark it held on its page",
-                &date_text(entry.held_on),
-            )));
+            return Err(RowOrStore::Row(FieldError::new(Field::HeldOn, Problem::rule("same-activity-planned"), &date_text(entry.held_on))));
         }
 
         let key = (host.id.clone(), entry.held_on);
@@ -176,12 +162,7 @@ impl Store {
         let mut absentees = Vec::with_capacity(entry.absentees.len());
         for a in &entry.absentees {
             let id = by_name(index, &a.person, Field::Absentee, || {
-                invalid(
-                    Field::Absentee,
-                    "当日不是主办组织（含下级组织）的党员，也未在主办组织任职",
-                    "was not a member of the host organization or one under it, nor held a position in it, on that day",
-                    a.person.as_str(),
-                )
+                FieldError::new(Field::Absentee, Problem::rule("participant-not-eligible"), a.person.as_str())
             })?;
             written.insert(id.clone(), a.person.as_str().to_owned());
             absentees.push(NewAbsentee { person_id: id, reason: a.reason.clone() });
@@ -201,10 +182,9 @@ impl Store {
                     match outside.get(&key).map(Vec::as_slice).unwrap_or_default() {
                         [one] => one.clone(),
                         [] => {
-                            return Err(RowOrStore::Row(invalid(
+                            return Err(RowOrStore::Row(FieldError::new(
                                 Field::Presenter,
-                                "当日不是主办组织或导入范围内的党员；范围外的人员请写其人员编号",
-                                "was not a member of the host or of the imported organization on that day; write the id of someone from elsewhere",
+                                Problem::rule("presenter-outside-import"),
                                 name.as_str(),
                             )));
                         }
@@ -245,7 +225,7 @@ impl Store {
                     None => error,
                 }))
             }
-            Err(StoreError::Rule(message)) => Err(RowOrStore::Row(crate::rule_error(Field::ActivityKind, &message))),
+            Err(StoreError::Rule(message)) => Err(RowOrStore::Row(FieldError::rule(Field::ActivityKind, message, ""))),
             Err(other) => Err(RowOrStore::Store(other)),
         }
     }
@@ -348,7 +328,7 @@ fn by_name(
 }
 
 fn ambiguous(field: Field, name: &str) -> FieldError {
-    invalid(field, "有多名同名人员，请改写其人员编号", "names several people; write the person's id instead", name)
+    FieldError::new(field, Problem::rule("name-ambiguous"), name)
 }
 
 #[cfg(test)]

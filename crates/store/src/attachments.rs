@@ -25,7 +25,7 @@ use crate::activities::{Activity, ActivityStatus};
 use crate::audit::Audited;
 use crate::rows::{int, opt_text, text};
 use crate::{Backend, Result, Store, StoreError};
-use domain::{Field, FieldError, Id, Problem};
+use domain::{Field, FieldError, Id, Message, Problem};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -132,21 +132,22 @@ impl FileKind {
         }
     }
 
-    /// What the content is, in words (Chinese, English), for messages.
-    fn describe(self) -> (&'static str, &'static str) {
+    /// What the content is, as a code of the `file_content` vocabulary
+    /// (its words are in `locales/`).
+    fn content(self) -> &'static str {
         match self {
-            FileKind::Pdf => ("PDF 文档", "a PDF document"),
-            FileKind::Png => ("PNG 图片", "a PNG image"),
-            FileKind::Jpeg => ("JPEG 图片", "a JPEG image"),
-            FileKind::Gif => ("GIF 图片", "a GIF image"),
-            FileKind::Webp => ("WebP 图片", "a WebP image"),
-            FileKind::Docx => ("Word 文档（.docx）", "a Word document (.docx)"),
-            FileKind::Xlsx => ("Excel 表格（.xlsx）", "an Excel workbook (.xlsx)"),
-            FileKind::Pptx => ("PowerPoint 演示文稿（.pptx）", "a PowerPoint presentation (.pptx)"),
-            FileKind::Doc => ("Word 文档（.doc）", "a Word document (.doc)"),
-            FileKind::Xls => ("Excel 表格（.xls）", "an Excel workbook (.xls)"),
-            FileKind::Ppt => ("PowerPoint 演示文稿（.ppt）", "a PowerPoint presentation (.ppt)"),
-            FileKind::Text => ("纯文本", "plain text"),
+            FileKind::Pdf => "pdf",
+            FileKind::Png => "png",
+            FileKind::Jpeg => "jpeg",
+            FileKind::Gif => "gif",
+            FileKind::Webp => "webp",
+            FileKind::Docx => "docx",
+            FileKind::Xlsx => "xlsx",
+            FileKind::Pptx => "pptx",
+            FileKind::Doc => "doc",
+            FileKind::Xls => "xls",
+            FileKind::Ppt => "ppt",
+            FileKind::Text => "text",
         }
     }
 }
@@ -302,8 +303,8 @@ fn write_atomically(path: &Path, temp_name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn refuse(file_name: &str, zh: String, en: String) -> StoreError {
-    StoreError::Invalid(FieldError::new(Field::Attachment, Problem::Invalid { reason_zh: zh, reason_en: en }, file_name))
+fn refuse(file_name: &str, rule: Message) -> StoreError {
+    crate::invalid(Field::Attachment, rule, file_name)
 }
 
 /// The name a file is kept under: the last part of what was sent (browsers
@@ -331,43 +332,37 @@ pub fn clean_file_name(raw: &str) -> std::result::Result<String, FieldError> {
 pub fn check_file(raw_name: &str, bytes: &[u8]) -> Result<CheckedFile> {
     let file_name = clean_file_name(raw_name).map_err(StoreError::Invalid)?;
     if bytes.is_empty() {
-        return Err(refuse(&file_name, "是空文件".into(), "is an empty file".into()));
+        return Err(refuse(&file_name, Message::new("attachment-empty")));
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
-        let max = MAX_ATTACHMENT_BYTES / (1024 * 1024);
-        return Err(refuse(&file_name, format!("超过 {max} MB，不能上传"), format!("is larger than {max} MB")));
+        return Err(refuse(&file_name, Message::new("attachment-too-large").count("max_mb", MAX_ATTACHMENT_BYTES / (1024 * 1024))));
     }
     let kinds = match sniff(bytes) {
         Ok(kinds) => kinds,
-        Err((zh, en)) => {
-            return Err(refuse(&file_name, format!("内容是{zh}，不能作为附件"), format!("its content is {en}, which is not accepted")));
+        Err(content) => {
+            return Err(refuse(&file_name, Message::new("attachment-refused-content").code("content", "file_content", content)));
         }
     };
     let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).filter(|e| !e.is_empty());
     let Some(&first) = kinds.first() else {
-        return Err(refuse(&file_name, "内容无法识别".into(), "its content could not be recognised".into()));
+        return Err(refuse(&file_name, Message::new("attachment-unrecognised")));
     };
     let matching = extension.as_deref().and_then(|ext| kinds.iter().copied().find(|k| k.extensions().contains(&ext)));
     let Some(kind) = matching else {
-        let (zh, en) = first.describe();
         let wanted = first.extensions().first().copied().unwrap_or_default();
-        let (got_zh, got_en) = match &extension {
-            Some(ext) => (format!("扩展名 .{ext} 与之不符"), format!("the name ends in .{ext}")),
-            None => ("文件名没有扩展名".to_owned(), "the name has no extension".to_owned()),
+        let rule = match &extension {
+            Some(ext) => Message::new("attachment-extension-mismatch").text("extension", ext.clone()),
+            None => Message::new("attachment-no-extension"),
         };
-        return Err(refuse(
-            &file_name,
-            format!("内容是{zh}，{got_zh}；请以 .{wanted} 结尾命名"),
-            format!("its content is {en}, but {got_en}; name it with .{wanted}"),
-        ));
+        return Err(refuse(&file_name, rule.code("content", "file_content", first.content()).text("wanted", wanted)));
     };
     Ok(CheckedFile { file_name, kind, sha256: sha256_hex(bytes) })
 }
 
 /// What `bytes` are: the kinds of the allow-list they may be (more than one
 /// only for an old Office file holding documents of several programs), or
-/// what they are in words (Chinese, English) if none.
-pub fn sniff(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, &'static str)> {
+/// what they are (a code of the `file_content` vocabulary) if none.
+pub fn sniff(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, &'static str> {
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(b"%PDF-") {
         return Ok(vec![FileKind::Pdf]);
@@ -391,10 +386,10 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, 
         return office_open_xml(bytes);
     }
     if bytes.starts_with(b"MZ") {
-        return Err(("Windows 可执行程序（EXE/DLL）", "a Windows program (EXE/DLL)"));
+        return Err("windows_program");
     }
     if bytes.starts_with(b"\x7fELF") {
-        return Err(("Linux 可执行程序（ELF）", "a Linux program (ELF)"));
+        return Err("linux_program");
     }
     let macho: [&[u8]; 5] = [
         &[0xFE, 0xED, 0xFA, 0xCE],
@@ -404,11 +399,11 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, 
         &[0xCA, 0xFE, 0xBA, 0xBE],
     ];
     if macho.iter().any(|m| bytes.starts_with(m)) {
-        return Err(("macOS 或 Java 可执行程序", "a macOS or Java program"));
+        return Err("macos_program");
     }
     let archives: [&[u8]; 5] = [b"\x1f\x8b", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"BZh", b"\xfd7zXZ\x00"];
     if archives.iter().any(|m| bytes.starts_with(m)) {
-        return Err(("压缩包", "a compressed archive"));
+        return Err("archive");
     }
     plain_text(bytes)
 }
@@ -417,7 +412,7 @@ pub fn sniff(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, 
 /// but also installers and other programs' files): accepted only if its
 /// directory names the main stream of one of the three programs. Directory
 /// entries hold their names in UTF-16LE, ending in a NUL.
-fn legacy_office(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, &'static str)> {
+fn legacy_office(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, &'static str> {
     let has_stream = |name: &str| {
         let mut needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
         needle.extend_from_slice(&[0, 0]);
@@ -434,10 +429,7 @@ fn legacy_office(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static s
         kinds.push(FileKind::Xls);
     }
     if kinds.is_empty() {
-        return Err((
-            "OLE 复合文件，但不是 Word、Excel 或 PowerPoint 文档（可能是安装程序）",
-            "an OLE compound file that is not a Word, Excel or PowerPoint document (an installer, perhaps)",
-        ));
+        return Err("ole_other");
     }
     Ok(kinds)
 }
@@ -446,11 +438,10 @@ fn legacy_office(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static s
 /// `[Content_Types].xml` names the main part of one of them and the archive
 /// has that program's folder (`word/`, `xl/`, `ppt/`). Macro-enabled files
 /// and any archive holding a VBA project are refused.
-fn office_open_xml(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, &'static str)> {
-    const DAMAGED: (&str, &str) = ("损坏或无法读取的 ZIP 压缩包", "a damaged or unreadable ZIP archive");
-    const MACROS: (&str, &str) = ("带宏的 Office 文档", "an Office document with macros");
-    const ARCHIVE: (&str, &str) =
-        ("ZIP 压缩包，不是 Word、Excel 或 PowerPoint 文档", "a ZIP archive, not a Word, Excel or PowerPoint document");
+fn office_open_xml(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, &'static str> {
+    const DAMAGED: &str = "zip_damaged";
+    const MACROS: &str = "office_macros";
+    const ARCHIVE: &str = "zip_other";
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| DAMAGED)?;
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     if names.iter().any(|n| n.to_ascii_lowercase().ends_with("vbaproject.bin")) {
@@ -487,8 +478,8 @@ fn office_open_xml(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static
 /// control characters besides tabs, line and page breaks — and not markup
 /// (a web page or SVG image, which browsers would run scripts in) nor a
 /// script (`#!`).
-fn plain_text(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str, &'static str)> {
-    const UNKNOWN: (&str, &str) = ("不接受的文件类型", "of a kind not accepted");
+fn plain_text(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, &'static str> {
+    const UNKNOWN: &str = "unknown";
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     let Ok(s) = std::str::from_utf8(body) else {
         return Err(UNKNOWN);
@@ -498,13 +489,13 @@ fn plain_text(bytes: &[u8]) -> std::result::Result<Vec<FileKind>, (&'static str,
     }
     let start = s.trim_start();
     if start.starts_with("#!") {
-        return Err(("脚本", "a script"));
+        return Err("script");
     }
     let lower = start.chars().take(4096).collect::<String>().to_lowercase();
     let opens_with_markup = start.starts_with('<') && start.chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic() || c == '!' || c == '?');
     let scripted = ["<script", "<svg", "<html", "<iframe", "<!doctype html"].iter().any(|tag| lower.contains(tag));
     if opens_with_markup || scripted {
-        return Err(("网页或 SVG 图片（可能带有脚本）", "a web page or SVG image (which can carry scripts)"));
+        return Err("markup");
     }
     Ok(vec![FileKind::Text])
 }
@@ -565,11 +556,7 @@ impl Store {
                 .await?;
         let Some(status) = status else { return Err(StoreError::NotFound) };
         if status == ActivityStatus::Cancelled.code() {
-            return Err(refuse(
-                activity.id.as_str(),
-                "所属活动是已取消的计划，不能再添加附件".into(),
-                "the activity is a cancelled plan; nothing can be attached to it".into(),
-            ));
+            return Err(refuse(activity.id.as_str(), Message::new("attachment-on-cancelled-plan")));
         }
         let present: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE province_id = $1 AND activity_id = $2 AND deleted_at IS NULL")
@@ -579,12 +566,8 @@ impl Store {
                 .await?;
         let present = usize::try_from(present).unwrap_or(usize::MAX);
         if present.saturating_add(checked.len()) > MAX_ATTACHMENTS_PER_ACTIVITY {
-            let max = MAX_ATTACHMENTS_PER_ACTIVITY;
-            return Err(refuse(
-                checked.first().map(|c| c.file_name.as_str()).unwrap_or_default(),
-                format!("每项活动最多 {max} 个附件，已有 {present} 个"),
-                format!("an activity has at most {max} attachments, and this one has {present}"),
-            ));
+            let rule = Message::new("attachment-too-many").count("max", MAX_ATTACHMENTS_PER_ACTIVITY).count("present", present);
+            return Err(refuse(checked.first().map(|c| c.file_name.as_str()).unwrap_or_default(), rule));
         }
         let mut attached = Vec::with_capacity(checked.len());
         for (check, (_, bytes)) in checked.into_iter().zip(uploads) {
@@ -689,7 +672,7 @@ mod tests {
         match check_file(name, bytes) {
             Err(StoreError::Invalid(e)) => {
                 assert_eq!(e.field, Field::Attachment, "{e}");
-                e.to_string()
+                i18n::render(i18n::Lang::En, &e.message())
             }
             other => panic!("{name}: expected a refusal, got {other:?}"),
         }

@@ -24,7 +24,7 @@ use crate::orgs::{date_text, parse_date, path_end, root_path};
 use crate::rows::{opt_text, parsed, text};
 use crate::{Result, Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
-use domain::{Field, FieldError, Id, MemberStatus, OrgLevel, Organization, PartialDate, PositionKind, Problem};
+use domain::{Field, FieldError, Id, MemberStatus, Message, OrgLevel, Organization, PartialDate, PositionKind, Problem};
 use rules::Catalogue;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -33,8 +33,17 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// The activity kind of a political birthday.
 pub const POLITICAL_BIRTHDAY: &str = "political_birthday";
 /// The agenda of a birthday recorded in one step: the admission oath renewed,
-/// then the birthday itself (kinds of the catalogue's vocabulary).
-pub const BIRTHDAY_AGENDA: [(&str, &str); 2] = [("oath_review", "重温入党誓词"), ("other", "政治生日")];
+/// then the birthday itself (kinds of the catalogue's vocabulary). The items
+/// are titled with the catalogue's Chinese words: the oath item with its
+/// kind's, the other with the activity kind's ([`birthday_agenda`]).
+pub const BIRTHDAY_AGENDA: [&str; 2] = ["oath_review", "other"];
+
+/// The agenda items of a birthday recorded in one step, titled from the catalogue.
+pub fn birthday_agenda(catalogue: &Catalogue) -> Vec<NewAgendaItem> {
+    let word = |list: &[rules::catalogue::Term], code: &str| list.iter().find(|t| t.code == code).map(|t| t.zh.clone());
+    let titles = [word(&catalogue.agenda_kinds, BIRTHDAY_AGENDA[0]), word(&catalogue.activity_kinds, POLITICAL_BIRTHDAY)];
+    BIRTHDAY_AGENDA.iter().zip(titles).map(|(kind, title)| NewAgendaItem { kind: (*kind).to_owned(), title }).collect()
+}
 /// How long a birthday recorded in one step lasted, in minutes.
 pub const BIRTHDAY_MINUTES: i64 = 60;
 /// Two visits to the same unit are "in the same fortnight" when at most this
@@ -109,10 +118,6 @@ pub struct OverduePlan {
 pub struct PlanRecipient {
     pub person_id: Id,
     pub name: String,
-}
-
-fn invalid(field: Field, zh: &str, en: &str, value: &str) -> StoreError {
-    StoreError::Invalid(FieldError::new(field, Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, value))
 }
 
 /// A member of the branch's subtree on a day, whatever their join month.
@@ -218,12 +223,7 @@ impl Store {
             return Err(StoreError::Invalid(FieldError::new(Field::HeldOn, Problem::InFuture, &date_text(day))));
         }
         if person_ids.is_empty() {
-            return Err(invalid(
-                Field::Participant,
-                "请至少选择一名过政治生日的党员",
-                "choose at least one member whose political birthday it is",
-                "",
-            ));
+            return Err(crate::broken(Field::Participant, "birthday-none-chosen", ""));
         }
         let org = self
             .org_in(w, org_id, day)
@@ -235,41 +235,25 @@ impl Store {
         let mut seen = HashSet::with_capacity(person_ids.len());
         for person in person_ids {
             if !seen.insert(person.as_str()) {
-                return Err(invalid(Field::Participant, "重复列出", "is listed twice", person.as_str()));
+                return Err(crate::broken(Field::Participant, "listed-twice", person.as_str()));
             }
             let Some(member) = by_id.get(person.as_str()) else {
-                return Err(invalid(
-                    Field::Participant,
-                    "当日不是本支部（含党小组）的党员",
-                    "was not a member of this organization or of a group under it on that day",
-                    person.as_str(),
-                ));
+                return Err(crate::broken(Field::Participant, "birthday-not-member", person.as_str()));
             };
             if birthday_years(member.join_date, day.year(), day.month()).is_none() {
-                return Err(invalid(
-                    Field::Participant,
-                    &format!("{}的政治生日不在{}年{}月（入党时间 {}）", member.name, day.year(), day.month(), member.join_date),
-                    &format!(
-                        "{}'s political birthday does not fall in {:04}-{:02} (joined the party {})",
-                        member.name,
-                        day.year(),
-                        day.month(),
-                        member.join_date
-                    ),
-                    person.as_str(),
-                ));
+                let rule = Message::new("birthday-other-month")
+                    .text("name", member.name.clone())
+                    .number("year", day.year())
+                    .number("month", day.month())
+                    .text("joined", member.join_date.to_string());
+                return Err(crate::invalid(Field::Participant, rule, person.as_str()));
             }
         }
         if let Some(p) = presenter
             && !by_id.contains_key(p.as_str())
             && !committee.iter().any(|c| &c.person_id == p)
         {
-            return Err(invalid(
-                Field::Presenter,
-                "当日既不是本支部的党员，也不是支部委员",
-                "was neither a member of this organization nor on its committee on that day",
-                p.as_str(),
-            ));
+            return Err(crate::broken(Field::Presenter, "birthday-presenter-outside", p.as_str()));
         }
         let mut participants: Vec<Id> = person_ids.to_vec();
         for c in &committee {
@@ -286,10 +270,7 @@ impl Store {
             starts_at: None,
             duration_minutes: BIRTHDAY_MINUTES,
             presenter_id: presenter.cloned(),
-            agenda: BIRTHDAY_AGENDA
-                .iter()
-                .map(|(kind, title)| NewAgendaItem { kind: (*kind).to_owned(), title: Some((*title).to_owned()) })
-                .collect(),
+            agenda: birthday_agenda(catalogue),
             participants: Some(participants),
             absentees: Vec::new(),
             visit_kind: None,

@@ -15,13 +15,51 @@ use crate::{Result, Store};
 pub struct ChainBreak {
     pub province_id: String,
     pub seq: i64,
-    pub reason: String,
+    pub reason: BreakReason,
 }
 
+/// What is wrong at the entry where a chain breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakReason {
+    /// An entry numbered before the recorded start of the chain.
+    BeforeStart,
+    /// The entry is missing: deleted, or numbered out of order.
+    Missing,
+    /// The entry does not follow the one before it: inserted or reordered.
+    NotFollowing,
+    /// The entry was changed after it was written.
+    Changed,
+}
+
+impl BreakReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            BreakReason::BeforeStart => "before_start",
+            BreakReason::Missing => "missing",
+            BreakReason::NotFollowing => "not_following",
+            BreakReason::Changed => "changed",
+        }
+    }
+}
+
+impl ChainBreak {
+    /// Where and why, for people: the chain (the system chain has no
+    /// province), the entry and the reason.
+    pub fn message(&self) -> domain::Message {
+        domain::Message::new("audit-chain-break").text("chain", self.province_id.clone()).number("seq", self.seq).code(
+            "reason",
+            "chain_break",
+            self.reason.code(),
+        )
+    }
+}
+
+/// For logs.
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let chain = if self.province_id.is_empty() { "system".to_owned() } else { self.province_id.clone() };
-        write!(f, "audit chain {chain}: entry {} {}", self.seq, self.reason)
+        let chain = if self.province_id.is_empty() { "system" } else { self.province_id.as_str() };
+        write!(f, "audit chain {chain}: entry {} {}", self.seq, self.reason.code())
     }
 }
 
@@ -54,7 +92,7 @@ impl Store {
                 Some(row) => (int(&row, "first_seq")?, text(&row, "prev_hash")?),
                 None => (1, String::new()),
             };
-            let broken = |seq: i64, reason: &str| ChainBreak { province_id: province.clone(), seq, reason: reason.to_owned() };
+            let broken = |seq: i64, reason: BreakReason| ChainBreak { province_id: province.clone(), seq, reason };
             loop {
                 let rows = sqlx::query(
                     "SELECT province_id, seq, id, at, actor, address, action, entity, entity_id, before_json, after_json, prev_hash, hash
@@ -77,7 +115,7 @@ impl Store {
                     && min < expected_seq
                     && report.entries == 0
                 {
-                    report.first_break = Some(broken(min, "comes before the start of the chain"));
+                    report.first_break = Some(broken(min, BreakReason::BeforeStart));
                     return Ok(report);
                 }
                 let count = rows.len();
@@ -98,15 +136,15 @@ impl Store {
                     let stored_prev = opt_text(&row, "prev_hash")?.unwrap_or_default();
                     let stored_hash = opt_text(&row, "hash")?.unwrap_or_default();
                     if columns.seq != expected_seq {
-                        report.first_break = Some(broken(expected_seq, "is missing (deleted, or numbered out of order)"));
+                        report.first_break = Some(broken(expected_seq, BreakReason::Missing));
                         return Ok(report);
                     }
                     if stored_prev != prev_hash {
-                        report.first_break = Some(broken(columns.seq, "does not follow the entry before it (inserted or reordered)"));
+                        report.first_break = Some(broken(columns.seq, BreakReason::NotFollowing));
                         return Ok(report);
                     }
                     if columns.hash(&prev_hash) != stored_hash {
-                        report.first_break = Some(broken(columns.seq, "was changed after it was written"));
+                        report.first_break = Some(broken(columns.seq, BreakReason::Changed));
                         return Ok(report);
                     }
                     prev_hash = stored_hash;

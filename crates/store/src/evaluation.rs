@@ -100,12 +100,11 @@ impl Scope {
 }
 
 fn ymd(year: i32, month: u32, day: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| StoreError::Rule(format!("{year} 不是可用的年份 / {year} is not a usable year")))
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| StoreError::Rule(domain::Message::new("year-unusable").number("year", year)))
 }
 
 fn index(n: usize) -> Result<u32> {
-    u32::try_from(n).map_err(|_| StoreError::Rule("数据过多，无法评估 / too many records to evaluate".into()))
+    u32::try_from(n).map_err(|_| StoreError::rule("evaluation-too-many-records"))
 }
 
 impl Store {
@@ -413,7 +412,7 @@ async fn load_settings(
     let mut requirement_of: HashMap<String, RequirementIx> = HashMap::new();
     for (i, (req, _, _)) in loaded.settings.local_requirements.iter().enumerate() {
         let ix = RequirementIx::try_from(catalogue.requirements.len() + i)
-            .map_err(|_| StoreError::Rule("自定义要求过多 / too many local requirements".into()))?;
+            .map_err(|_| StoreError::rule("evaluation-too-many-local-requirements"))?;
         requirement_of.entry(req.id.clone()).or_insert(ix);
     }
 

@@ -9,7 +9,7 @@ use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::roster::RosterEntry;
 use domain::sheet::RowError;
-use domain::{Field, FieldError, Id, MemberStatus, OrgKind, Organization, Person, PositionKind, Problem};
+use domain::{Field, FieldError, Id, MemberStatus, Message, OrgKind, Organization, Person, PositionKind, Problem};
 use std::collections::{HashMap, HashSet};
 
 /// What an import did.
@@ -20,7 +20,7 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     /// Problems that do not block the import (branch too large, committee missing).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
 }
 
 /// Why an import was refused.
@@ -110,11 +110,7 @@ impl Store {
                 Ok(org) if org.kind.holds_members() => placed.push((entry, org)),
                 Ok(org) => errors.push(RowError {
                     line: entry.line,
-                    error: FieldError::new(
-                        Field::Organization,
-                        Problem::Invalid { reason_zh: "不能接收党员".into(), reason_en: "cannot hold members".into() },
-                        org.name.as_str(),
-                    ),
+                    error: FieldError::new(Field::Organization, Problem::rule("org-holds-no-members"), org.name.as_str()),
                 }),
                 Err(problem) => errors.push(RowError {
                     line: entry.line,
@@ -139,14 +135,7 @@ impl Store {
                 // Known by ID number but without any membership.
                 Some(None) => errors.push(RowError {
                     line: entry.line,
-                    error: FieldError::new(
-                        Field::IdNumber,
-                        Problem::Invalid {
-                            reason_zh: "对应的党员记录没有组织关系".into(),
-                            reason_en: "belongs to a member recorded without an organization".into(),
-                        },
-                        "",
-                    ),
+                    error: FieldError::new(Field::IdNumber, Problem::rule("member-without-membership"), ""),
                 }),
                 Some(Some((current, phone_cipher))) => {
                     match self.apply_changes(w, current, phone_cipher.as_deref(), entry, org, today).await {
@@ -155,7 +144,7 @@ impl Store {
                         // A change the rules refuse (a move dated before the current membership…) is this row's error.
                         Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
                         Err(StoreError::Rule(message)) => {
-                            errors.push(RowError { line: entry.line, error: crate::rule_error(Field::Organization, &message) })
+                            errors.push(RowError { line: entry.line, error: FieldError::rule(Field::Organization, message, "") })
                         }
                         Err(other) => return Err(other.into()),
                     }
@@ -254,7 +243,7 @@ impl Store {
         touched: impl Iterator<Item = &'o Organization>,
         orgs: &[Organization],
         today: NaiveDate,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<Message>> {
         let mut seen: Vec<&Organization> = Vec::new();
         let mut seen_ids: HashSet<&Id> = HashSet::new();
         for org in touched {
@@ -325,13 +314,10 @@ impl Store {
         for org in seen {
             let (total, full, committee) = figures.get(&org.id).copied().unwrap_or_default();
             if total > 50 {
-                warnings.push(format!("{}：{total} 名党员，超过 50 名 / {}: {total} members, more than 50", org.name, org.name));
+                warnings.push(Message::new("import-warning-large-branch").text("org", org.name.as_str()).number("total", total));
             }
             if full >= 7 && committee == 0 {
-                warnings.push(format!(
-                    "{}：正式党员 {full} 名，应设支部委员会 / {}: {full} full members but no branch committee",
-                    org.name, org.name
-                ));
+                warnings.push(Message::new("import-warning-needs-committee").text("org", org.name.as_str()).number("full", full));
             }
         }
         Ok(warnings)
@@ -406,14 +392,7 @@ impl Store {
                 if found.level != entry.level || found.kind != entry.kind {
                     errors.push(RowError {
                         line: entry.line,
-                        error: FieldError::new(
-                            Field::Kind,
-                            Problem::Invalid {
-                                reason_zh: "与已有同名组织的层级或类别不同".into(),
-                                reason_en: "differs in level or kind from the organization of that name already recorded".into(),
-                            },
-                            entry.kind.code(),
-                        ),
+                        error: FieldError::new(Field::Kind, Problem::rule("org-differs-from-namesake"), entry.kind.code()),
                     });
                     continue;
                 }
@@ -444,7 +423,7 @@ impl Store {
                 }
                 Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
                 Err(StoreError::Rule(message)) => {
-                    errors.push(RowError { line: entry.line, error: crate::rule_error(Field::Parent, &message) })
+                    errors.push(RowError { line: entry.line, error: FieldError::rule(Field::Parent, message, "") })
                 }
                 Err(other) => return Err(other.into()),
             }

@@ -19,6 +19,7 @@ pub mod evaluation;
 pub mod feeds;
 pub mod idempotency;
 pub mod import;
+pub mod obligations;
 pub mod orgs;
 pub mod outbox;
 pub mod people;
@@ -33,6 +34,7 @@ pub mod testing;
 pub mod web_support;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use domain::Message;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Connection, Executor};
 use std::path::Path;
@@ -49,7 +51,11 @@ pub enum Backend {
     Postgres,
 }
 
-/// Errors of the storage layer, each with a stable meaning for the layers above.
+/// Errors of the storage layer, each with a stable meaning for the layers
+/// above. The first four are the caller's to fix and carry what the reader
+/// is told ([`StoreError::message`]); the others are failures of this
+/// installation, logged with their cause and reported without details.
+/// `Display` is for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
@@ -58,8 +64,9 @@ pub enum StoreError {
     Conflict { current: i64 },
     #[error("{0}")]
     Invalid(domain::FieldError),
+    /// A rule the request breaks that is not about one field.
     #[error("{0}")]
-    Rule(String),
+    Rule(Message),
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
@@ -71,6 +78,43 @@ pub enum StoreError {
     /// Reading or writing the attachment files beside the database.
     #[error("attachment files: {0}")]
     Files(std::io::Error),
+    /// The installation cannot do what was asked: a directory that cannot
+    /// be created, a database name the server cannot hold, a failing
+    /// password hash.
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl StoreError {
+    /// A rule broken by the request, with no arguments.
+    pub fn rule(id: &'static str) -> Self {
+        StoreError::Rule(Message::new(id))
+    }
+
+    /// Whether the database is out of reach or out of connections, so that
+    /// the same request may well succeed a little later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed)
+        )
+    }
+
+    /// Whether this is a failure of the installation rather than of the
+    /// request: not found, conflicts and broken rules are the request's.
+    pub fn is_internal(&self) -> bool {
+        !matches!(self, StoreError::NotFound | StoreError::Conflict { .. } | StoreError::Invalid(_) | StoreError::Rule(_))
+    }
+}
+
+/// A value of `field` that breaks `rule`.
+pub(crate) fn invalid(field: domain::Field, rule: Message, value: &str) -> StoreError {
+    StoreError::Invalid(domain::FieldError::rule(field, rule, value))
+}
+
+/// A value of `field` that breaks the rule `id` (a message without arguments).
+pub(crate) fn broken(field: domain::Field, id: &'static str, value: &str) -> StoreError {
+    invalid(field, Message::new(id), value)
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -116,7 +160,7 @@ impl Store {
                 if let Some(parent) = Path::new(&file).parent()
                     && !parent.as_os_str().is_empty()
                 {
-                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Rule(format!("cannot create {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Setup(format!("cannot create {}: {e}", parent.display())))?;
                 }
                 AnyPoolOptions::new()
                     .max_connections(8)
@@ -262,7 +306,7 @@ async fn create_postgres_database_if_missing(url: &str) -> Result<()> {
     };
     let (name, query) = rest.split_once('?').map_or((rest, ""), |(n, q)| (n, q));
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(StoreError::Rule(format!("database name '{name}' must be letters, digits, '_' or '-'")));
+        return Err(StoreError::Setup(format!("database name '{name}' must be letters, digits, '_' or '-'")));
     }
     let maintenance = if query.is_empty() { format!("{server}/postgres") } else { format!("{server}/postgres?{query}") };
     let pool = AnyPoolOptions::new().max_connections(1).connect(&maintenance).await?;
@@ -289,18 +333,12 @@ pub async fn drop_postgres_database(url: &str) -> Result<()> {
     };
     let name = name.split('?').next().unwrap_or_default();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(StoreError::Rule(format!("database name '{name}' must be letters, digits, '_' or '-'")));
+        return Err(StoreError::Setup(format!("database name '{name}' must be letters, digits, '_' or '-'")));
     }
     let pool = AnyPoolOptions::new().max_connections(1).connect(&format!("{server}/postgres")).await?;
     pool.execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str()).await?;
     pool.close().await;
     Ok(())
-}
-
-/// A field error carrying a bilingual rule message ("中文 / English").
-pub(crate) fn rule_error(field: domain::Field, message: &str) -> domain::FieldError {
-    let (zh, en) = message.split_once(" / ").unwrap_or((message, message));
-    domain::FieldError::new(field, domain::Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, "")
 }
 
 /// A URL with any password replaced, safe to print.

@@ -95,11 +95,7 @@ fn org_from_row(row: &AnyRow) -> Result<Organization> {
 }
 
 fn placement_error(e: PlacementError) -> StoreError {
-    StoreError::Invalid(crate::rule_error(Field::Parent, &e.to_string()))
-}
-
-fn rule(zh: &str, en: &str) -> StoreError {
-    StoreError::Rule(format!("{zh} / {en}"))
+    crate::invalid(Field::Parent, e.message(), "")
 }
 
 /// A link row as needed to rewrite paths.
@@ -286,7 +282,7 @@ impl Store {
                     .await?
                     .ok_or_else(|| StoreError::Invalid(FieldError::new(Field::Parent, Problem::NotFound, parent_id.as_str())))?;
                 if !parent.is_open_on(new.founded_on) {
-                    return Err(rule("上级组织在成立日期时未在运行", "the parent organization was not open on the founding date"));
+                    return Err(StoreError::rule("parent-not-open-at-founding"));
                 }
                 check_placement(new.level, new.kind, parent.level, parent.kind).map_err(placement_error)?;
                 let province =
@@ -420,14 +416,14 @@ impl Store {
             return Err(StoreError::Conflict { current: org.version });
         }
         if !org.is_open_on(on) {
-            return Err(rule("该组织在该日期未在运行", "the organization is not open on that date"));
+            return Err(StoreError::rule("org-not-open-on-day"));
         }
         let parent = self
             .org_in(w, new_parent, on)
             .await?
             .ok_or_else(|| StoreError::Invalid(FieldError::new(Field::Parent, Problem::NotFound, new_parent.as_str())))?;
         if !parent.is_open_on(on) {
-            return Err(rule("新的上级组织在该日期未在运行", "the new parent is not open on that date"));
+            return Err(StoreError::rule("new-parent-not-open"));
         }
         if parent.path.contains(id) {
             return Err(placement_error(PlacementError::Cycle));
@@ -435,10 +431,7 @@ impl Store {
         check_placement(org.level, org.kind, parent.level, parent.kind).map_err(placement_error)?;
         let stays_in_province = matches!(org.level, OrgLevel::Central | OrgLevel::Provincial) || parent.province_id == org.province_id;
         if !stays_in_province {
-            return Err(rule(
-                "不能把组织移到另一个省级组织之下：请撤销后在新位置重建",
-                "an organization cannot move to another province: close it and found it anew there",
-            ));
+            return Err(StoreError::rule("move-to-other-province"));
         }
         let old_prefix = root_path(&org);
         let new_prefix = format!("{}{}/", root_path(&parent), id);
@@ -450,10 +443,7 @@ impl Store {
             .fetch_one(&mut **w.tx())
             .await?;
         if later > 0 {
-            return Err(rule(
-                "该组织或其下级组织在此日期之后另有变动，不能补记更早的调整",
-                "the organization or one under it changed after that date; an earlier move cannot be inserted before it",
-            ));
+            return Err(StoreError::rule("move-before-later-change"));
         }
         let rows = sqlx::query(
             "SELECT province_id, id, org_id, parent_id, path, valid_from, valid_to FROM org_links
@@ -467,10 +457,7 @@ impl Store {
         let mut links = Vec::with_capacity(rows.len());
         for r in &rows {
             if opt_text(r, "valid_to")?.is_some() {
-                return Err(rule(
-                    "该组织或其下级组织在此日期之后另有变动，不能补记更早的调整",
-                    "the organization or one under it changed after that date; an earlier move cannot be inserted before it",
-                ));
+                return Err(StoreError::rule("move-before-later-change"));
             }
             links.push(Link {
                 province_id: text(r, "province_id")?,
@@ -542,14 +529,10 @@ impl Store {
             return Err(StoreError::Conflict { current: org.version });
         }
         if org.closed_on.is_some() {
-            return Err(rule("该组织已撤销", "the organization is already closed"));
+            return Err(StoreError::rule("org-already-closed"));
         }
         if on < org.founded_on {
-            return Err(StoreError::Invalid(FieldError::new(
-                Field::ClosedOn,
-                Problem::Invalid { reason_zh: "早于成立日期".into(), reason_en: "is before the founding date".into() },
-                &date_text(on),
-            )));
+            return Err(StoreError::Invalid(FieldError::new(Field::ClosedOn, Problem::rule("close-before-founding"), &date_text(on))));
         }
         let day = date_text(on);
         let open_children: i64 = sqlx::query_scalar(
@@ -561,7 +544,7 @@ impl Store {
         .fetch_one(&mut **w.tx())
         .await?;
         if open_children > 0 {
-            return Err(rule("该组织下仍有未撤销的组织", "organizations under it are still open"));
+            return Err(StoreError::rule("close-with-open-children"));
         }
         let members: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM memberships m JOIN people p ON p.province_id = m.province_id AND p.id = m.person_id
@@ -572,7 +555,7 @@ impl Store {
         .fetch_one(&mut **w.tx())
         .await?;
         if members > 0 {
-            return Err(rule("该组织仍有党员，请先转移组织关系", "it still has members: move them first"));
+            return Err(StoreError::rule("close-with-members"));
         }
         let mut after = org.clone();
         after.closed_on = Some(on);

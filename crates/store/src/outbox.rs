@@ -341,7 +341,7 @@ impl Store {
         if let Some(e) = email
             && !valid_email(e)
         {
-            return Err(StoreError::Rule("电子邮箱地址格式不正确 / the e-mail address is not valid".into()));
+            return Err(StoreError::rule("email-bad-form"));
         }
         let before: Option<Option<String>> =
             sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1").bind(account_id.as_str()).fetch_optional(&mut **w.tx()).await?;

@@ -212,21 +212,14 @@ impl Store {
         if !org.kind.holds_members() || org.closed_on.is_some() {
             return Err(StoreError::Invalid(FieldError::new(
                 Field::Organization,
-                Problem::Invalid { reason_zh: "该组织不能接收党员".into(), reason_en: "cannot hold members".into() },
+                Problem::rule("org-cannot-take-member"),
                 org.name.as_str(),
             )));
         }
         if let Some(number) = &new.id_number
             && self.find_by_id_number(w, &org.province_id, number).await?.is_some()
         {
-            return Err(StoreError::Invalid(FieldError::new(
-                Field::IdNumber,
-                Problem::Invalid {
-                    reason_zh: "已有该公民身份号码的党员记录".into(),
-                    reason_en: "belongs to a member already recorded".into(),
-                },
-                "",
-            )));
+            return Err(StoreError::Invalid(FieldError::new(Field::IdNumber, Problem::rule("id-number-already-recorded"), "")));
         }
         let start = membership_start(new.join_date, &org);
         let mut persons = self.insert_people(w, vec![(new, org.province_id.clone(), start)]).await?;
@@ -530,19 +523,15 @@ impl Store {
         if !target.is_open_on(on) || !target.kind.holds_members() {
             return Err(StoreError::Invalid(FieldError::new(
                 Field::Organization,
-                Problem::Invalid {
-                    reason_zh: "该组织在该日期不能接收党员".into(), reason_en: "cannot hold members on that date".into()
-                },
+                Problem::rule("org-cannot-take-member-on-day"),
                 target.name.as_str(),
             )));
         }
         if target.province_id != before.province_id {
-            return Err(StoreError::Rule(
-                "跨省级组织转接请在原组织办理转出、在新组织新建记录 / a move to another province is a transfer out here and a new record there".into(),
-            ));
+            return Err(StoreError::rule("move-member-other-province"));
         }
         if target.id == before.org_id {
-            return Err(StoreError::Rule("已在该组织 / already a member there".into()));
+            return Err(StoreError::rule("move-member-same-org"));
         }
         let day = date_text(on);
         let current_from: Option<String> =
@@ -551,14 +540,7 @@ impl Store {
                 .fetch_optional(&mut **w.tx())
                 .await?;
         if current_from.as_deref().is_some_and(|from| from >= day.as_str()) {
-            return Err(StoreError::Invalid(FieldError::new(
-                Field::ValidFrom,
-                Problem::Invalid {
-                    reason_zh: "不晚于当前组织关系的开始日期".into(),
-                    reason_en: "is not after the start of the current membership".into(),
-                },
-                &day,
-            )));
+            return Err(StoreError::Invalid(FieldError::new(Field::ValidFrom, Problem::rule("move-member-not-after-start"), &day)));
         }
         // The membership and the positions held in the old organization end
         // that day; positions held elsewhere (a county leader's) go on.

@@ -81,10 +81,6 @@ const COLUMNS: [&str; 11] = [
 ];
 const SELECT: &str = "p.province_id, p.id, p.org_id, p.source_activity_id, p.source_project_id, p.person_id, p.description, p.raised_on, p.version, p.created_at, p.created_by";
 
-pub(crate) fn invalid(field: Field, zh: &str, en: &str, value: &str) -> StoreError {
-    StoreError::Invalid(FieldError::new(field, Wrong::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, value))
-}
-
 /// Free text of 1 to `max` characters, trimmed, line breaks allowed (kept as
 /// `\n`), no other control or direction-override characters.
 pub(crate) fn free_text(field: Field, raw: &str, max: usize) -> Result<String> {
@@ -136,12 +132,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<Problem>> {
         if !is_life_meeting(&activity.kind) {
-            return Err(invalid(
-                Field::ActivityKind,
-                "只有民主生活会和组织生活会可以记录查摆出的问题",
-                "problems are raised only at a democratic or an organizational life meeting",
-                &activity.kind,
-            ));
+            return Err(crate::broken(Field::ActivityKind, "problems-only-life-meetings", &activity.kind));
         }
         // The record as it stands now, inside this transaction.
         let row = sqlx::query("SELECT status FROM activities WHERE province_id = $1 AND id = $2 AND deleted_at IS NULL")
@@ -152,23 +143,13 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let status = text(&row, "status")?;
         if status != "held" || activity.held_on > today {
-            return Err(invalid(
-                Field::ActivityStatus,
-                "会议举办后才能记录查摆出的问题",
-                "problems are recorded once the meeting is held",
-                &status,
-            ));
+            return Err(crate::broken(Field::ActivityStatus, "problems-after-held", &status));
         }
         if problems.is_empty() {
             return Err(StoreError::Invalid(FieldError::new(Field::Description, Wrong::Required, "")));
         }
         if problems.len() > MAX_AT_ONCE {
-            return Err(invalid(
-                Field::Description,
-                &format!("一次最多记录 {MAX_AT_ONCE} 个问题"),
-                &format!("at most {MAX_AT_ONCE} problems at a time"),
-                "",
-            ));
+            return Err(crate::invalid(Field::Description, domain::Message::new("problems-too-many").count("max", MAX_AT_ONCE), ""));
         }
         let at = w.at().to_owned();
         let mut stored = Vec::with_capacity(problems.len());
@@ -177,7 +158,7 @@ impl Store {
             if let Some(person) = &new.person_id
                 && !activity.participants.iter().any(|p| &p.person_id == person)
             {
-                return Err(invalid(Field::Person, "不是这次会议的参加人员", "is not a participant of this meeting", person.as_str()));
+                return Err(crate::broken(Field::Person, "problem-person-not-participant", person.as_str()));
             }
             stored.push(Problem {
                 id: Id::generate(),

@@ -13,7 +13,7 @@ use crate::orgs::{date_text, parse_date, path_end, root_path};
 use crate::rows::{Value, insert_rows, int, opt_parsed, opt_text, parsed, text};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
-use domain::{Field, FieldError, Id, OrgLevel, Problem, Text};
+use domain::{Field, FieldError, Id, Message, OrgLevel, Problem, Text};
 use rules::Catalogue;
 use rules::catalogue::SubjectKind;
 use rules::settings::{SettingError, check_frequency};
@@ -145,10 +145,6 @@ const EXEMPTION_INSERT: [&str; 12] = [
     "revoked_at",
 ];
 
-fn invalid(field: Field, zh: &str, en: &str, value: &str) -> StoreError {
-    StoreError::Invalid(FieldError::new(field, Problem::Invalid { reason_zh: zh.to_owned(), reason_en: en.to_owned() }, value))
-}
-
 fn reason(raw: &str) -> Result<String> {
     let t = Text::parse(Field::Reason, raw).map_err(StoreError::Invalid)?;
     if t.as_str().chars().count() > REASON_MAX {
@@ -200,16 +196,11 @@ pub(crate) fn exemption_from_row(row: &AnyRow) -> Result<Exemption> {
 fn setting_error(e: SettingError) -> StoreError {
     match e {
         SettingError::UnknownRequirement(id) => StoreError::Invalid(FieldError::new(Field::Requirement, Problem::NotFound, &id)),
-        SettingError::NotLocallySet(id) => invalid(
-            Field::Requirement,
-            "其频次由文件规定，不能在本地设置",
-            "has a frequency fixed by the documents; it cannot be set locally",
-            &id,
-        ),
+        SettingError::NotLocallySet(id) => crate::broken(Field::Requirement, "setting-fixed-by-documents", &id),
         SettingError::BadPeriod(p) => {
             StoreError::Invalid(FieldError::new(Field::Period, Problem::UnknownValue { allowed: "month, quarter, half, year".into() }, &p))
         }
-        SettingError::BadCount(n) => invalid(Field::Count, "须为 1 至 366 的整数", "must be a whole number from 1 to 366", &n.to_string()),
+        SettingError::BadCount(n) => crate::broken(Field::Count, "setting-bad-count", &n.to_string()),
     }
 }
 
@@ -231,12 +222,7 @@ impl Store {
         .fetch_one(&mut **w.tx())
         .await?;
         if same_day > 0 {
-            return Err(invalid(
-                Field::ValidFrom,
-                "该组织对此要求已有从该日起的设置，请先终止",
-                "a setting of this requirement for the organization already starts on that day; end it first",
-                &date_text(new.valid_from),
-            ));
+            return Err(crate::broken(Field::ValidFrom, "setting-same-day", &date_text(new.valid_from)));
         }
         let setting = RequirementSetting {
             id: Id::generate(),
@@ -275,7 +261,7 @@ impl Store {
         }
         let requirement = catalogue
             .parse_local_requirement(DEFINITION_SOURCE, &new.definition)
-            .map_err(|e| invalid(Field::Definition, &format!("自定义要求有误：{e}"), &e.to_string(), ""))?;
+            .map_err(|e| crate::invalid(Field::Definition, Message::new("local-requirement-bad").text("detail", e.to_string()), ""))?;
         let reason = reason(&new.reason)?;
         let province = self.setting_org(w, &new.org_id, new.valid_from).await?;
         let taken: i64 = sqlx::query_scalar(
@@ -286,10 +272,9 @@ impl Store {
         .fetch_one(&mut **w.tx())
         .await?;
         if taken > 0 {
-            return Err(invalid(
+            return Err(crate::invalid(
                 Field::Definition,
-                &format!("编号 '{}' 已被本省另一自定义要求使用", requirement.id),
-                &format!("the id '{}' is already used by another local requirement of the province", requirement.id),
+                Message::new("local-requirement-id-taken").text("id", requirement.id.clone()),
                 "",
             ));
         }
@@ -320,7 +305,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::Invalid(FieldError::new(Field::Organization, Problem::NotFound, org_id.as_str())))?;
         if org.closed_on.is_some_and(|c| c <= valid_from) {
-            return Err(invalid(Field::ValidFrom, "该组织届时已撤销", "the organization is closed by then", &date_text(valid_from)));
+            return Err(crate::broken(Field::ValidFrom, "setting-org-closed", &date_text(valid_from)));
         }
         Ok(org.province_id)
     }
@@ -371,10 +356,10 @@ impl Store {
             return Err(StoreError::Conflict { current: before.version });
         }
         if before.ended_on.is_some() {
-            return Err(StoreError::Rule("该设置已终止 / the setting has already ended".into()));
+            return Err(StoreError::rule("setting-already-ended"));
         }
         if on < before.valid_from {
-            return Err(invalid(Field::ClosedOn, "早于该设置的生效日期", "is before the setting takes effect", &date_text(on)));
+            return Err(crate::broken(Field::ClosedOn, "setting-end-before-start", &date_text(on)));
         }
         let mut after = before.clone();
         after.ended_on = Some(on);
@@ -445,7 +430,7 @@ impl Store {
             }
         };
         if new.to < new.from {
-            return Err(invalid(Field::ToDate, "早于起始日期", "is before the first day (from)", &date_text(new.to)));
+            return Err(crate::broken(Field::ToDate, "exemption-to-before-from", &date_text(new.to)));
         }
         let reason = reason(&new.reason)?;
         let province: Option<String> = match kind {
@@ -473,12 +458,8 @@ impl Store {
                 .ok_or_else(|| StoreError::Invalid(FieldError::new(Field::Requirement, Problem::NotFound, &new.requirement_id)))?,
         };
         if binds != kind {
-            return Err(invalid(
-                Field::SubjectKind,
-                &format!("该要求约束的对象是{}", if binds == SubjectKind::Person { "个人" } else { "组织" }),
-                &format!("the requirement binds {}", if binds == SubjectKind::Person { "people" } else { "organizations" }),
-                kind.code(),
-            ));
+            let binds = if binds == SubjectKind::Person { "person" } else { "org" };
+            return Err(crate::invalid(Field::SubjectKind, Message::new("exemption-wrong-subject").text("binds", binds), kind.code()));
         }
         let exemption = Exemption {
             id: Id::generate(),
@@ -550,7 +531,7 @@ impl Store {
             return Err(StoreError::Conflict { current: before.version });
         }
         if before.revoked_at.is_some() {
-            return Err(StoreError::Rule("该豁免已撤销 / the exemption has already been revoked".into()));
+            return Err(StoreError::rule("exemption-already-revoked"));
         }
         let mut after = before.clone();
         after.version += 1;

@@ -23,7 +23,7 @@
 use crate::activities::{ActivityStatus, line};
 use crate::audit::Audited;
 use crate::orgs::{Page, date_text, parse_date, path_end, root_path};
-use crate::problems::{NewProblem, Problem, free_text, invalid};
+use crate::problems::{NewProblem, Problem, free_text};
 use crate::rows::{Value, in_list_size, insert_rows, int, opt_text, parsed, text};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
@@ -236,7 +236,7 @@ fn team(lead: &Id, team: &[Id]) -> Result<Vec<Id>> {
     let mut seen = HashSet::with_capacity(team.len());
     for person in team {
         if !seen.insert(person.as_str()) {
-            return Err(invalid(Field::Team, "重复列出", "is listed twice", person.as_str()));
+            return Err(crate::broken(Field::Team, "listed-twice", person.as_str()));
         }
     }
     let mut out: Vec<Id> = team.iter().filter(|p| *p != lead).cloned().collect();
@@ -248,12 +248,7 @@ fn team(lead: &Id, team: &[Id]) -> Result<Vec<Id>> {
 }
 
 fn not_of_org(field: Field, person: &Id) -> StoreError {
-    invalid(
-        field,
-        "课题开始之日和今天均不是本组织（含下级组织）的党员，也未在其中任职",
-        "was neither a member of the organization (or of one under it) nor held a position there, on the day the project started or today",
-        person.as_str(),
-    )
+    crate::broken(field, "research-person-outside", person.as_str())
 }
 
 impl Store {
@@ -449,12 +444,7 @@ impl Store {
                 Some(record)
             }
             (_, Some(_)) => {
-                return Err(invalid(
-                    Field::Outcome,
-                    "只有“问题”类成果才转为问题记录",
-                    "only a result of kind problem becomes a problem record",
-                    kind.code(),
-                ));
+                return Err(crate::broken(Field::Outcome, "research-problem-only", kind.code()));
             }
             (_, None) => None,
         };
@@ -585,7 +575,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::Invalid(FieldError::new(Field::Organization, Wrong::NotFound, id.as_str())))?;
         if !org.is_open_on(today) {
-            return Err(invalid(Field::Organization, "该组织已撤销或尚未成立", "is closed, or not yet founded", id.as_str()));
+            return Err(crate::broken(Field::Organization, "research-org-not-open", id.as_str()));
         }
         Ok(org)
     }
@@ -693,12 +683,8 @@ fn check_started_on(org: &Organization, day: NaiveDate, today: NaiveDate) -> Res
         return Err(StoreError::Invalid(FieldError::new(Field::StartedOn, Wrong::InFuture, &date_text(day))));
     }
     if day < org.founded_on {
-        return Err(invalid(
-            Field::StartedOn,
-            &format!("早于该组织成立之日 {}", org.founded_on),
-            &format!("is before the organization was founded on {}", org.founded_on),
-            &date_text(day),
-        ));
+        let rule = domain::Message::new("research-before-founding").date("founded_on", org.founded_on);
+        return Err(crate::invalid(Field::StartedOn, rule, &date_text(day)));
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ pub struct TestDb {
 impl TestDb {
     /// Creates and migrates a fresh database on the backend the environment asks for.
     pub async fn new() -> Result<Self> {
-        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Rule(e.to_string()))?;
+        let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Setup(e.to_string()))?;
         let keys = PiiKeys::from_hex(&"5a".repeat(64), "test")?;
         let (url, pg_url) = match postgres_base() {
             Some(server) => {

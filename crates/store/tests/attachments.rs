@@ -186,7 +186,7 @@ async fn refused(f: &Fixture, name: &str, bytes: &[u8]) -> String {
     let message = match result {
         Err(StoreError::Invalid(e)) => {
             assert_eq!(e.field, Field::Attachment, "{e}");
-            e.to_string()
+            i18n::render(i18n::Lang::En, &e.message())
         }
         other => panic!("{name}: expected a refusal, got {other:?}"),
     };
@@ -284,7 +284,7 @@ async fn an_activity_holds_at_most_twenty_files_and_all_of_a_batch_or_none() {
     let result = f.db.store.attach_all(&mut w, &f.files, &f.activity, &[("甲.txt", b"jia".as_slice()), ("乙.txt", b"yi".as_slice())]).await;
     drop(w);
     assert!(
-        matches!(&result, Err(StoreError::Invalid(e)) if e.field == Field::Attachment && e.to_string().contains("at most 20")),
+        matches!(&result, Err(StoreError::Invalid(e)) if e.field == Field::Attachment && i18n::render(i18n::Lang::En, &e.message()).contains("at most 20")),
         "{result:?}"
     );
     assert_eq!(f.db.store.dump().await.unwrap(), before);
@@ -293,7 +293,7 @@ async fn an_activity_holds_at_most_twenty_files_and_all_of_a_batch_or_none() {
     let mut w = f.db.store.writer(&Actor::system("test")).await.unwrap();
     let result = f.db.store.attach_all(&mut w, &f.files, &f.activity, &[("甲.txt", b"jia".as_slice()), ("乙.pdf", b"yi".as_slice())]).await;
     drop(w);
-    assert!(matches!(&result, Err(StoreError::Invalid(e)) if e.to_string().contains("乙.pdf")), "{result:?}");
+    assert!(matches!(&result, Err(StoreError::Invalid(e)) if i18n::render(i18n::Lang::En, &e.message()).contains("乙.pdf")), "{result:?}");
     assert_eq!(files_on_disk(f.files.dir()), on_disk);
     attach(&f, "最后一页.txt", b"last page").await;
     assert!(refused(&f, "多余.txt", b"one too many").await.contains("at most 20"));
@@ -332,7 +332,10 @@ async fn nothing_is_attached_to_a_cancelled_plan_or_a_deleted_record() {
     let mut w = f.db.store.writer(&Actor::system("test")).await.unwrap();
     let result = f.db.store.attach(&mut w, &f.files, &cancelled, "a.pdf", &pdf()).await;
     drop(w);
-    assert!(matches!(&result, Err(StoreError::Invalid(e)) if e.to_string().contains("cancelled")), "{result:?}");
+    assert!(
+        matches!(&result, Err(StoreError::Invalid(e)) if i18n::render(i18n::Lang::En, &e.message()).contains("cancelled")),
+        "{result:?}"
+    );
     let mut w = f.db.store.writer(&Actor::system("test")).await.unwrap();
     f.db.store.delete_activity(&mut w, &f.activity.id, f.activity.version).await.unwrap();
     w.commit().await.unwrap();

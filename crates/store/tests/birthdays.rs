@@ -184,7 +184,8 @@ async fn one_step_records_the_birthday_for_all_chosen_and_meets_the_requirement_
     assert_eq!(activity.duration_minutes, BIRTHDAY_MINUTES);
     assert_eq!(activity.presenter_id.as_ref(), Some(&t.secretary));
     let agenda: Vec<(&str, Option<&str>)> = activity.agenda.iter().map(|a| (a.kind.as_str(), a.title.as_deref())).collect();
-    assert_eq!(agenda, BIRTHDAY_AGENDA.iter().map(|(k, v)| (*k, Some(*v))).collect::<Vec<_>>());
+    assert_eq!(agenda, [("oath_review", Some("重温入党誓词")), ("other", Some("政治生日"))]);
+    assert_eq!(BIRTHDAY_AGENDA, ["oath_review", "other"]);
     // The chosen and the committee, all present; nobody else.
     let mut present: Vec<&Id> = activity.participants.iter().filter(|p| p.present).map(|p| &p.person_id).collect();
     present.sort();

@@ -138,8 +138,9 @@ async fn an_unknown_organization_rejects_the_whole_file_and_writes_nothing() {
     let mut bad = roster();
     bad.rows[2].cells[8] = Cell::Text("不存在的支部".into());
     let err = import(store, &t.village, &bad).await.unwrap_err();
-    let message = err.to_string();
-    assert!(message.starts_with("第4行 所在党组织: '不存在的支部' 找不到 / row 4, organization"), "{message}");
+    let store::import::ImportError::Rows(rows) = &err else { panic!("{err}") };
+    let message = i18n::render(i18n::Lang::ZhCn, &rows[0].message());
+    assert_eq!(message, "第4行 所在党组织：“不存在的支部”找不到");
     assert_eq!(store.dump().await.unwrap(), before);
     db.cleanup().await.unwrap();
 }
@@ -155,8 +156,8 @@ async fn oversized_branches_and_missing_committees_are_warnings_not_errors() {
     let report = import(store, &t.village, &table(&headers, &rows)).await.unwrap();
     assert_eq!(report.created, 52);
     assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
-    assert!(report.warnings[0].contains("超过 50 名"));
-    assert!(report.warnings[1].contains("no branch committee"));
+    assert_eq!((report.warnings[0].id, report.warnings[0].arg("total")), ("import-warning-large-branch", Some(&domain::Arg::Number(52))));
+    assert_eq!(report.warnings[1].id, "import-warning-needs-committee");
     db.cleanup().await.unwrap();
 }
 

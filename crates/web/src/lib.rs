@@ -16,7 +16,6 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod evaluation;
-pub mod i18n;
 pub mod pages;
 
 use axum::Router;

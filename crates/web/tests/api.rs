@@ -252,7 +252,7 @@ async fn an_org_closes_only_once_no_members_or_open_children_remain() {
     let before = dump(&app).await;
     let with_member = post(&admin, &format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
     assert_eq!(with_member.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", with_member.text);
-    assert!(with_member.body["error"]["message"].as_str().unwrap().contains("member"));
+    assert_eq!(with_member.body["error"]["message"], "该组织仍有党员，请先转移组织关系");
     assert_eq!(dump(&app).await, before);
 
     let moved = post(

@@ -163,18 +163,18 @@ async fn disguised_programs_and_web_pages_are_refused_and_nothing_is_stored() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
     assert_eq!(refused.field(), Some("attachment"));
     let message = refused.body["error"]["message"].as_str().unwrap();
-    assert!(message.contains("Windows program") && message.contains("通知.pdf"), "{message}");
+    assert!(message.contains("Windows 可执行程序") && message.contains("通知.pdf"), "{message}");
 
     let page = b"<!DOCTYPE html><html><body><script>fetch('/api/v1/orgs')</script></body></html>";
     for name in ["page.html", "page.txt", "page.pdf"] {
         let refused = api_upload(&s, &id, name, page).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", refused.text);
         assert_eq!(refused.field(), Some("attachment"));
-        assert!(refused.text.contains("web page"), "{}", refused.text);
+        assert!(refused.text.contains("网页或 SVG 图片"), "{}", refused.text);
     }
     let png_named_pdf = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
     let refused = api_upload(&s, &id, "合影.pdf", png_named_pdf).await;
-    assert!(refused.text.contains("PNG image") && refused.text.contains(".png"), "{}", refused.text);
+    assert!(refused.text.contains("PNG 图片") && refused.text.contains(".png"), "{}", refused.text);
 
     // Not a multipart body, no file, a stray field: refused too.
     let json = s.post_json(&format!("/api/v1/activities/{id}/attachments"), &json!({"file": "x"})).await;

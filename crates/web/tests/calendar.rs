@@ -10,10 +10,8 @@ mod support;
 
 use domain::Id;
 use domain::access::Role;
-use jobs::Evaluator;
-use jobs::obligations::SubjectRef;
 use reqwest::StatusCode;
-use rules::catalogue::Lang;
+use store::obligations::{OpenObligations, SubjectRef};
 use support::{Reply, TestApp, add_account, spawn_app, today};
 
 /// The token in a page that shows a new subscription address.
@@ -34,7 +32,7 @@ fn unfold(ics: &str) -> String {
 /// The UIDs the feed of `subject` must list: its open obligations now.
 async fn expected_uids(app: &TestApp, subject: SubjectRef) -> Vec<String> {
     let evaluator = jobs::FreshEvaluator::embedded().unwrap();
-    let open = evaluator.open_obligations(&app.store, today(), std::slice::from_ref(&subject), Lang::Zh).await.unwrap().pop().unwrap();
+    let open = evaluator.open_obligations(&app.store, today(), std::slice::from_ref(&subject)).await.unwrap().pop().unwrap();
     open.iter().map(|o| format!("UID:{}+{}+{}@changxiao", o.requirement_id, subject.id(), o.period.label())).collect()
 }
 
@@ -152,7 +150,7 @@ async fn the_person_page_lists_the_outbox_and_why_a_message_was_not_sent() {
     let page = s.get(&format!("/people/{}", app.tree.secretary)).await;
     assert!(page.text.contains("通知 / Outbox") && page.text.contains("暂无通知。"), "{}", page.text);
     let evaluator = jobs::FreshEvaluator::embedded().unwrap();
-    let summary = jobs::run_weekly_digests(&app.store, &evaluator, None, today()).await.unwrap();
+    let summary = jobs::run_weekly_digests(&app.store, &evaluator, None, i18n::Lang::ZhCn, today()).await.unwrap();
     assert_eq!(summary.queued, 1, "{summary}");
     let page = s.get(&format!("/people/{}", app.tree.secretary)).await;
     assert!(page.text.contains("长效：本周待办"), "{}", page.text);

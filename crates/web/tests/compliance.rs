@@ -340,7 +340,7 @@ async fn a_bad_count_is_refused_naming_the_field_and_a_good_one_changes_the_grid
     ];
     let refused = supervisor.post_form(&path, &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
-    assert!(refused.text.contains("id=\"fq-count-error\">次数: &#39;0&#39; 须为 1 至 366 的整数</p>"), "{}", refused.text);
+    assert!(refused.text.contains("id=\"fq-count-error\">次数：“0”须为 1 至 366 的整数</p>"), "{}", refused.text);
     assert!(refused.text.contains("value=\"0\" aria-invalid=\"true\""), "what was typed is kept");
     assert!(refused.text.contains("县委决定按季度集中学习"));
     let english = Reply::of(
@@ -353,14 +353,14 @@ async fn a_bad_count_is_refused_naming_the_field_and_a_good_one_changes_the_grid
             .unwrap(),
     )
     .await;
-    assert!(english.text.contains("id=\"fq-count-error\">count: &#39;0&#39; must be a whole number from 1 to 366</p>"), "{}", english.text);
+    assert!(english.text.contains("id=\"fq-count-error\">Count: &#39;0&#39; must be a whole number from 1 to 366</p>"), "{}", english.text);
     fields[2] = ("count", "two");
     let not_a_number = supervisor.post_form(&path, &fields).await;
-    assert!(not_a_number.text.contains("id=\"fq-count-error\">次数: &#39;two&#39; 不是数字"), "{}", not_a_number.text);
+    assert!(not_a_number.text.contains("id=\"fq-count-error\">次数：“two”不是数字"), "{}", not_a_number.text);
     fields[2] = ("count", "1");
     fields[0] = ("requirement", "members-assembly");
     let fixed = supervisor.post_form(&path, &fields).await;
-    assert!(fixed.text.contains("id=\"fq-requirement-error\">制度要求: &#39;members-assembly&#39; 其频次由文件规定"), "{}", fixed.text);
+    assert!(fixed.text.contains("id=\"fq-requirement-error\">制度要求：“members-assembly”其频次由文件规定"), "{}", fixed.text);
     assert_eq!(app.dump().await, before, "nothing was changed");
 
     fields[0] = ("requirement", "center-group-study");
@@ -404,7 +404,7 @@ async fn an_exemption_shows_as_exempt_never_met_and_revoking_it_brings_the_recor
     ];
     let refused = dept.post_form(&format!("/orgs/{branch}/exemptions"), &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("id=\"ex-to-error\">截止日期: &#39;2026-10-01&#39; 早于起始日期"), "{}", refused.text);
+    assert!(refused.text.contains("id=\"ex-to-error\">截止日期：“2026-10-01”早于起始日期"), "{}", refused.text);
     let stranger = [
         ("requirement", "study-hours"),
         ("subject", &format!("person:{}", Id::generate())),

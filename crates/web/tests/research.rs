@@ -282,7 +282,7 @@ async fn bad_input_is_refused_naming_the_field_and_stores_nothing() {
         )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.text);
-    assert!(form.text.contains("rs-topic-error") && form.text.contains("课题: 不能为空"), "{}", form.text);
+    assert!(form.text.contains("rs-topic-error") && form.text.contains("课题：不能为空"), "{}", form.text);
     let form = s
         .post_form(
             &format!("/orgs/{}/research", app.tree.branch),

@@ -3,7 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use domain::IdNumber;
+use domain::{IdNumber, Message};
+use i18n::Lang;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// A value to put in a test workbook cell.
@@ -16,6 +17,16 @@ pub enum Value {
     /// A formula with its cached result.
     Formula(&'static str, &'static str),
     Blank,
+}
+
+/// A message as a Chinese reader sees it.
+pub fn zh(message: &Message) -> String {
+    i18n::render(Lang::ZhCn, message)
+}
+
+/// A message as an English reader sees it.
+pub fn en(message: &Message) -> String {
+    i18n::render(Lang::En, message)
 }
 
 pub fn today() -> NaiveDate {

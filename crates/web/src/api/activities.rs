@@ -17,8 +17,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveTime};
-use domain::Id;
 use domain::access::Action;
+use domain::{Id, Message};
 use serde::{Deserialize, Serialize};
 use store::activities::{Activity, ActivityFilter, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem, Revision};
 use utoipa::{IntoParams, ToSchema};
@@ -248,11 +248,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
     if let Some(k) = &kind
         && state.catalogue.kind(k).is_none()
     {
-        return Err(ApiError::unprocessable(
-            "kind",
-            "unknown_value",
-            "kind: 不是目录中的活动类型 / kind: is not an activity kind of the catalogue",
-        ));
+        return Err(ApiError::unprocessable("kind", "unknown_value", Message::new("problem-not-a-catalogue-kind")));
     }
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -260,7 +256,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
             ApiError::unprocessable(
                 "status",
                 "unknown_value",
-                "status: 只能是 planned、held 或 cancelled / status: must be planned, held or cancelled",
+                Message::new("problem-must-be-one-of").text("allowed", "planned, held, cancelled"),
             )
         })?),
     };
@@ -288,11 +284,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
 pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -> Result<Response, ApiError> {
     let today = state.today.date();
     if post.body.correction_reason.is_some() {
-        return Err(ApiError::unprocessable(
-            "correction_reason",
-            "not_allowed",
-            "correction_reason: 只用于更正已有记录 / correction_reason: is only for correcting an existing record",
-        ));
+        return Err(ApiError::unprocessable("correction_reason", "not_allowed", Message::new("problem-only-for-corrections")));
     }
     let new = new_activity(&post.body)?;
     post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
@@ -393,7 +385,7 @@ pub async fn cancel(
 
 fn version(raw: Option<&str>) -> Result<i64, ApiError> {
     let raw = required("version", raw.filter(|s| !s.is_empty()))?;
-    raw.parse().map_err(|_| ApiError::unprocessable("version", "not_a_number", "version: 不是整数 / version: is not a whole number"))
+    raw.parse().map_err(|_| ApiError::unprocessable("version", "not_a_number", Message::new("problem-not-a-whole-number")))
 }
 
 /// Reads the body into an activity to record; codes and texts are checked by the store.
@@ -422,7 +414,7 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
     let status = match body.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => ActivityStatus::Held,
         Some(code) => ActivityStatus::parse(code).ok_or_else(|| {
-            ApiError::unprocessable("status", "unknown_value", "status: 只能是 planned 或 held / status: must be planned or held")
+            ApiError::unprocessable("status", "unknown_value", Message::new("problem-must-be-one-of").text("allowed", "planned, held"))
         })?,
     };
     let minutes_state = match body.minutes_state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -431,7 +423,7 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
             ApiError::unprocessable(
                 "minutes_state",
                 "unknown_value",
-                "minutes_state: 只能是 draft 或 final / minutes_state: must be draft or final",
+                Message::new("problem-must-be-one-of").text("allowed", "draft, final"),
             )
         })?),
     };
@@ -459,7 +451,8 @@ fn new_activity(body: &CreateActivity) -> Result<NewActivity, ApiError> {
 fn time(raw: &str) -> Result<NaiveTime, ApiError> {
     let raw = raw.trim();
     let well_formed = raw.len() == 5 && raw.as_bytes().get(2) == Some(&b':');
-    well_formed.then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok()).flatten().ok_or_else(|| {
-        ApiError::unprocessable("starts_at", "not_a_time", "starts_at: 不是 HH:MM 格式的时间 / starts_at: is not a time of the form HH:MM")
-    })
+    well_formed
+        .then(|| NaiveTime::parse_from_str(raw, "%H:%M").ok())
+        .flatten()
+        .ok_or_else(|| ApiError::unprocessable("starts_at", "not_a_time", Message::new("problem-not-a-time")))
 }

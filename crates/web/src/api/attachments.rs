@@ -21,8 +21,8 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::Id;
 use domain::access::Action;
+use domain::{Id, Message};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use store::StoreError;
@@ -149,23 +149,17 @@ impl From<StoreError> for UploadError {
 impl From<UploadError> for ApiError {
     fn from(e: UploadError) -> Self {
         match e {
-            UploadError::Unavailable => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "attachments_unavailable",
-                "本服务器未设置附件目录，暂不能上传附件 / this server keeps no attachment directory, so files cannot be added",
-            )
-            .with_field("file"),
+            UploadError::Unavailable => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "attachments_unavailable", Message::new("api-attachments-unavailable"))
+                    .with_field("file")
+            }
             UploadError::TooLarge => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("附件: 文件超过 {mb} MB / attachment: the file is larger than {mb} MB", mb = MAX_ATTACHMENT_BYTES / (1024 * 1024)),
+                Message::new("api-attachment-too-large").count("max_mb", MAX_ATTACHMENT_BYTES / (1024 * 1024)),
             )
             .with_field("file"),
-            UploadError::Malformed => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_multipart",
-                "请求体须为 multipart/form-data，文件放在 file 字段 / the body must be multipart/form-data with the file in the field 'file'",
-            ),
+            UploadError::Malformed => ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", Message::new("api-bad-multipart")),
             UploadError::Store(e) => e.into(),
         }
     }
@@ -263,9 +257,9 @@ pub async fn create(
     let upload = match form.files.as_slice() {
         [one] if one.field == "file" => one,
         [one] => return Err(unknown_field(&one.field)),
-        [] => return Err(ApiError::unprocessable("file", "required", "file: 请选择一个文件 / file: is required")),
+        [] => return Err(ApiError::unprocessable("file", "required", Message::new("problem-file-required"))),
         _ => {
-            return Err(ApiError::unprocessable("file", "too_many", "file: 每次只能上传一个文件 / file: send one file per request"));
+            return Err(ApiError::unprocessable("file", "too_many", Message::new("problem-one-file")));
         }
     };
     let path = uri.path().to_owned();
@@ -287,7 +281,7 @@ pub async fn create(
 fn unknown_field(name: &str) -> ApiError {
     let fits = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     let shown = if fits { name } else { "?" };
-    let error = ApiError::new(StatusCode::BAD_REQUEST, "unknown_field", format!("未知字段 '{shown}' / unknown field '{shown}'"));
+    let error = ApiError::new(StatusCode::BAD_REQUEST, "unknown_field", Message::new("api-unknown-field").text("field", shown));
     if fits { error.with_field(name.to_owned()) } else { error }
 }
 
@@ -301,9 +295,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_idempotency_key",
-            format!(
-                "Idempotency-Key 须为 1 至 {MAX_IDEMPOTENCY_KEY} 个可见 ASCII 字符 / Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"
-            ),
+            Message::new("api-bad-idempotency-key").count("max", MAX_IDEMPOTENCY_KEY),
         ));
     }
     Ok(Some(key.to_owned()))

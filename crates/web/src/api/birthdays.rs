@@ -24,7 +24,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use domain::access::Action;
-use domain::{Field, Id, PartialDate};
+use domain::{Field, Id, Message, PartialDate};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::birthdays::{BirthdayMember, NearbyVisit, VISIT_WINDOW_DAYS};
@@ -169,9 +169,7 @@ fn month(raw: Option<&str>, today: NaiveDate) -> Result<(i32, u32), ApiError> {
         .filter(|(y, m)| y.len() == 4 && m.len() == 2)
         .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
         .filter(|(y, m)| (1900..=9999).contains(y) && (1..=12).contains(m));
-    parsed.ok_or_else(|| {
-        ApiError::unprocessable("month", "not_a_date", "month: 不是 YYYY-MM 格式的月份 / month: is not a month of the form YYYY-MM")
-    })
+    parsed.ok_or_else(|| ApiError::unprocessable("month", "not_a_date", Message::new("problem-not-iso-month")))
 }
 
 /// The members of an organization (a branch and its groups) whose political

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
-use domain::Id;
+use domain::{Id, Message};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -72,7 +72,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(q)| ApiQuery(q))
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "查询参数无法解析 / the query string could not be read"))
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", Message::new("api-bad-query")))
     }
 }
 
@@ -94,21 +94,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         if !is_json(req.headers()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "请求体须为 JSON（Content-Type: application/json）/ the body must be JSON (Content-Type: application/json)",
-            ));
+            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", Message::new("api-not-json")));
         }
         let raw = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",
-                    format!("请求体超过 {} 字节 / the body is larger than {} bytes", crate::MAX_BODY_BYTES, crate::MAX_BODY_BYTES),
+                    Message::new("api-body-too-large").count("max", crate::MAX_BODY_BYTES),
                 )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "无法读取请求体 / the body could not be read")
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", Message::new("api-bad-body"))
             }
         })?;
         let value = parse_body(&raw)?;
@@ -127,17 +123,10 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 /// Reads `raw` as `T`, blaming a failure on the field that causes it. The
 /// messages quote no values: a mistyped ID number must not come back.
 fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
-    let json: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
-        ApiError::bad_json(format!(
-            "JSON 语法错误（第 {} 行第 {} 列）/ malformed JSON at line {}, column {}",
-            e.line(),
-            e.column(),
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let json: serde_json::Value = serde_json::from_slice(raw)
+        .map_err(|e| ApiError::bad_json(Message::new("api-malformed-json").count("line", e.line()).count("column", e.column())))?;
     let serde_json::Value::Object(object) = &json else {
-        return Err(ApiError::bad_json("请求体须为 JSON 对象 / the body must be a JSON object"));
+        return Err(ApiError::bad_json(Message::new("api-not-an-object")));
     };
     let whole = match T::deserialize(&json) {
         Ok(value) => return Ok(value),
@@ -152,7 +141,7 @@ fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
                 let error = ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "unknown_field",
-                    format!("未知字段 '{}' / unknown field '{}'", name.as_deref().unwrap_or("?"), name.as_deref().unwrap_or("?")),
+                    Message::new("api-unknown-field").text("field", name.as_deref().unwrap_or("?")),
                 );
                 return Err(match name {
                     Some(n) => error.with_field(n),
@@ -160,8 +149,11 @@ fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
                 });
             }
             let expected = message.split_once("expected ").map(|(_, rest)| rest.split(" at line").next().unwrap_or(rest).to_owned());
-            let expected = expected.map(|x| format!(" (expected {x})")).unwrap_or_default();
-            let error = ApiError::bad_json(format!("{key}: 类型错误 / {key}: wrong type{expected}", key = name.as_deref().unwrap_or("?")));
+            let key = name.as_deref().unwrap_or("?");
+            let error = ApiError::bad_json(match expected {
+                Some(expected) => Message::new("api-wrong-type-expected").text("field", key).text("expected", expected),
+                None => Message::new("api-wrong-type").text("field", key),
+            });
             return Err(match name {
                 Some(n) => error.with_field(n),
                 None => error,
@@ -170,7 +162,7 @@ fn parse_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
     }
     // serde's message may quote a value (an ID number sent as a string), so only its kind is logged.
     tracing::debug!(kind = ?whole.classify(), "unattributed JSON body error");
-    Err(ApiError::bad_json("请求体与接口不符 / the body does not match what the endpoint takes"))
+    Err(ApiError::bad_json(Message::new("api-body-mismatch")))
 }
 
 /// A field name fit to repeat in an error: short, ASCII letters, digits and `_`.
@@ -230,9 +222,7 @@ fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, Ap
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_idempotency_key",
-            format!(
-                "Idempotency-Key 须为 1 至 {MAX_IDEMPOTENCY_KEY} 个可见 ASCII 字符 / Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"
-            ),
+            Message::new("api-bad-idempotency-key").count("max", MAX_IDEMPOTENCY_KEY),
         ));
     }
     Ok(Some(key.to_owned()))
@@ -271,7 +261,10 @@ mod tests {
     fn a_mistyped_field_is_named_without_quoting_its_value() {
         let e = error_of(r#"{"name": 110105194912310021, "version": 1}"#);
         assert_eq!((e.status, e.code, e.field.as_deref()), (StatusCode::BAD_REQUEST, "bad_json", Some("name")));
-        assert!(!e.message.contains("1101"), "{}", e.message);
+        for lang in i18n::Lang::ALL {
+            let text = i18n::render(lang, &e.message);
+            assert!(!text.contains("1101"), "{text}");
+        }
     }
 
     #[test]

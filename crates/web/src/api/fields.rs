@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use chrono::NaiveDate;
-use domain::{Id, PartialDate};
+use domain::{Id, Message, PartialDate};
 
 /// Rows per page when the client does not say.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -13,36 +13,25 @@ pub const MAX_LIMIT: usize = 500;
 
 /// A value the request must carry.
 pub fn required<T>(field: &'static str, value: Option<T>) -> Result<T, ApiError> {
-    value.ok_or_else(|| ApiError::unprocessable(field, "required", format!("{field}: 不能为空 / {field}: is required")))
+    value.ok_or_else(|| ApiError::unprocessable(field, "required", Message::new("problem-required")))
 }
 
 /// An id naming a record in the body; one that cannot exist is reported like
 /// one that does not.
 pub fn record_id(field: &'static str, raw: &str) -> Result<Id, ApiError> {
-    Id::parse(raw.trim())
-        .ok_or_else(|| ApiError::unprocessable(field, "not_found", format!("{field}: 找不到该记录 / {field}: no such record")))
+    Id::parse(raw.trim()).ok_or_else(|| ApiError::unprocessable(field, "not_found", Message::new("problem-no-such-record")))
 }
 
 /// A full date, `YYYY-MM-DD`.
 pub fn date(field: &'static str, raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::unprocessable(
-            field,
-            "not_a_date",
-            format!("{field}: 不是 YYYY-MM-DD 格式的日期 / {field}: is not a date of the form YYYY-MM-DD"),
-        )
-    })
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::unprocessable(field, "not_a_date", Message::new("problem-not-iso-date")))
 }
 
 /// A date that may lack its day: `YYYY-MM-DD` or `YYYY-MM`.
 pub fn partial_date(field: &'static str, raw: &str) -> Result<PartialDate, ApiError> {
-    PartialDate::parse_iso(raw.trim()).ok_or_else(|| {
-        ApiError::unprocessable(
-            field,
-            "not_a_date",
-            format!("{field}: 不是 YYYY-MM-DD 或 YYYY-MM 格式的日期 / {field}: is not a date of the form YYYY-MM-DD or YYYY-MM"),
-        )
-    })
+    PartialDate::parse_iso(raw.trim())
+        .ok_or_else(|| ApiError::unprocessable(field, "not_a_date", Message::new("problem-not-iso-partial-date")))
 }
 
 /// The day a request is about (`on`, in the query or the body): the given
@@ -61,11 +50,7 @@ pub fn limit(raw: Option<&str>) -> Result<usize, ApiError> {
     };
     match raw.parse::<usize>() {
         Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        _ => Err(ApiError::unprocessable(
-            "limit",
-            "out_of_range",
-            format!("limit: 须为 1 至 {MAX_LIMIT} 的整数 / limit: must be a whole number from 1 to {MAX_LIMIT}"),
-        )),
+        _ => Err(ApiError::unprocessable("limit", "out_of_range", Message::new("problem-limit-out-of-range").count("max", MAX_LIMIT))),
     }
 }
 
@@ -73,9 +58,7 @@ pub fn limit(raw: Option<&str>) -> Result<usize, ApiError> {
 pub fn cursor(raw: Option<&str>) -> Result<Option<Id>, ApiError> {
     match raw.filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => Id::parse(s).map(Some).ok_or_else(|| {
-            ApiError::unprocessable("cursor", "invalid", "cursor: 不是本接口给出的游标 / cursor: is not a cursor this API gave out")
-        }),
+        Some(s) => Id::parse(s).map(Some).ok_or_else(|| ApiError::unprocessable("cursor", "invalid", Message::new("problem-not-a-cursor"))),
     }
 }
 

@@ -37,11 +37,12 @@ pub async fn begin<T>(store: &Store, post: &Post<T>) -> Result<Begun, ApiError> 
         Claim::Used(stored) => {
             drop(w);
             if stored.request_hash != idempotency.request_hash {
-                return Err(ApiError::unprocessable(
-                    "Idempotency-Key",
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
                     "idempotency_key_reused",
-                    "该 Idempotency-Key 已用于另一个请求 / this Idempotency-Key was already used for a different request",
-                ));
+                    domain::Message::new("api-idempotency-key-reused"),
+                )
+                .with_field("Idempotency-Key"));
             }
             Ok(Begun::Replay(replay(stored, &post.path)))
         }

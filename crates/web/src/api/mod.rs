@@ -173,6 +173,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exemptions/{id}/revoke", post(requirements::revoke_exemption))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::error::render_errors))
 }
 
 static OPENAPI_JSON: LazyLock<Result<String, String>> = LazyLock::new(|| ApiDoc::openapi().to_pretty_json().map_err(|e| e.to_string()));
@@ -194,5 +195,5 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "该地址不支持此方法 / this method is not allowed here")
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", domain::Message::new("api-method-not-allowed"))
 }

@@ -18,7 +18,8 @@ use chrono::{Months, NaiveDate};
 use domain::access::Action;
 use domain::roster::ETHNICITY_MAX;
 use domain::{
-    CadreRank, Field, FieldError, Id, IdNumber, MemberCategory, MemberStatus, Name, PartialDate, PhoneNumber, PositionKind, Problem, Sex,
+    CadreRank, Field, FieldError, Id, IdNumber, MemberCategory, MemberStatus, Message, Name, PartialDate, PhoneNumber, PositionKind,
+    Problem, Sex,
 };
 use serde::{Deserialize, Serialize};
 use store::people::{NewPerson, PersonChanges};
@@ -211,7 +212,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(q): Ap
     let on = fields::on_day(q.on.as_deref(), state.today.date())?;
     let search = q.q.as_deref().filter(|s| !s.trim().is_empty());
     if search.is_some() && cursor.is_some() {
-        return Err(ApiError::unprocessable("cursor", "invalid", "cursor: 搜索结果不分页 / cursor: search results are not paged"));
+        return Err(ApiError::unprocessable("cursor", "invalid", Message::new("problem-search-not-paged")));
     }
     let text = search.map(|t| Name::parse(Field::Name, t).map_err(|e| ApiError::from(e).with_field("q"))).transpose()?;
     let roots = scope::subtrees(&state, &caller, under, on).await?;
@@ -386,7 +387,7 @@ fn new_person(body: &CreatePerson, today: NaiveDate) -> Result<NewPerson, ApiErr
 }
 
 fn mismatch() -> Problem {
-    Problem::Invalid { reason_zh: "与公民身份号码不符".into(), reason_en: "does not match the ID number".into() }
+    Problem::rule("id-number-mismatch")
 }
 
 fn ethnicity(raw: &str) -> Result<String, FieldError> {

@@ -17,8 +17,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::Id;
 use domain::access::Action;
+use domain::{Id, Message};
 use serde::{Deserialize, Serialize};
 use store::problems::{NewProblem, Problem};
 use utoipa::{IntoParams, ToSchema};
@@ -163,7 +163,7 @@ pub async fn of_org(
             return Err(ApiError::unprocessable(
                 "subtree",
                 "unknown_value",
-                "subtree: 只能是 true 或 false / subtree: must be true or false",
+                Message::new("problem-must-be-one-of").text("allowed", "true, false"),
             ));
         }
     };

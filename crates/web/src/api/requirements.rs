@@ -18,8 +18,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::Id;
 use domain::access::Action;
+use domain::{Id, Message};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::requirements::{Exemption, ListedSetting, NewExemption, NewFrequency, NewLocalRequirement, RequirementSetting};
@@ -234,11 +234,7 @@ pub async fn create_setting(State(state): State<AppState>, PathId(id): PathId, p
     let frequency_given = body.requirement_id.is_some() || body.period.is_some() || body.count.is_some();
     let definition = match (&body.definition, frequency_given) {
         (Some(_), true) => {
-            return Err(ApiError::unprocessable(
-                "definition",
-                "invalid",
-                "definition: 自定义要求与 requirement_id/period/count 只能给出其一 / definition: give either a definition or requirement_id with period and count",
-            ));
+            return Err(ApiError::unprocessable("definition", "invalid", Message::new("problem-definition-or-frequency")));
         }
         (definition, _) => definition.clone(),
     };
@@ -375,7 +371,7 @@ async fn require_subject(state: &AppState, caller: &Caller, kind: &str, subject:
             return Err(ApiError::unprocessable(
                 "subject_kind",
                 "unknown_value",
-                "subject_kind: 须为 organization 或 person / subject_kind: must be organization or person",
+                Message::new("problem-must-be-one-of").text("allowed", "organization, person"),
             ));
         }
     }

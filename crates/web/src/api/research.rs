@@ -21,8 +21,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::Id;
 use domain::access::Action;
+use domain::{Id, Message};
 use serde::{Deserialize, Serialize};
 use store::problems::NewProblem;
 use store::research::{LinkedActivity, NewProject, Project, ProjectChanges, ResearchResult, ResultKind};
@@ -342,7 +342,7 @@ pub async fn add_result(State(state): State<AppState>, PathId(id): PathId, post:
         ApiError::unprocessable(
             "kind",
             "unknown_value",
-            "kind: 只能是 measure、document 或 problem / kind: must be measure, document or problem",
+            Message::new("problem-must-be-one-of").text("allowed", "measure, document, problem"),
         )
     })?;
     let description = required("description", body.description.as_deref())?;
@@ -354,11 +354,7 @@ pub async fn add_result(State(state): State<AppState>, PathId(id): PathId, post:
         }),
     };
     if problem.is_some() && kind != ResultKind::Problem {
-        return Err(ApiError::unprocessable(
-            "problem",
-            "not_allowed",
-            "problem: 只有 problem 类成果才转为问题记录 / problem: only a result of kind problem becomes a problem record",
-        ));
+        return Err(ApiError::unprocessable("problem", "not_allowed", Message::new("problem-only-problem-results")));
     }
     let project = state.store.project(&id).await?.ok_or_else(ApiError::not_found)?;
     post.caller.require(&state, Action::Record, &project.org_id, today).await?;

@@ -7,7 +7,6 @@ use super::views::minute;
 use super::{PageContext, PageError, Viewer, render, render_secret, render_status};
 use crate::AppState;
 use crate::auth::{ClientAddress, cookies};
-use crate::i18n;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -139,8 +138,8 @@ pub async fn page(
 ) -> Response {
     let done = query.map(|Query(q)| q).unwrap_or_default().done;
     let notice = match done.as_deref() {
-        Some("password") => Some("password.changed"),
-        Some("revoked") => Some("token.revoked_notice"),
+        Some("password") => Some("password-changed"),
+        Some("revoked") => Some("token-revoked-notice"),
         _ => None,
     };
     let result = async { render(&account_page(&state, &ctx, &viewer, Extras { notice, ..Extras::default() }).await?) }.await;
@@ -159,7 +158,7 @@ pub async fn create_token(State(state): State<AppState>, ctx: PageContext, form:
     let CsrfForm { viewer, form } = form;
     let result = async {
         let today = state.today.date();
-        let problem = |e: domain::FieldError| if ctx.is_en() { e.message_en() } else { e.message_zh() };
+        let problem = |e: domain::FieldError| ctx.render(&e.message());
         let name = Name::parse(Field::Name, form.name.as_deref().unwrap_or_default()).map_err(problem);
         let scope = TokenScope::parse(form.scope.as_deref().unwrap_or_default()).map_err(problem);
         let org = match form.org_id.as_deref().and_then(Id::parse) {
@@ -169,7 +168,7 @@ pub async fn create_token(State(state): State<AppState>, ctx: PageContext, form:
         let (name, scope, org) = match (name, scope, org) {
             (Ok(name), Ok(scope), Some(org)) => (name, scope, org),
             (Err(e), _, _) | (_, Err(e), _) => return failed(&state, &ctx, &viewer, e).await,
-            (_, _, None) => return failed(&state, &ctx, &viewer, ctx.t("token.org_required").to_owned()).await,
+            (_, _, None) => return failed(&state, &ctx, &viewer, ctx.t("token-org-required").to_owned()).await,
         };
         let mut w = state.store.writer(&viewer.actor()).await?;
         let (_, secret) = state.store.create_api_token(&mut w, &viewer.account.id, name, &org.id, scope).await?;
@@ -250,7 +249,7 @@ pub async fn change_password(
         };
         let current: String = form.current.unwrap_or_default().chars().take(200).collect();
         if !state.store.password_is(&viewer.account.id, &current).await? {
-            return again(ctx.t("password.wrong_current").to_owned());
+            return again(ctx.t("password-wrong-current").to_owned());
         }
         let password = match new_password(&ctx, &viewer.account.login, form.password.as_deref(), form.password2.as_deref()) {
             Ok(p) => p,

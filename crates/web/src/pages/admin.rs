@@ -14,7 +14,6 @@ use super::session::{CsrfForm, NoFields};
 use super::{PageContext, PageError, Viewer, render, render_secret, render_status};
 use crate::AppState;
 use crate::auth::cookies;
-use crate::i18n;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -110,7 +109,7 @@ async fn org_options(state: &AppState, roots: &[Organization]) -> Result<Vec<Org
 }
 
 fn message(ctx: &PageContext, e: &FieldError) -> String {
-    if ctx.is_en() { e.message_en() } else { e.message_zh() }
+    ctx.render(&e.message())
 }
 
 async fn list_page<'a>(
@@ -142,7 +141,7 @@ async fn list_page<'a>(
             id: account.id.to_string(),
             login: account.login.as_str().to_owned(),
             display_name: account.display_name.to_string(),
-            roles: roles.join(i18n::t(ctx.lang, "list.separator")),
+            roles: roles.join(i18n::t(ctx.lang, "list-separator")),
         });
     }
     Ok(ListPage {
@@ -205,7 +204,7 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, form: CsrfF
             Err(e) => return refuse(message(&ctx, &e)).await,
         };
         let Some(org) = managed_org(&state, &viewer, form.org_id.as_deref()).await? else {
-            return refuse(ctx.t("admin.org_required").to_owned()).await;
+            return refuse(ctx.t("admin-org-required").to_owned()).await;
         };
         let mut w = state.store.writer(&viewer.actor()).await?;
         let account = match state.store.create_account(&mut w, login, display_name, None, &password, true).await {
@@ -337,7 +336,7 @@ pub async fn grant(State(state): State<AppState>, ctx: PageContext, Path(id): Pa
                 return render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_page(&state, &ctx, &viewer, target, None, Some(e)).await?);
             }
             (_, None) => {
-                let e = ctx.t("admin.org_required").to_owned();
+                let e = ctx.t("admin-org-required").to_owned();
                 return render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_page(&state, &ctx, &viewer, target, None, Some(e)).await?);
             }
         };
@@ -391,8 +390,7 @@ pub async fn set_email(State(state): State<AppState>, ctx: PageContext, Path(id)
             Ok(()) => w.commit().await?,
             Err(StoreError::Rule(message)) => {
                 drop(w);
-                let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
-                let e = if ctx.is_en() { en } else { zh }.to_owned();
+                let e = ctx.render(&message);
                 return render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_page(&state, &ctx, &viewer, target, None, Some(e)).await?);
             }
             Err(e) => return Err(e.into()),

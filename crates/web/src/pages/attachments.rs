@@ -15,7 +15,6 @@
 use crate::AppState;
 use crate::api::attachments::{MultipartForm, Upload, UploadError, file_response, files, read_multipart};
 use crate::auth::csrf;
-use crate::i18n::{self, Lang};
 use crate::pages::session::{CsrfForm, NoFields};
 use crate::pages::views::{OrgLink, minute};
 use crate::pages::{PageContext, PageError, Viewer, render_status};
@@ -26,6 +25,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Action;
 use domain::{Id, Organization};
+use i18n::Lang;
 use store::activities::{Activity, ActivityStatus};
 use store::attachments::{ACCEPT, Attachment, FileKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ACTIVITY};
 use store::{Audited, StoreError};
@@ -99,13 +99,13 @@ pub async fn section(
 /// A plain word for what a file is.
 fn kind_word(a: &Attachment, lang: Lang) -> &'static str {
     let key = match a.kind().map(FileKind::family) {
-        Some("pdf") => "attachments.kind_pdf",
-        Some("image") => "attachments.kind_image",
-        Some("word") => "attachments.kind_word",
-        Some("excel") => "attachments.kind_excel",
-        Some("powerpoint") => "attachments.kind_powerpoint",
-        Some("text") => "attachments.kind_text",
-        _ => "attachments.kind_other",
+        Some("pdf") => "attachments-kind-pdf",
+        Some("image") => "attachments-kind-image",
+        Some("word") => "attachments-kind-word",
+        Some("excel") => "attachments-kind-excel",
+        Some("powerpoint") => "attachments-kind-powerpoint",
+        Some("text") => "attachments-kind-text",
+        _ => "attachments-kind-other",
     };
     i18n::t(lang, key)
 }
@@ -172,7 +172,7 @@ pub async fn upload(
         }
         let uploads = file_uploads(&form);
         if uploads.is_empty() {
-            let message = i18n::t(ctx.lang, "attachments.choose_first").to_owned();
+            let message = i18n::t(ctx.lang, "attachments-choose-first").to_owned();
             return refused_with(&state, &ctx, &viewer, &activity, &host, StatusCode::UNPROCESSABLE_ENTITY, message).await;
         }
         let mut w = state.store.writer(&viewer.actor()).await?;
@@ -202,15 +202,13 @@ async fn refused(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (status, message) = match e {
-        UploadError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, i18n::t(lang, "attachments.unavailable").to_owned()),
+        UploadError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, i18n::t(lang, "attachments-unavailable").to_owned()),
         UploadError::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            i18n::t(lang, "attachments.too_large").replace("{mb}", &(MAX_ATTACHMENT_BYTES / (1024 * 1024)).to_string()),
+            i18n::t_args(lang, "attachments-too-large", &[("mb", (MAX_ATTACHMENT_BYTES / (1024 * 1024)).into())]),
         ),
         UploadError::Malformed => return Err(PageError::BadRequest),
-        UploadError::Store(StoreError::Invalid(fe)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, if lang == Lang::En { fe.message_en() } else { fe.message_zh() })
-        }
+        UploadError::Store(StoreError::Invalid(fe)) => (StatusCode::UNPROCESSABLE_ENTITY, i18n::render(lang, &fe.message())),
         UploadError::Store(e) => return Err(e.into()),
     };
     refused_with(state, ctx, viewer, activity, host, status, message).await

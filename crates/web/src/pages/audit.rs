@@ -111,7 +111,7 @@ pub async fn page(
                 after: e.after_json.unwrap_or_default(),
             })
             .collect();
-        let broken = report.first_break.as_ref().map(ToString::to_string);
+        let broken = report.first_break.as_ref().map(|b| ctx.render(&b.message()));
         render(&AuditPage {
             c: &ctx,
             chains_checked: report.chains,
@@ -130,7 +130,7 @@ pub async fn page(
 /// A chain's name: the system chain, or its province's name.
 async fn chain_label(state: &AppState, ctx: &PageContext, code: &str) -> Result<String, PageError> {
     if code.is_empty() {
-        return Ok(ctx.t("audit.system_chain").to_owned());
+        return Ok(ctx.t("audit-system-chain").to_owned());
     }
     let name = match Id::parse(code) {
         Some(id) => state.store.org(&id, state.today.date()).await?.map(|o| o.name.to_string()),

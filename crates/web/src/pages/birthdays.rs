@@ -14,7 +14,6 @@
 //! and in the recording form.
 
 use crate::AppState;
-use crate::i18n::{self, Lang};
 use crate::pages::forms::message;
 use crate::pages::session::CsrfForm;
 use crate::pages::views::OrgLink;
@@ -29,6 +28,7 @@ use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
 use domain::access::Action;
 use domain::{Field, FieldError, Id, OrgKind, Organization, PartialDate, Problem};
+use i18n::Lang;
 use std::collections::HashMap;
 use store::StoreError;
 use store::activities::ActivityStatus;
@@ -223,7 +223,7 @@ async fn birthdays_page<'a>(
             if sent_form { sent.presenter.clone() } else { committee.first().map(|c| c.person_id.to_string()).unwrap_or_default() };
         presenters.push(PresenterChoice {
             value: String::new(),
-            label: i18n::t(lang, "birthdays.no_presenter").to_owned(),
+            label: i18n::t(lang, "birthdays-no-presenter").to_owned(),
             selected: chosen.is_empty(),
         });
         for c in committee {
@@ -231,7 +231,7 @@ async fn birthdays_page<'a>(
             let value = c.person_id.to_string();
             presenters.push(PresenterChoice {
                 selected: value == chosen,
-                label: format!("{}（{}）", c.name, positions.join(i18n::t(lang, "list.separator"))),
+                label: format!("{}（{}）", c.name, positions.join(i18n::t(lang, "list-separator"))),
                 value,
             });
         }
@@ -339,7 +339,7 @@ pub async fn record(
             }
             Err(StoreError::Rule(m)) => {
                 drop(w);
-                sent.errors.push(("_form".into(), m));
+                sent.errors.push(("_form".into(), i18n::render(lang, &m)));
                 again(&state, &ctx, &viewer, &org, shown_year, shown_month, sent).await
             }
             Err(other) => Err(other.into()),
@@ -417,29 +417,30 @@ pub async fn visit_coordination(
                 })
                 .unwrap_or_default();
             let when = match v.days_apart {
-                0 => i18n::t(lang, "visits.same_day").to_owned(),
-                d if d > 0 => i18n::t(lang, "visits.days_after").replace("{days}", &d.to_string()),
-                d => i18n::t(lang, "visits.days_before").replace("{days}", &(-d).to_string()),
+                0 => i18n::t(lang, "visits-same-day").to_owned(),
+                d if d > 0 => i18n::t_args(lang, "visits-days-after", &[("days", d.into())]),
+                d => i18n::t_args(lang, "visits-days-before", &[("days", (-d).into())]),
             };
             let planned = v.status == ActivityStatus::Planned;
             NearbyRow {
                 href: format!("/activities/{}", v.id),
                 held_on: v.held_on.to_string(),
                 when,
-                presenter: v.presenter_name.clone().unwrap_or_else(|| i18n::t(lang, "common.not_recorded").to_owned()),
+                presenter: v.presenter_name.clone().unwrap_or_else(|| i18n::t(lang, "common-not-recorded").to_owned()),
                 presenter_href: v.presenter_id.as_ref().map(|p| format!("/people/{p}")),
                 visit_kind,
                 status: v.status.code(),
-                status_word: i18n::t(lang, if planned { "visits.planned" } else { "visits.held" }),
+                status_word: i18n::t(lang, if planned { "visits-planned" } else { "visits-held" }),
             }
         })
         .collect();
     Ok(VisitCoordination {
         around: day.to_string(),
-        explain: i18n::t(lang, "visits.explain")
-            .replace("{days}", &VISIT_WINDOW_DAYS.to_string())
-            .replace("{day}", &day.to_string())
-            .replace("{unit}", unit.name.as_str()),
+        explain: i18n::t_args(
+            lang,
+            "visits-explain",
+            &[("days", VISIT_WINDOW_DAYS.into()), ("day", day.to_string().into()), ("unit", unit.name.as_str().into())],
+        ),
         rows,
     })
 }

@@ -16,6 +16,7 @@
 
 mod ics;
 
+use super::compliance::rules_lang;
 use super::session::{CsrfForm, NoFields};
 use super::views::minute;
 use super::{PageContext, PageError, Viewer, render_secret};
@@ -28,10 +29,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, can};
 use domain::{Id, Person};
-use jobs::JobError;
-use jobs::obligations::{Obligation, SubjectRef, open_obligations};
-use rules::catalogue::Lang;
 use store::feeds::FeedSubjectKind;
+use store::obligations::{Obligation, ObligationsError, OpenObligations, SubjectRef, merge_years, open_obligations, open_years};
 use store::outbox::{NO_ADDRESS, NO_MAIL_SERVER};
 use store::{Store, StoreError};
 
@@ -40,35 +39,31 @@ const OUTBOX_ROWS: usize = 10;
 
 /// The web server's cached evaluation serves the jobs and the feeds: the
 /// lock is taken after the last await and let go before returning.
-impl jobs::Evaluator for Evaluations {
+impl OpenObligations for Evaluations {
     async fn open_obligations(
         &self,
         store: &Store,
         today: NaiveDate,
         subjects: &[SubjectRef],
-        lang: Lang,
-    ) -> Result<Vec<Vec<Obligation>>, JobError> {
+    ) -> Result<Vec<Vec<Obligation>>, ObligationsError> {
         let mut per_year = Vec::new();
-        for year in jobs::obligations::open_years(self.catalogue(), today) {
+        for year in open_years(self.catalogue(), today) {
             let entry = self.year(store, year, today).await.map_err(|e| match e {
-                EvaluationError::Store(e) => JobError::Store(e),
-                EvaluationError::World(e) => JobError::World(e),
+                EvaluationError::Store(e) => ObligationsError::Store(e),
+                EvaluationError::World(e) => ObligationsError::World(e),
             })?;
-            let guard = entry.read().map_err(|_| JobError::Evaluation("the evaluation lock is poisoned".to_owned()))?;
+            let guard = entry.read().map_err(|_| ObligationsError::Evaluation("the evaluation lock is poisoned".to_owned()))?;
             per_year.push(
-                subjects
-                    .iter()
-                    .map(|s| s.resolve(&guard.loaded).map(|x| open_obligations(&guard.engine, x, lang)).unwrap_or_default())
-                    .collect(),
+                subjects.iter().map(|s| s.resolve(&guard.loaded).map(|x| open_obligations(&guard.engine, x)).unwrap_or_default()).collect(),
             );
         }
-        Ok(jobs::obligations::merge_years(per_year, subjects.len()))
+        Ok(merge_years(per_year, subjects.len()))
     }
 }
 
-fn job_error(e: JobError) -> PageError {
+fn obligations_error(e: ObligationsError) -> PageError {
     match e {
-        JobError::Store(e) => PageError::Store(e),
+        ObligationsError::Store(e) => PageError::Store(e),
         other => PageError::Store(StoreError::Corrupt(other.to_string())),
     }
 }
@@ -124,10 +119,10 @@ pub async fn outbox_rows(state: &AppState, ctx: &PageContext, person: &Person) -
         .into_iter()
         .map(|m| {
             let reason = match m.send_error.as_deref() {
-                None => ctx.t("outbox.waiting").to_owned(),
-                Some(NO_MAIL_SERVER) => ctx.t("outbox.no_mail_server").to_owned(),
-                Some(NO_ADDRESS) => ctx.t("outbox.no_address").to_owned(),
-                Some(other) => format!("{}{other}", ctx.t("outbox.refused")),
+                None => ctx.t("outbox-waiting").to_owned(),
+                Some(NO_MAIL_SERVER) => ctx.t("outbox-no-mail-server").to_owned(),
+                Some(NO_ADDRESS) => ctx.t("outbox-no-address").to_owned(),
+                Some(other) => format!("{}{other}", ctx.t("outbox-refused")),
             };
             OutboxRow {
                 subject: m.subject,
@@ -172,25 +167,27 @@ pub async fn feed(State(state): State<AppState>, ctx: PageContext, Path(file): P
         if !creator_may_read(store, &feed.created_by, &path, today).await? {
             return Err(PageError::NotFound);
         }
-        let open = jobs::Evaluator::open_obligations(&*state.evaluations, store, today, std::slice::from_ref(&subject), Lang::Zh)
+        let open = state
+            .evaluations
+            .open_obligations(store, today, std::slice::from_ref(&subject))
             .await
-            .map_err(job_error)?
+            .map_err(obligations_error)?
             .pop()
             .unwrap_or_default();
         let events: Vec<ics::Event> = open
             .iter()
             .map(|o| {
-                let when =
-                    if o.is_overdue() { format!("逾期，补录截止{}", o.due_on) } else { format!("待办，截止{}", o.due_on) };
+                let when = if o.is_overdue() { "calendar-event-overdue" } else { "calendar-event-due" };
+                let when = i18n::t_args(ctx.lang, when, &[("due_on", o.due_on.to_string().into())]);
                 ics::Event {
                     uid: format!("{}+{}+{}@changxiao", o.requirement_id, subject.id(), o.period.label()),
                     date: o.due_on,
-                    summary: o.title.clone(),
-                    description: format!("{}\n{} · {when}", o.why, o.period.label()),
+                    summary: o.title(rules_lang(ctx.lang)).to_owned(),
+                    description: format!("{}\n{} · {when}", ctx.render(&o.why), o.period.label()),
                 }
             })
             .collect();
-        let body = ics::calendar(&format!("{name} · 长效"), &events, chrono::Utc::now());
+        let body = ics::calendar(&i18n::t_args(ctx.lang, "calendar-feed-name", &[("name", name.into())]), &events, chrono::Utc::now());
         let mut response = body.into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));

@@ -27,10 +27,10 @@ pub mod settings;
 use super::PageError;
 use crate::AppState;
 use crate::evaluation::{Evaluated, EvaluationError};
-use crate::i18n::{self, Lang};
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
+use i18n::Lang;
 use rules::{Cell, Period, Status};
 use store::StoreError;
 
@@ -96,12 +96,12 @@ pub fn rules_lang(lang: Lang) -> rules::catalogue::Lang {
 /// The locale key of a status word.
 pub fn status_key(status: Status) -> &'static str {
     match status {
-        Status::Met => "status.met",
-        Status::Due => "status.due",
-        Status::Overdue => "status.overdue",
-        Status::Missed => "status.missed",
-        Status::Exempt => "status.exempt",
-        Status::NotApplicable => "status.not_applicable",
+        Status::Met => "status-met",
+        Status::Due => "status-due",
+        Status::Overdue => "status-overdue",
+        Status::Missed => "status-missed",
+        Status::Exempt => "status-exempt",
+        Status::NotApplicable => "status-not-applicable",
     }
 }
 
@@ -125,15 +125,15 @@ pub fn parse_status(code: &str) -> Option<Status> {
 /// A period in words: `2026年第四季度` / `Q4 2026`.
 pub fn period_label(period: Period, lang: Lang) -> String {
     let (key, year) = match period {
-        Period::Year(y) => ("period.year".to_owned(), y),
-        Period::Half(y, h) => (format!("period.half_{h}"), y),
-        Period::Quarter(y, q) => (format!("period.quarter_{q}"), y),
+        Period::Year(y) => ("period-year".to_owned(), y),
+        Period::Half(y, h) => (format!("period-half-{h}"), y),
+        Period::Quarter(y, q) => (format!("period-quarter-{q}"), y),
         Period::Month(y, m) => {
-            let month = i18n::t(lang, &format!("month.{m}")).to_owned();
-            return i18n::t(lang, "period.month").replace("{year}", &y.to_string()).replace("{month}", &month);
+            let month = i18n::t(lang, &format!("month-{m}")).to_owned();
+            return i18n::t_args(lang, "period-month", &[("year", y.into()), ("month", month.into())]);
         }
     };
-    i18n::t(lang, &key).replace("{year}", &year.to_string())
+    i18n::t_args(lang, &key, &[("year", year.into())])
 }
 
 /// A link to an activity that satisfied a cell.
@@ -172,7 +172,7 @@ pub fn evidence_link(ev: &Evaluated, ix: u32, lang: Lang) -> Option<EvidenceLink
             f.held_on.format("%m-%d").to_string(),
             ev.engine.catalogue().activity_kinds.get(usize::from(f.kind)).map(|t| t.label(rules_lang(lang)).to_owned()).unwrap_or_default(),
         ),
-        None => (String::new(), i18n::t(lang, "compliance.record").to_owned(), String::new()),
+        None => (String::new(), i18n::t(lang, "compliance-record").to_owned(), String::new()),
     };
     Some(EvidenceLink { href: format!("/activities/{id}"), date, short, kind })
 }
@@ -180,7 +180,7 @@ pub fn evidence_link(ev: &Evaluated, ix: u32, lang: Lang) -> Option<EvidenceLink
 /// A cell in words, or `None` if its requirement is unknown to the engine.
 pub fn cell_view(ev: &Evaluated, cell: &Cell, lang: Lang) -> Option<CellView> {
     let req = ev.engine.requirements().get(usize::from(cell.requirement))?;
-    let reason = rules::why::sentence(ev.engine.catalogue(), req, cell.why, cell.found, cell.needed, rules_lang(lang));
+    let reason = i18n::render(lang, &rules::why::message(ev.engine.catalogue(), req, cell.why, cell.found, cell.needed));
     Some(CellView {
         requirement: req.id.clone(),
         title: req.title(rules_lang(lang)).to_owned(),
@@ -259,7 +259,7 @@ mod tests {
                 assert_eq!(parse_status(s.code()), Some(s));
             }
         }
-        assert_eq!(i18n::t(Lang::ZhCn, "status.overdue"), "逾期待补录");
+        assert_eq!(i18n::t(Lang::ZhCn, "status-overdue"), "逾期待补录");
     }
 
     #[test]

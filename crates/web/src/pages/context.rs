@@ -5,11 +5,11 @@
 //! name, links and logout button).
 
 use crate::AppState;
-use crate::i18n::{self, Lang};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
 use domain::access::Action;
+use i18n::Lang;
 use std::convert::Infallible;
 
 /// The language and header of the page being served.
@@ -55,9 +55,14 @@ impl PageContext {
         }
     }
 
-    /// The translation of `key` in the page's language.
-    pub fn t<'a>(&self, key: &'a str) -> &'a str {
-        i18n::t(self.lang, key)
+    /// The words of message `id` in the page's language.
+    pub fn t<'a>(&self, id: &'a str) -> &'a str {
+        i18n::t(self.lang, id)
+    }
+
+    /// A typed message in the page's language.
+    pub fn render(&self, message: &domain::Message) -> String {
+        i18n::render(self.lang, message)
     }
 }
 

@@ -3,8 +3,8 @@
 //! exemptions, research projects and problems, political birthdays, the
 //! recording form).
 
-use crate::i18n::Lang;
 use domain::FieldError;
+use i18n::Lang;
 use std::collections::HashMap;
 
 /// What was typed into one form of a page and what is wrong with it.
@@ -54,5 +54,5 @@ impl FormState {
 
 /// A field error in the page's language.
 pub fn message(lang: Lang, e: &FieldError) -> String {
-    if lang == Lang::En { e.message_en() } else { e.message_zh() }
+    i18n::render(lang, &e.message())
 }

@@ -75,7 +75,7 @@ pub async fn form(
         return Redirect::to(&next).into_response();
     }
     let (token, fresh) = form_token(&headers);
-    let notice = (query.done.as_deref() == Some("reset")).then_some("login.reset_done");
+    let notice = (query.done.as_deref() == Some("reset")).then_some("login-reset-done");
     let page = LoginPage { c: &ctx, login: String::new(), next, csrf: token.clone(), error: None, notice };
     let response = ctx.respond(render_status(StatusCode::OK, &page));
     with_form_cookie(response, &token, fresh, cookies::secure(&state, &headers))
@@ -126,11 +126,11 @@ pub async fn submit(
             response.headers_mut().append(header::SET_COOKIE, cookies::clear_form(secure));
             response
         }
-        LoginOutcome::Refused => again(StatusCode::UNAUTHORIZED, ctx.t("login.refused").to_owned()),
+        LoginOutcome::Refused => again(StatusCode::UNAUTHORIZED, ctx.t("login-refused").to_owned()),
         LoginOutcome::Throttled { retry_after_secs } => {
             let at = chrono::Utc::now() + chrono::Duration::seconds(retry_after_secs);
             let at = at.with_timezone(&chrono_tz::Asia::Shanghai).format("%H:%M:%S");
-            let message = format!("{} {at}（{retry_after_secs} {}）", ctx.t("login.throttled"), ctx.t("login.seconds"));
+            let message = format!("{} {at}（{retry_after_secs} {}）", ctx.t("login-throttled"), ctx.t("login-seconds"));
             let mut response = again(StatusCode::TOO_MANY_REQUESTS, message);
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
             response
@@ -252,7 +252,7 @@ pub fn new_password(
 ) -> Result<Password, String> {
     let first = first.unwrap_or_default();
     if first != second.unwrap_or_default() {
-        return Err(ctx.t("password.mismatch").to_owned());
+        return Err(ctx.t("password-mismatch").to_owned());
     }
-    Password::parse(first, login).map_err(|e| if ctx.is_en() { e.message_en() } else { e.message_zh() })
+    Password::parse(first, login).map_err(|e| ctx.render(&e.message()))
 }

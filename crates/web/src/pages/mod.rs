@@ -32,7 +32,6 @@ pub use context::PageContext;
 pub use session::{CsrfForm, Viewer};
 
 use crate::AppState;
-use crate::i18n::Lang;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
@@ -40,6 +39,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use i18n::Lang;
 use std::sync::LazyLock;
 
 /// The page routes, with the security headers and the language cookie.
@@ -223,23 +223,23 @@ impl PageContext {
             Err(e) => e,
         };
         let (status, title_key, text_key) = match &error {
-            PageError::NotFound => (StatusCode::NOT_FOUND, "error.not_found_title", "error.not_found_text"),
-            PageError::Forbidden => (StatusCode::FORBIDDEN, "error.csrf_title", "error.csrf_text"),
-            PageError::BadRequest => (StatusCode::BAD_REQUEST, "error.bad_request_title", "error.bad_request_text"),
+            PageError::NotFound => (StatusCode::NOT_FOUND, "error-not-found-title", "error-not-found-text"),
+            PageError::Forbidden => (StatusCode::FORBIDDEN, "error-csrf-title", "error-csrf-text"),
+            PageError::BadRequest => (StatusCode::BAD_REQUEST, "error-bad-request-title", "error-bad-request-text"),
             PageError::Store(e) => {
                 tracing::error!(error = %e, "page failed: storage");
-                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal_text")
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title", "error-internal-text")
             }
             PageError::Render(e) => {
                 tracing::error!(error = %e, "page failed: template");
-                (StatusCode::INTERNAL_SERVER_ERROR, "error.internal_title", "error.internal_text")
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title", "error-internal-text")
             }
         };
         match (ErrorPage { c: self, title_key, text_key }).render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "error page failed to render");
-                (status, crate::i18n::t(self.lang, text_key).to_owned()).into_response()
+                (status, i18n::t(self.lang, text_key).to_owned()).into_response()
             }
         }
     }

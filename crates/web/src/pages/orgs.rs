@@ -7,7 +7,6 @@
 use super::views::{ChildRow, HistoryRow, MemberRow, OrgLink, child_totals, history_rows};
 use super::{PageContext, PageError, Viewer, render};
 use crate::AppState;
-use crate::i18n;
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Action;

@@ -14,7 +14,6 @@
 //! the reason beside its field and nothing written.
 
 use crate::AppState;
-use crate::i18n::{self, Lang};
 use crate::pages::compliance::rules_lang;
 use crate::pages::forms::message;
 use crate::pages::views::OrgLink;
@@ -28,6 +27,7 @@ use axum::routing::{get, post};
 use chrono::{NaiveDate, NaiveTime};
 use domain::access::Action;
 use domain::{Field, FieldError, Id, Organization, Problem};
+use i18n::Lang;
 use rules::Catalogue;
 use std::collections::HashMap;
 use store::StoreError;
@@ -474,12 +474,7 @@ fn to_new(draft: &Draft, lang: Lang) -> Result<NewActivity, Vec<(String, String)
     } else {
         let t = NaiveTime::parse_from_str(&draft.starts_at, "%H:%M").ok();
         if t.is_none() {
-            fail(
-                "starts_at",
-                Field::StartsAt,
-                Problem::Invalid { reason_zh: "不是 HH:MM 格式的时间".into(), reason_en: "is not a time of the form HH:MM".into() },
-                &draft.starts_at,
-            );
+            fail("starts_at", Field::StartsAt, Problem::rule("problem-not-a-time"), &draft.starts_at);
         }
         t
     };
@@ -545,8 +540,8 @@ fn form_field(field: Field) -> &'static str {
 fn refusal(e: StoreError, lang: Lang) -> Result<(String, String), PageError> {
     match e {
         StoreError::Invalid(fe) => Ok((form_field(fe.field).to_owned(), message(lang, &fe))),
-        StoreError::Rule(m) => Ok(("_form".to_owned(), m)),
-        StoreError::Conflict { .. } => Ok(("_form".to_owned(), i18n::t(lang, "record.conflict").to_owned())),
+        StoreError::Rule(m) => Ok(("_form".to_owned(), i18n::render(lang, &m))),
+        StoreError::Conflict { .. } => Ok(("_form".to_owned(), i18n::t(lang, "record-conflict").to_owned())),
         other => Err(other.into()),
     }
 }
@@ -647,9 +642,9 @@ async fn build_form<'a>(
         own_options.push(Choice { label: names.get(&p).cloned().unwrap_or_else(|| p.to_string()), value: p.to_string(), selected: true });
     }
     let no_presenter = draft.presenter.is_empty();
-    let mut presenters = vec![ChoiceGroup { label: i18n::t(lang, "record.presenters_here").to_owned(), options: own_options }];
+    let mut presenters = vec![ChoiceGroup { label: i18n::t(lang, "record-presenters-here").to_owned(), options: own_options }];
     if !leader_options.is_empty() {
-        presenters.push(ChoiceGroup { label: i18n::t(lang, "record.presenters_above").to_owned(), options: leader_options });
+        presenters.push(ChoiceGroup { label: i18n::t(lang, "record-presenters-above").to_owned(), options: leader_options });
     }
     let mut agenda: Vec<AgendaRow> = draft
         .agenda
@@ -681,7 +676,7 @@ async fn build_form<'a>(
             .iter()
             .map(|p| Choice {
                 value: (*p).to_owned(),
-                label: i18n::t(lang, &format!("activity.polarity_{p}")).to_owned(),
+                label: i18n::t(lang, &format!("activity-polarity-{p}")).to_owned(),
                 selected: draft.polarity == *p,
             })
             .collect()
@@ -741,7 +736,7 @@ async fn build_form<'a>(
 }
 
 fn heading_new(lang: Lang, kind_label: &str) -> String {
-    format!("{}{}{}", i18n::t(lang, "record.heading_new"), i18n::t(lang, "compliance.colon"), kind_label)
+    format!("{}{}{}", i18n::t(lang, "record-heading-new"), i18n::t(lang, "compliance-colon"), kind_label)
 }
 
 /// `GET /orgs/{id}/record`: the form, filled in; without a kind, the kinds to choose from.
@@ -905,7 +900,7 @@ async fn relisted(state: &AppState, draft: &mut Draft, new: &NewActivity, lang: 
     let people = state.store.expected_participants(&state.catalogue, &new.kind, &new.host_org_id, new.held_on).await?;
     draft.people = people.into_iter().map(|p| (p, false, String::new())).collect();
     draft.people_host = new.host_org_id.to_string();
-    Ok(Some(("people".to_owned(), i18n::t(lang, "record.relisted").to_owned())))
+    Ok(Some(("people".to_owned(), i18n::t(lang, "record-relisted").to_owned())))
 }
 
 /// A form sent a second time: the record made the first time.
@@ -928,14 +923,7 @@ async fn attach_files(
         return Ok(());
     }
     let Some(storage) = state.files.as_ref() else {
-        return Err(StoreError::Invalid(FieldError::new(
-            Field::Attachment,
-            Problem::Invalid {
-                reason_zh: "本服务器未配置附件存储".into(),
-                reason_en: "cannot be stored: this server keeps no attachments".into(),
-            },
-            "",
-        )));
+        return Err(StoreError::Invalid(FieldError::new(Field::Attachment, Problem::rule("attachment-no-storage"), "")));
     };
     for (name, bytes) in files {
         state.store.attach(w, storage, activity, name, bytes).await?;
@@ -970,14 +958,14 @@ async fn editable(state: &AppState, viewer: &Viewer, id: &str) -> Result<(Activi
 fn edit_frame<'a>(state: &AppState, lang: Lang, activity: &Activity, host: &'a Organization) -> Frame<'a> {
     let kind = term_label(&state.catalogue.activity_kinds, &activity.kind, lang);
     let key = match activity.status {
-        ActivityStatus::Planned => "record.heading_hold",
-        _ if activity.minutes_state == Some(MinutesState::Final) => "record.heading_correct",
-        _ => "record.heading_edit",
+        ActivityStatus::Planned => "record-heading-hold",
+        _ if activity.minutes_state == Some(MinutesState::Final) => "record-heading-correct",
+        _ => "record-heading-edit",
     };
     Frame {
         org: host,
         activity: Some(activity.id.clone()),
-        heading: format!("{}{}{}", i18n::t(lang, key), i18n::t(lang, "compliance.colon"), kind),
+        heading: format!("{}{}{}", i18n::t(lang, key), i18n::t(lang, "compliance-colon"), kind),
         action: format!("/activities/{}/edit", activity.id),
         version: Some(activity.version),
         needs_reason: activity.minutes_state == Some(MinutesState::Final),

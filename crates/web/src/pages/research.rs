@@ -20,7 +20,6 @@ use super::compliance::activity::PersonLink;
 use super::compliance::rules_lang;
 use super::compliance::settings::Choice;
 use crate::AppState;
-use crate::i18n::{self, Lang};
 use crate::pages::forms::{FormState, message};
 use crate::pages::session::CsrfForm;
 use crate::pages::views::OrgLink;
@@ -35,6 +34,7 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use domain::access::Action;
 use domain::{Field, FieldError, Id, Organization, Problem};
+use i18n::Lang;
 use std::collections::HashMap;
 use store::activities::{Activity, ActivityStatus, AgendaItem};
 use store::problems::{NewProblem, is_life_meeting};
@@ -73,8 +73,8 @@ fn form_field(field: Field) -> &'static str {
 fn refused(form: &mut FormState, lang: Lang, e: StoreError) -> Result<(), PageError> {
     match e {
         StoreError::Invalid(fe) => form.add(form_field(fe.field), message(lang, &fe)),
-        StoreError::Rule(m) => form.add("_form", m),
-        StoreError::Conflict { .. } => form.add("_form", i18n::t(lang, "research.conflict").to_owned()),
+        StoreError::Rule(m) => form.add("_form", i18n::render(lang, &m)),
+        StoreError::Conflict { .. } => form.add("_form", i18n::t(lang, "research-conflict").to_owned()),
         other => return Err(other.into()),
     }
     Ok(())
@@ -119,9 +119,9 @@ fn kind_word(kind: ResultKind, lang: Lang) -> &'static str {
     i18n::t(
         lang,
         match kind {
-            ResultKind::Measure => "research.kind_measure",
-            ResultKind::Document => "research.kind_document",
-            ResultKind::Problem => "research.kind_problem",
+            ResultKind::Measure => "research-kind-measure",
+            ResultKind::Document => "research-kind-document",
+            ResultKind::Problem => "research-kind-problem",
         },
     )
 }
@@ -130,7 +130,7 @@ fn kind_word(kind: ResultKind, lang: Lang) -> &'static str {
 fn person_link(names: &HashMap<Id, String>, id: &Id, lang: Lang) -> PersonLink {
     PersonLink {
         href: format!("/people/{id}"),
-        name: names.get(id).cloned().unwrap_or_else(|| i18n::t(lang, "activity.unknown_person").to_owned()),
+        name: names.get(id).cloned().unwrap_or_else(|| i18n::t(lang, "activity-unknown-person").to_owned()),
     }
 }
 
@@ -428,14 +428,14 @@ async fn project_view<'a>(
             detail: match (&a.visit_kind, &a.polarity) {
                 (Some(v), _) => Some(term(&catalogue.visit_kinds, v, lang)),
                 (None, Some(p)) => Some(
-                    i18n::t(lang, if p == "positive" { "activity.polarity_positive" } else { "activity.polarity_negative" }).to_owned(),
+                    i18n::t(lang, if p == "positive" { "activity-polarity-positive" } else { "activity-polarity-negative" }).to_owned(),
                 ),
                 (None, None) => None,
             },
             status: match a.status {
                 ActivityStatus::Held => None,
-                ActivityStatus::Planned => Some(i18n::t(lang, "research.status_planned")),
-                ActivityStatus::Cancelled => Some(i18n::t(lang, "research.status_cancelled")),
+                ActivityStatus::Planned => Some(i18n::t(lang, "research-status-planned")),
+                ActivityStatus::Cancelled => Some(i18n::t(lang, "research-status-cancelled")),
             },
         })
         .collect();
@@ -653,19 +653,19 @@ fn missing_items(catalogue: &rules::Catalogue, kind: &str, agenda: &[AgendaItem]
 #[template(
     ext = "html",
     source = r#"{% extends "base.html" %}
-{% block title %}{{ c.t("problems.refused_title") }}{% endblock %}
+{% block title %}{{ c.t("problems-refused-title") }}{% endblock %}
 {% block content %}
-<nav aria-label="{{ c.t("org.path") }}">
+<nav aria-label="{{ c.t("org-path") }}">
   <ol class="crumbs">
     <li><a href="/orgs/{{ host.id }}">{{ host.name }}</a></li>
     <li><a href="{{ activity_href }}">{{ kind }} · {{ held_on }}</a></li>
-    <li aria-current="page">{{ c.t("problems.refused_title") }}</li>
+    <li aria-current="page">{{ c.t("problems-refused-title") }}</li>
   </ol>
 </nav>
-<h1>{{ c.t("problems.refused_title") }}</h1>
-<p class="error" role="alert">{{ c.t("problems.nothing_stored") }}</p>
+<h1>{{ c.t("problems-refused-title") }}</h1>
+<p class="error" role="alert">{{ c.t("problems-nothing-stored") }}</p>
 <ul class="links">
-  <li><a href="{{ activity_href }}">{{ c.t("problems.back") }}</a></li>
+  <li><a href="{{ activity_href }}">{{ c.t("problems-back") }}</a></li>
 </ul>
 {% include "activity_problems.html" %}
 {% endblock %}"#

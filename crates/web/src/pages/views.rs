@@ -2,9 +2,9 @@
 //! strings the templates print. Personal numbers appear only masked; the ID
 //! number never appears in lists.
 
-use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use domain::{Organization, PartialDate, Person};
+use i18n::Lang;
 use std::collections::HashMap;
 
 /// An organization as a link with its level and kind.
@@ -82,7 +82,7 @@ pub struct HistoryRow {
 impl HistoryRow {
     /// `who` is the actor's display name when `names` knows the account.
     pub fn new(entry: &store::audit::AuditEntry, names: &HashMap<String, String>, lang: Lang) -> Self {
-        let what = i18n::lookup(lang, &format!("audit_action.{}", entry.action)).map_or_else(|| entry.action.clone(), str::to_owned);
+        let what = i18n::lookup(lang, &i18n::message_id("audit_action", &entry.action)).map_or_else(|| entry.action.clone(), str::to_owned);
         HistoryRow { when: minute(&entry.at), who: names.get(&entry.actor).cloned().unwrap_or_else(|| entry.actor.clone()), what }
     }
 }
@@ -126,35 +126,35 @@ pub fn age(birth: PartialDate, today: NaiveDate) -> i32 {
 /// The positions held, translated and joined.
 pub fn positions(person: &Person, lang: Lang) -> String {
     let labels: Vec<&str> = person.positions.iter().map(|p| i18n::label(lang, "position", p.code())).collect();
-    labels.join(i18n::t(lang, "list.separator"))
+    labels.join(i18n::t(lang, "list-separator"))
 }
 
 /// The facts of a member's own page, in reading order.
 pub fn person_facts(person: &Person, today: NaiveDate, lang: Lang) -> Vec<Fact> {
     let t = |key: &'static str| i18n::t(lang, key);
-    let or_blank = |v: Option<String>| v.unwrap_or_else(|| t("common.not_recorded").to_owned());
-    let none = t("common.none").to_owned();
+    let or_blank = |v: Option<String>| v.unwrap_or_else(|| t("common-not-recorded").to_owned());
+    let none = t("common-none").to_owned();
     let mut facts = vec![
-        Fact { label: t("member.sex"), value: or_blank(person.sex.map(|s| i18n::label(lang, "sex", s.code()).to_owned())) },
-        Fact { label: t("person.ethnicity"), value: or_blank(person.ethnicity.clone()) },
-        Fact { label: t("person.birth_date"), value: or_blank(person.birth_date.map(|d| d.to_string())) },
+        Fact { label: t("member-sex"), value: or_blank(person.sex.map(|s| i18n::label(lang, "sex", s.code()).to_owned())) },
+        Fact { label: t("person-ethnicity"), value: or_blank(person.ethnicity.clone()) },
+        Fact { label: t("person-birth-date"), value: or_blank(person.birth_date.map(|d| d.to_string())) },
     ];
     if let Some(birth) = person.birth_date {
-        facts.push(Fact { label: t("member.age"), value: age(birth, today).to_string() });
+        facts.push(Fact { label: t("member-age"), value: age(birth, today).to_string() });
     }
-    facts.push(Fact { label: t("member.category"), value: i18n::label(lang, "member_category", person.category.code()).to_owned() });
-    facts.push(Fact { label: t("member.status"), value: i18n::label(lang, "member_status", person.status.code()).to_owned() });
-    facts.push(Fact { label: t("member.join_date"), value: person.join_date.to_string() });
+    facts.push(Fact { label: t("member-category"), value: i18n::label(lang, "member_category", person.category.code()).to_owned() });
+    facts.push(Fact { label: t("member-status"), value: i18n::label(lang, "member_status", person.status.code()).to_owned() });
+    facts.push(Fact { label: t("member-join-date"), value: person.join_date.to_string() });
     facts.push(Fact {
-        label: t("person.political_birthday"),
-        value: i18n::t(lang, &format!("month.{}", person.join_date.month())).to_owned(),
+        label: t("person-political-birthday"),
+        value: i18n::t(lang, &format!("month-{}", person.join_date.month())).to_owned(),
     });
-    facts.push(Fact { label: t("person.full_member_date"), value: or_blank(person.full_member_date.map(|d| d.to_string())) });
+    facts.push(Fact { label: t("person-full-member-date"), value: or_blank(person.full_member_date.map(|d| d.to_string())) });
     let held = positions(person, lang);
-    facts.push(Fact { label: t("member.positions"), value: if held.is_empty() { none } else { held } });
-    facts.push(Fact { label: t("person.cadre_rank"), value: i18n::label(lang, "cadre_rank", person.cadre_rank.code()).to_owned() });
-    facts.push(Fact { label: t("person.id_number"), value: or_blank(person.id_number_masked.clone()) });
-    facts.push(Fact { label: t("member.phone"), value: or_blank(person.phone_masked.clone()) });
+    facts.push(Fact { label: t("member-positions"), value: if held.is_empty() { none } else { held } });
+    facts.push(Fact { label: t("person-cadre-rank"), value: i18n::label(lang, "cadre_rank", person.cadre_rank.code()).to_owned() });
+    facts.push(Fact { label: t("person-id-number"), value: or_blank(person.id_number_masked.clone()) });
+    facts.push(Fact { label: t("member-phone"), value: or_blank(person.phone_masked.clone()) });
     facts
 }
 

@@ -8,7 +8,6 @@
 use super::{period_label, rules_lang, with_year};
 use crate::AppState;
 use crate::evaluation::Evaluated;
-use crate::i18n::{self, Lang};
 use crate::pages::views::{OrgLink, minute};
 use crate::pages::{PageContext, PageError, Viewer, render};
 use askama::Template;
@@ -17,6 +16,7 @@ use axum::response::Response;
 use chrono::Datelike;
 use domain::Id;
 use domain::access::Action;
+use i18n::Lang;
 use rules::{Catalogue, Subject};
 use std::collections::HashMap;
 use store::activities::{Activity, ActivityStatus, MinutesState};
@@ -245,7 +245,7 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
     }
     let link = |person: &Id| PersonLink {
         href: format!("/people/{person}"),
-        name: names.get(person).cloned().unwrap_or_else(|| i18n::t(lang, "activity.unknown_person").to_owned()),
+        name: names.get(person).cloned().unwrap_or_else(|| i18n::t(lang, "activity-unknown-person").to_owned()),
     };
     let supervisor = viewer.may(Action::Supervise, &host.path, today);
     let entered = chrono::DateTime::parse_from_rfc3339(&activity.created_at).ok().map(|t| t.date_naive());
@@ -254,7 +254,7 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
     render(&ActivityPage {
         c: ctx,
         id: activity.id.to_string(),
-        entered_late: late_days.filter(|_| supervisor).map(|d| i18n::t(lang, "record.entered_late").replace("{days}", &d.to_string())),
+        entered_late: late_days.filter(|_| supervisor).map(|d| i18n::t_args(lang, "record-entered-late", &[("days", d.into())])),
         status: activity.status.code(),
         planned_on: activity.planned_on.map(|d| d.format("%Y-%m-%d").to_string()),
         minutes: activity.minutes.clone(),
@@ -304,8 +304,8 @@ fn agenda(catalogue: &Catalogue, activity: &Activity, lang: Lang) -> Vec<AgendaL
 
 fn polarity_word(code: &str, lang: Lang) -> &'static str {
     match code {
-        "positive" => i18n::t(lang, "activity.polarity_positive"),
-        "negative" => i18n::t(lang, "activity.polarity_negative"),
-        _ => i18n::t(lang, "common.not_recorded"),
+        "positive" => i18n::t(lang, "activity-polarity-positive"),
+        "negative" => i18n::t(lang, "activity-polarity-negative"),
+        _ => i18n::t(lang, "common-not-recorded"),
     }
 }

@@ -7,7 +7,6 @@
 use super::{CellView, YearLink, YearQuery, cell_view, months_of, with_year, year_links, year_of};
 use crate::AppState;
 use crate::evaluation::Evaluated;
-use crate::i18n::{self, Lang};
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render};
 use askama::Template;
@@ -17,6 +16,7 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use domain::Id;
 use domain::access::Action;
+use i18n::Lang;
 use rules::catalogue::{Binding, SubjectKind};
 use rules::{Status, Subject};
 
@@ -268,20 +268,20 @@ async fn grid_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw_id:
 
 fn month_short_key(m: u32) -> &'static str {
     const KEYS: [&str; 12] = [
-        "month_short.1",
-        "month_short.2",
-        "month_short.3",
-        "month_short.4",
-        "month_short.5",
-        "month_short.6",
-        "month_short.7",
-        "month_short.8",
-        "month_short.9",
-        "month_short.10",
-        "month_short.11",
-        "month_short.12",
+        "month-short-1",
+        "month-short-2",
+        "month-short-3",
+        "month-short-4",
+        "month-short-5",
+        "month-short-6",
+        "month-short-7",
+        "month-short-8",
+        "month-short-9",
+        "month-short-10",
+        "month-short-11",
+        "month-short-12",
     ];
-    KEYS.get(m.saturating_sub(1) as usize).copied().unwrap_or("month_short.1")
+    KEYS.get(m.saturating_sub(1) as usize).copied().unwrap_or("month-short-1")
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@
 use super::{EvidenceLink, evidence_link, period_label, rules_lang, status_symbol, with_year};
 use crate::AppState;
 use crate::evaluation::Evaluated;
-use crate::i18n::{self, Lang};
 use chrono::Datelike;
 use domain::Id;
+use i18n::Lang;
 use rules::{Status, Subject};
 
 /// One obligation of the person this year.
@@ -47,23 +47,23 @@ pub struct Obligations {
 /// The locale key of what has been recorded, for a person's cell.
 fn recorded_key(status: Status) -> &'static str {
     match status {
-        Status::Met => "obligations.met",
-        Status::Due => "obligations.due",
-        Status::Overdue => "obligations.overdue",
-        Status::Missed => "obligations.missed",
-        Status::Exempt => "obligations.exempt",
-        Status::NotApplicable => "obligations.not_applicable",
+        Status::Met => "obligations-met",
+        Status::Due => "obligations-due",
+        Status::Overdue => "obligations-overdue",
+        Status::Missed => "obligations-missed",
+        Status::Exempt => "obligations-exempt",
+        Status::NotApplicable => "obligations-not-applicable",
     }
 }
 
 /// The locale key of where class hours stand.
 fn hours_key(status: Status) -> &'static str {
     match status {
-        Status::Met => "obligations.hours_met",
-        Status::Due => "obligations.hours_due",
-        Status::Overdue | Status::Missed => "obligations.hours_short",
-        Status::Exempt => "obligations.exempt",
-        Status::NotApplicable => "obligations.not_applicable",
+        Status::Met => "obligations-hours-met",
+        Status::Due => "obligations-hours-due",
+        Status::Overdue | Status::Missed => "obligations-hours-short",
+        Status::Exempt => "obligations-exempt",
+        Status::NotApplicable => "obligations-not-applicable",
     }
 }
 
@@ -84,14 +84,19 @@ fn obligations_of(ev: &Evaluated, person: &Id, lang: Lang) -> Obligations {
         let (word, reason) = match &req.hours {
             Some(h) if matches!(cell.status, Status::Met | Status::Due | Status::Overdue | Status::Missed) => {
                 hour_kinds.extend(h.kinds.iter().copied());
-                let so_far = i18n::t(lang, "obligations.hours")
-                    .replace("{found}", &class_hours(cell.found, catalogue.class_hour_minutes))
-                    .replace("{needed}", &class_hours(cell.needed, catalogue.class_hour_minutes));
+                let so_far = i18n::t_args(
+                    lang,
+                    "obligations-hours",
+                    &[
+                        ("found", class_hours(cell.found, catalogue.class_hour_minutes).into()),
+                        ("needed", class_hours(cell.needed, catalogue.class_hour_minutes).into()),
+                    ],
+                );
                 (i18n::t(lang, hours_key(cell.status)), so_far)
             }
             _ => (
                 i18n::t(lang, recorded_key(cell.status)),
-                rules::why::sentence(catalogue, req, cell.why, cell.found, cell.needed, rules_lang(lang)),
+                i18n::render(lang, &rules::why::message(catalogue, req, cell.why, cell.found, cell.needed)),
             ),
         };
         out.items.push(Obligation {
@@ -157,7 +162,8 @@ mod tests {
                 assert!(i18n::lookup(lang, recorded_key(s)).is_some(), "{} lacks {}", lang.code(), recorded_key(s));
                 assert!(i18n::lookup(lang, hours_key(s)).is_some(), "{} lacks {}", lang.code(), hours_key(s));
             }
-            assert!(i18n::t(lang, "obligations.hours").contains("{found}"));
+            let hours = i18n::t_args(lang, "obligations-hours", &[("found", "12.5".into()), ("needed", "32".into())]);
+            assert!(hours.contains("12.5") && hours.contains("32"), "{hours}");
         }
     }
 }

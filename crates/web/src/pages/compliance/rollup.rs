@@ -10,7 +10,6 @@ use super::{
 };
 use crate::AppState;
 use crate::evaluation::Evaluated;
-use crate::i18n::{self, Lang};
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render};
 use askama::Template;
@@ -20,6 +19,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use domain::Id;
 use domain::access::Action;
+use i18n::Lang;
 use rules::{Period, Rollup, Status, Subject};
 
 /// The smallest denominator for which a rate is shown; below it, counts only.

@@ -12,7 +12,6 @@
 
 use super::rules_lang;
 use crate::AppState;
-use crate::i18n::{self, Lang};
 use crate::pages::forms::{FormState, message};
 use crate::pages::session::CsrfForm;
 use crate::pages::views::{OrgLink, actor_names};
@@ -25,6 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::access::Action;
 use domain::{Field, FieldError, Id, Organization, Problem};
+use i18n::Lang;
 use rules::Requirement;
 use rules::catalogue::SubjectKind;
 use std::collections::HashMap;
@@ -122,7 +122,7 @@ pub async fn page(
 
 /// A period kind in words ("每季度" / "per quarter").
 fn period_word(lang: Lang, code: &str) -> String {
-    i18n::lookup(lang, &format!("settings.period_{code}")).map_or_else(|| code.to_owned(), str::to_owned)
+    i18n::lookup(lang, &i18n::message_id("settings-period", code)).map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// A requirement's title by id: the catalogue's, else that of a local
@@ -164,7 +164,7 @@ async fn settings_page<'a>(
         }
         let frequency = match (&s.period, s.count) {
             (Some(p), Some(n)) => {
-                Some(i18n::t(lang, "settings.frequency_text").replace("{period}", &period_word(lang, p)).replace("{count}", &n.to_string()))
+                Some(i18n::t_args(lang, "settings-frequency-text", &[("period", period_word(lang, p).into()), ("count", n.into())]))
             }
             _ => None,
         };
@@ -209,7 +209,7 @@ async fn settings_page<'a>(
     let (mut locally_set, mut requirements) = (Vec::new(), Vec::new());
     if supervisor {
         subjects
-            .push(Choice { value: "organization".into(), label: format!("{}（{}）", org.name, i18n::t(lang, "settings.subject_org")) });
+            .push(Choice { value: "organization".into(), label: format!("{}（{}）", org.name, i18n::t(lang, "settings-subject-org")) });
         let mut members = store.members(&org.id, today, MAX_SUBJECTS + 1).await?;
         subjects_truncated = members.len() > MAX_SUBJECTS;
         members.truncate(MAX_SUBJECTS);
@@ -269,8 +269,8 @@ fn form_field(form: &str, field: Field) -> &'static str {
 fn refused(form: &mut FormState, lang: Lang, e: StoreError) -> Result<(), PageError> {
     match e {
         StoreError::Invalid(fe) => form.add(form_field(form.form, fe.field), message(lang, &fe)),
-        StoreError::Rule(m) => form.add("_form", m),
-        StoreError::Conflict { .. } => form.add("_form", i18n::t(lang, "settings.conflict").to_owned()),
+        StoreError::Rule(m) => form.add("_form", i18n::render(lang, &m)),
+        StoreError::Conflict { .. } => form.add("_form", i18n::t(lang, "settings-conflict").to_owned()),
         other => return Err(other.into()),
     }
     Ok(())

@@ -1,14 +1,17 @@
 //! What is open for a subject: the cells of a person or an organization
 //! that are due (the period lasts) or overdue (the period ended, the
 //! late-entry window has not), each with the day it falls due, the
-//! requirement's title and the reason sentence. The calendar feeds and the
-//! weekly digest both list these.
+//! requirement's title and why. The web's calendar feeds and pages and the
+//! jobs' weekly digest all list these, from whichever evaluation they have
+//! at hand ([`OpenObligations`]).
 
+use crate::Store;
+use crate::evaluation::Loaded;
 use chrono::{Datelike, NaiveDate};
-use domain::Id;
+use domain::{Id, Message};
 use rules::catalogue::{Catalogue, Lang};
 use rules::{Engine, Period, Status, Subject};
-use store::evaluation::Loaded;
+use std::future::Future;
 
 /// A person or an organization, by its stored id.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,19 +41,28 @@ impl SubjectRef {
 pub struct Obligation {
     /// The requirement id of the catalogue (or of a local requirement).
     pub requirement_id: String,
-    /// The requirement's title in the language asked for.
-    pub title: String,
+    /// The requirement's title in Chinese and in English (catalogue data).
+    pub title_zh: String,
+    pub title_en: String,
     pub period: Period,
     /// [`Status::Due`] or [`Status::Overdue`].
     pub status: Status,
     /// The last day of the period for a due cell; the last day of the
     /// late-entry window for an overdue one.
     pub due_on: NaiveDate,
-    /// Why the cell is not met, in the language asked for.
-    pub why: String,
+    /// Why the cell is not met.
+    pub why: Message,
 }
 
 impl Obligation {
+    /// The requirement's title in `lang`.
+    pub fn title(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.title_zh,
+            Lang::En => &self.title_en,
+        }
+    }
+
     pub fn is_overdue(&self) -> bool {
         self.status == Status::Overdue
     }
@@ -83,7 +95,7 @@ pub fn merge_years(per_year: Vec<Vec<Vec<Obligation>>>, subjects: usize) -> Vec<
 }
 
 /// The open obligations of `subject`, soonest first.
-pub fn open_obligations(engine: &Engine, subject: Subject, lang: Lang) -> Vec<Obligation> {
+pub fn open_obligations(engine: &Engine, subject: Subject) -> Vec<Obligation> {
     let requirements = engine.requirements();
     let mut open: Vec<Obligation> = engine
         .cells_of(subject)
@@ -94,16 +106,53 @@ pub fn open_obligations(engine: &Engine, subject: Subject, lang: Lang) -> Vec<Ob
             let due_on = if c.status == Status::Overdue { engine.late_entry_deadline(c.period) } else { c.period.last_day() };
             Some(Obligation {
                 requirement_id: r.id.clone(),
-                title: r.title(lang).to_owned(),
+                title_zh: r.title(Lang::Zh).to_owned(),
+                title_en: r.title(Lang::En).to_owned(),
                 period: c.period,
                 status: c.status,
                 due_on,
-                why: rules::why::sentence(engine.catalogue(), r, c.why, c.found, c.needed, lang),
+                why: rules::why::message(engine.catalogue(), r, c.why, c.found, c.needed),
             })
         })
         .collect();
     open.sort_by(|a, b| (a.due_on, &a.requirement_id, a.period).cmp(&(b.due_on, &b.requirement_id, b.period)));
     open
+}
+
+/// Why the open obligations could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ObligationsError {
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+    #[error("the records cannot be evaluated: {0}")]
+    World(#[from] rules::world::WorldError),
+    #[error("the evaluation failed: {0}")]
+    Evaluation(String),
+}
+
+/// Where the open obligations come from: the web server's evaluation kept
+/// current, or one built from the records for the occasion.
+pub trait OpenObligations: Sync {
+    /// The open obligations of each subject (in the order given) as of
+    /// `today`: this year's, and last year's while its late-entry window
+    /// lasts ([`open_years`]); an unknown subject has none.
+    fn open_obligations(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+        subjects: &[SubjectRef],
+    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, ObligationsError>> + Send;
+}
+
+impl<T: OpenObligations + Send> OpenObligations for std::sync::Arc<T> {
+    fn open_obligations(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+        subjects: &[SubjectRef],
+    ) -> impl Future<Output = Result<Vec<Vec<Obligation>>, ObligationsError>> + Send {
+        (**self).open_obligations(store, today, subjects)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,60 @@
+# Command-line output.
+
+## failures
+cli-failed = { $what } failed: { $cause }
+cli-error = error: { $cause }
+cli-starting-runtime = Starting the runtime
+cli-applying-schema = Applying the schema
+cli-creating-data-dir = Creating the data directory { $dir }
+cli-reading-dir = Reading the directory { $dir }
+cli-opening-database = Opening the database { $url }
+cli-listening = Listening on { $addr }
+cli-loading-catalogue = Loading the requirement catalogue
+cli-loading-calendars = Loading the working-day calendars
+cli-evaluating = Evaluating
+cli-serving-failed = Serving
+cli-reading-file = Reading { $file }
+cli-writing-file = Writing { $file }
+cli-dropping-demo-database = Dropping the previous demo database
+cli-removing-demo = Removing the previous demo in { $dir }
+cli-demo-inconsistent = Building the demo ({ $detail }); please report this
+
+## options and input
+cli-not-a-day = '{ $value }' is not a date YYYY-MM-DD
+cli-unknown-lang = '{ $value }' is not a language on offer (zh-CN or en)
+cli-not-an-org-id = --org: '{ $value }' is not an organization id (32 hex digits)
+cli-no-such-org = organization { $id } not found
+cli-org-not-in-year = --org: there is no organization { $id } in { $year }
+cli-year-out-of-range = --year: { $year } is outside 2000-2100
+cli-keep-months-too-few = --keep-months must be at least 6: the audit trail is kept for six months or more
+cli-keep-months-too-many = --keep-months is too large
+cli-not-a-file = { $file } is not a regular file
+cli-output-extension = { $file }: the file name must end in .xlsx or .csv
+cli-demo-database-name = the demo rebuilds its database from scratch, so its name must contain 'demo' (got '{ $name }')
+cli-not-a-demo-dir = { $dir } is not a demo directory (no { $marker } file); the demo only rebuilds its own directory. Choose another --data-dir.
+
+## results
+cli-demo-built = demo data built in { $dir }
+cli-schema-up-to-date = the schema is up to date
+cli-migrations-applied = applied migrations: { $migrations }
+cli-jobs-busy = another process is running the jobs
+cli-serving = Changxiao: { $url }
+cli-demo-logins = demo logins (login / password):
+cli-account-created = account created: { $login }
+cli-one-time-password = one-time password (to be changed at first login): { $password }
+cli-audit-intact = audit trail intact: { $chains } chains, { $entries } entries
+cli-audit-broken = audit trail broken: { $where }
+cli-audit-purged = removed { $removed } audit entries older than { $cut }
+cli-file-not-imported = the file was not imported; nothing was changed:
+cli-imported = imported { $rows } rows: { $created } created, { $updated } updated, { $unchanged } unchanged
+cli-warning = warning: { $warning }
+cli-template-written = template written: { $file }
+cli-roster-exported = exported { $members } members to { $file }
+cli-evaluate-head = requirement	subject	period	status	why
+cli-evaluate-total = { $cells } cells ({ $orgs } of organizations, { $people } of people)
+
+## demo logins
+demo-login-admin = administrator of the county
+demo-login-zuzhibu = organization department of the county
+demo-login-shuji = secretary of one branch
+demo-login-shenji = security auditor

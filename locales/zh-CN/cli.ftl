@@ -1,0 +1,60 @@
+# Command-line output.
+
+## 失败
+cli-failed = { $what }失败：{ $cause }
+cli-error = 错误：{ $cause }
+cli-starting-runtime = 启动运行环境
+cli-applying-schema = 更新数据库结构
+cli-creating-data-dir = 创建数据目录 { $dir }
+cli-reading-dir = 读取目录 { $dir }
+cli-opening-database = 打开数据库 { $url }
+cli-listening = 监听 { $addr }
+cli-loading-catalogue = 加载制度要求目录
+cli-loading-calendars = 加载工作日日历
+cli-evaluating = 评估
+cli-serving-failed = 提供服务
+cli-reading-file = 读取 { $file }
+cli-writing-file = 写入 { $file }
+cli-dropping-demo-database = 删除原演示数据库
+cli-removing-demo = 删除 { $dir } 中原有的演示数据
+cli-demo-inconsistent = 演示数据不一致（{ $detail }），请报告此问题
+
+## 选项和输入
+cli-not-a-day = “{ $value }”不是 YYYY-MM-DD 格式的日期
+cli-unknown-lang = “{ $value }”不是可用的语言（zh-CN 或 en）
+cli-not-an-org-id = --org：“{ $value }”不是组织编号（32 位十六进制数字）
+cli-no-such-org = 找不到组织 { $id }
+cli-org-not-in-year = --org：{ $year }年没有组织 { $id }
+cli-year-out-of-range = --year：{ $year } 不在 2000 至 2100 之间
+cli-keep-months-too-few = --keep-months 至少为 6：审计记录至少保存六个月
+cli-keep-months-too-many = --keep-months 过大
+cli-not-a-file = { $file } 不是普通文件
+cli-output-extension = { $file }：文件名须以 .xlsx 或 .csv 结尾
+cli-demo-database-name = 演示会重建其数据库，数据库名中须含有“demo”（现为“{ $name }”）
+cli-not-a-demo-dir = { $dir } 不是演示目录（没有 { $marker } 文件），演示只会重建自己的目录。请换一个 --data-dir。
+
+## 结果
+cli-demo-built = 演示数据已建好：{ $dir }
+cli-schema-up-to-date = 数据库已是最新
+cli-migrations-applied = 已应用迁移：{ $migrations }
+cli-jobs-busy = 另一进程正在运行定时任务
+cli-serving = 长效：{ $url }
+cli-demo-logins = 演示账号（登录名 / 密码）：
+cli-account-created = 已创建账号：{ $login }
+cli-one-time-password = 一次性密码（首次登录后须修改）：{ $password }
+cli-audit-intact = 审计链完好：{ $chains } 条链，{ $entries } 条记录
+cli-audit-broken = 审计链被破坏：{ $where }
+cli-audit-purged = 已删除 { $removed } 条早于 { $cut } 的审计记录
+cli-file-not-imported = 文件未导入，未作任何修改：
+cli-imported = 已导入 { $rows } 行：新增 { $created }，更新 { $updated }，未变 { $unchanged }
+cli-warning = 提示：{ $warning }
+cli-template-written = 已写出模板：{ $file }
+cli-roster-exported = 已导出 { $members } 名党员：{ $file }
+cli-evaluate-head = 要求	对象	期间	状态	原因
+cli-evaluate-total = 共{ $cells }项（组织{ $orgs }项，个人{ $people }项）
+
+## 演示账号
+demo-login-admin = 县委系统管理员
+demo-login-zuzhibu = 县委组织部
+demo-login-shuji = 支部书记
+demo-login-shenji = 安全审计员
