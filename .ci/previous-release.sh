@@ -39,7 +39,9 @@ if [ ! -x "$bin" ]; then
     src="$base/src"
     rm -rf "$src"
     mkdir -p "$src"
-    git archive --format=tar "$commit" | tar -x -C "$src"
+    # -m: the files are dated now, not at the commit, so that cargo never takes
+    # an older build in $base/target for fresh (git archive dates them at the commit).
+    git archive --format=tar "$commit" | tar -x -m -C "$src"
     # A one-off build: no incremental caches, they only cost disk.
     CARGO_INCREMENTAL=0 cargo build --locked --manifest-path "$src/Cargo.toml" --target-dir "$base/target" -p changxiao --bin changxiao >&2
     cp "$base/target/debug/changxiao" "$bin.tmp"
