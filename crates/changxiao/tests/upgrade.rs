@@ -392,21 +392,25 @@ fn differences(before: &Snapshot, after: &Snapshot, rewrites: &[Rewrite], upgrad
             let unmatched: Vec<usize> = candidates.iter().copied().filter(|&n| !kept[n]).collect();
             match unmatched.as_slice() {
                 [n] => {
+                    // Reported here, not again as a new row.
+                    kept[*n] = true;
                     let now = project(&new.rows[*n]);
                     for (i, column) in old.columns.iter().enumerate() {
                         if now[i] != expected[i] {
-                            let was = if expected[i] == row[i] { String::new() } else { format!(" (rewritten from {:?})", row[i]) };
-                            found.push(format!("{name} ({which}): {column} was {:?}{was}, is now {:?}", expected[i], now[i]));
+                            let told =
+                                if expected[i] == row[i] { String::new() } else { format!(", {:?} by a declared rewrite", expected[i]) };
+                            found.push(format!("{name} ({which}): {column} was {:?}{told}, is now {:?}", row[i], now[i]));
                         }
                     }
                 }
                 _ => found.push(format!("{name} ({which}): the row is gone: {expected:?}")),
             }
         }
-        let added = kept.iter().filter(|k| !**k).count();
-        if added > 0 && (!upgrade || is_audit_table(name)) {
-            let first = kept.iter().position(|k| !*k).map(|n| &new.rows[n]);
-            found.push(format!("table {name} has {added} new rows, the first {first:?}"));
+        let added: Vec<&Vec<Value>> = new.rows.iter().zip(&kept).filter(|(_, k)| !**k).map(|(r, _)| r).collect();
+        if let Some(first) = added.first()
+            && (!upgrade || is_audit_table(name))
+        {
+            found.push(format!("table {name} has {} new rows, the first {first:?}", added.len()));
         }
     }
     if !upgrade {
@@ -579,7 +583,7 @@ fn the_comparison_names_every_loss_and_allows_only_additions() {
     // The same, with `upper` declared.
     let rewritten: &[(&str, &[&str], &str)] = &[
         ("a declared rewrite", &["UPDATE things SET note = UPPER(note)"], ""),
-        ("a declared rewrite that did not happen", &[], "(rewritten from Text("),
+        ("a declared rewrite that did not happen", &[], "by a declared rewrite, is now Text("),
         ("a rewrite beyond the declared one", &["UPDATE things SET note = UPPER(note) || '!'"], "!\")"),
     ];
     // The same, compared as after a second migrate: nothing may be new.
@@ -588,6 +592,8 @@ fn the_comparison_names_every_loss_and_allows_only_additions() {
         ("a new table", &["CREATE TABLE new_things (id TEXT NOT NULL PRIMARY KEY)"], "table new_things is new"),
         ("a new column", &["ALTER TABLE things ADD COLUMN extra TEXT"], "new columns [\"extra\"]"),
         ("a new row", &["INSERT INTO things (province_id, id, n, note) VALUES ('p', 'd', 4, 'four')"], "things has 1 new rows"),
+        // Named once, as a change, not again as a new row.
+        ("a changed value", &["UPDATE things SET note = 'changed' WHERE id = 'b'"], "note was Text(\"two\"), is now Text(\"changed\")"),
     ];
     let schema: &[&str] = &[
         "DROP TABLE IF EXISTS things",
