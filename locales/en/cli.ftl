@@ -58,3 +58,4 @@ demo-login-admin = administrator of the county
 demo-login-zuzhibu = organization department of the county
 demo-login-shuji = secretary of one branch
 demo-login-shenji = security auditor
+jobs-digest-summary = weekly digest { $week }: { $recipients } recipients, { $queued } queued, { $already_queued } already queued, { $nothing_open } with nothing open; { $sent } sent, { $failed } failed, { $held } held

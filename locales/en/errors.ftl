@@ -322,3 +322,4 @@ chain-break-before-start = comes before the start of the chain
 chain-break-missing = is missing (deleted, or numbered out of order)
 chain-break-not-following = does not follow the entry before it (inserted or reordered)
 chain-break-changed = was changed after it was written
+sheet-unclosed-quote = '{ $file }' is damaged and cannot be read (the quoted field opened on row { $row } is never closed)

@@ -58,3 +58,4 @@ demo-login-admin = 县委系统管理员
 demo-login-zuzhibu = 县委组织部
 demo-login-shuji = 支部书记
 demo-login-shenji = 安全审计员
+jobs-digest-summary = 每周待办提醒 { $week }：收件人 { $recipients } 名，新排队 { $queued } 封，此前已排队 { $already_queued } 封，无待办 { $nothing_open } 名；已发送 { $sent } 封，发送失败 { $failed } 封，未发送 { $held } 封

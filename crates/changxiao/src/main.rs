@@ -131,7 +131,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let delivery = jobs::Delivery { mail: jobs::smtp::SmtpConfig::from_env()?, lang: say::lang() };
             let evaluator = jobs::FreshEvaluator::embedded()?;
             match jobs::run_due(&store, &evaluator, &delivery, today.date()).await? {
-                Some(summary) => println!("{summary}"),
+                Some(summary) => say::out(&summary.message()),
                 None => say::out(&Message::new("cli-jobs-busy")),
             }
         }

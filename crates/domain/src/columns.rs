@@ -6,6 +6,9 @@
 
 use crate::error::Field;
 
+/// The name column of the organization template (the roster's is 姓名).
+pub const ORG_NAME_COLUMN: &str = "组织名称";
+
 impl Field {
     /// The column name of the field in the import templates.
     pub fn column_name(self) -> &'static str {

@@ -26,7 +26,7 @@ pub const ORG_REQUIRED: [Field; 4] = [Field::Name, Field::Level, Field::Kind, Fi
 /// 组织名称, the others use their field's name.
 pub fn org_header(field: Field) -> &'static str {
     match field {
-        Field::Name => "组织名称",
+        Field::Name => crate::columns::ORG_NAME_COLUMN,
         other => other.column_name(),
     }
 }

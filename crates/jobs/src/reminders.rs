@@ -54,11 +54,12 @@ pub struct Reminders {
     pub held: usize,
 }
 
+/// For logs: the figures as `name=value` pairs.
 impl std::fmt::Display for Reminders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "plan reminders: {} open plans, {} queued, {} already queued, {} with nobody to remind; {} sent, {} failed, {} held",
+            "open_plans={} queued={} already_queued={} nobody={} sent={} failed={} held={}",
             self.open_plans, self.queued, self.already_queued, self.nobody, self.sent, self.failed, self.held
         )
     }

@@ -54,6 +54,12 @@ pub enum SendError {
     Io(String),
     #[error("the mail server refused {stage}: {reply}")]
     Refused { stage: &'static str, reply: String },
+    #[error("the mail server closed the connection at {0}")]
+    Closed(&'static str),
+    #[error("the mail server's answer at {stage} is not an SMTP reply: {line}")]
+    NotAReply { stage: &'static str, line: String },
+    #[error("the mail server's answer at {0} has too many lines")]
+    TooManyLines(&'static str),
     #[error("'{0}' is not a plain e-mail address")]
     Address(String),
 }
@@ -189,13 +195,13 @@ impl Connection {
                 .map_err(|_| SendError::Timeout(stage))?
                 .map_err(|e| SendError::Io(e.to_string()))?;
             if read == 0 {
-                return Err(SendError::Io(format!("the server closed the connection at {stage}")));
+                return Err(SendError::Closed(stage));
             }
             let line = line.trim_end_matches(['\r', '\n']);
-            let code = line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| SendError::Refused {
-                stage,
-                reply: format!("not an SMTP reply: {}", line.chars().take(200).collect::<String>()),
-            })?;
+            let code = line
+                .get(..3)
+                .and_then(|c| c.parse::<u16>().ok())
+                .ok_or_else(|| SendError::NotAReply { stage, line: line.chars().take(200).collect() })?;
             if !text.is_empty() {
                 text.push(' ');
             }
@@ -204,7 +210,7 @@ impl Connection {
                 return Ok((code, format!("{code} {text}").trim().to_owned()));
             }
         }
-        Err(SendError::Refused { stage, reply: "a reply of too many lines".to_owned() })
+        Err(SendError::TooManyLines(stage))
     }
 
     async fn send(&mut self, line: &str, stage: &'static str) -> Result<(), SendError> {

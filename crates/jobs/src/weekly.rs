@@ -46,13 +46,29 @@ pub struct Summary {
     pub held: usize,
 }
 
+/// For logs: the figures as `name=value` pairs.
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "weekly digest {}: {} recipients, {} queued, {} already queued, {} with nothing open; {} sent, {} failed, {} held",
+            "week={} recipients={} queued={} already_queued={} nothing_open={} sent={} failed={} held={}",
             self.week, self.recipients, self.queued, self.already_queued, self.nothing_open, self.sent, self.failed, self.held
         )
+    }
+}
+
+impl Summary {
+    /// What the run did, for people.
+    pub fn message(&self) -> domain::Message {
+        domain::Message::new("jobs-digest-summary")
+            .text("week", self.week.clone())
+            .count("recipients", self.recipients)
+            .count("queued", self.queued)
+            .count("already_queued", self.already_queued)
+            .count("nothing_open", self.nothing_open)
+            .count("sent", self.sent)
+            .count("failed", self.failed)
+            .count("held", self.held)
     }
 }
 

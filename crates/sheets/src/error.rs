@@ -16,6 +16,8 @@ pub enum SheetError {
     NotASpreadsheet { file: String },
     #[error("'{file}' is damaged and cannot be read ({reason})")]
     Corrupt { file: String, reason: String },
+    #[error("'{file}': the quoted field opened on row {row} is never closed")]
+    UnclosedQuote { file: String, row: usize },
     #[error("'{file}' is not text in UTF-8 or GB18030")]
     Encoding { file: String },
     #[error("'{file}' has no worksheet")]
@@ -37,7 +39,7 @@ impl SheetError {
             SheetError::TooLarge { .. } => "file_too_large",
             SheetError::Empty => "empty_file",
             SheetError::NotASpreadsheet { .. } => "not_a_spreadsheet",
-            SheetError::Corrupt { .. } => "corrupt_file",
+            SheetError::Corrupt { .. } | SheetError::UnclosedQuote { .. } => "corrupt_file",
             SheetError::Encoding { .. } => "unknown_encoding",
             SheetError::NoWorksheet { .. } => "no_worksheet",
             SheetError::TooWide => "too_many_columns",
@@ -56,6 +58,7 @@ impl SheetError {
             SheetError::Empty => Message::new("sheet-empty"),
             SheetError::NotASpreadsheet { file } => Message::new("sheet-not-a-spreadsheet").text("file", file.clone()),
             SheetError::Corrupt { file, reason } => Message::new("sheet-corrupt").text("file", file.clone()).text("reason", reason.clone()),
+            SheetError::UnclosedQuote { file, row } => Message::new("sheet-unclosed-quote").text("file", file.clone()).count("row", *row),
             SheetError::Encoding { file } => Message::new("sheet-encoding").text("file", file.clone()),
             SheetError::NoWorksheet { file } => Message::new("sheet-no-worksheet").text("file", file.clone()),
             SheetError::TooWide => Message::new("sheet-too-wide").count("max", MAX_COLUMNS),

@@ -173,10 +173,7 @@ fn csv_records(text: &str, delimiter: u8, file_name: &str) -> Result<Vec<Vec<Str
                     Some('"') => break,
                     Some(other) => field.push(other),
                     None => {
-                        return Err(SheetError::Corrupt {
-                            file: display_name(file_name),
-                            reason: format!("the quoted field opened on row {opened_on} is never closed"),
-                        });
+                        return Err(SheetError::UnclosedQuote { file: display_name(file_name), row: opened_on });
                     }
                 }
             }

@@ -691,3 +691,44 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(schemas["OrgKind"]["enum"].as_array().unwrap().len(), domain::OrgKind::ALL.len());
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn errors_are_worded_in_the_language_the_call_asks_for() {
+    let app = spawn_app().await;
+    let ask = |lang: Option<&'static str>| {
+        let mut request = app.client.get(app.url("/api/v1/orgs"));
+        if let Some(lang) = lang {
+            request = request.header(reqwest::header::ACCEPT_LANGUAGE, lang);
+        }
+        request.send()
+    };
+    for (lang, words) in [
+        (None, "请先登录，或提供有效的 API 令牌"),
+        (Some("zh-CN,zh;q=0.9"), "请先登录，或提供有效的 API 令牌"),
+        (Some("en-GB,en;q=0.8"), "log in, or send a valid API token (Authorization: Bearer cx_…)"),
+        (Some("fr, de"), "请先登录，或提供有效的 API 令牌"),
+    ] {
+        let response = ask(lang).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(response.headers().get_all(reqwest::header::VARY).iter().any(|v| v == "Accept-Language"), "{lang:?}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unauthenticated");
+        assert_eq!(body["error"]["message"], words, "{lang:?}");
+    }
+    let s = app.login("admin").await;
+    let bad = app
+        .client
+        .post(app.url("/api/v1/orgs"))
+        .header(reqwest::header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .header(reqwest::header::ACCEPT_LANGUAGE, "en")
+        .json(&json!({"parent_id": app.tree.county, "name": "", "level": "township", "kind": "committee", "founded_on": "2020-01-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!((body["error"]["code"].as_str(), body["error"]["field"].as_str()), (Some("required"), Some("name")));
+    assert_eq!(body["error"]["message"], "Name: is required");
+    app.cleanup().await;
+}

@@ -384,3 +384,20 @@ async fn the_openapi_document_describes_the_upload() {
     assert_eq!(doc["components"]["schemas"]["AttachmentUpload"]["properties"]["file"]["format"], "binary");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_data_directory_that_cannot_hold_files_is_a_failure_of_ours_not_of_the_request() {
+    let app = spawn_app().await;
+    let s = app.login("secretary").await;
+    let id = activity(&app, &s).await;
+    // Where the attachments folder should be, there is a file: nothing can be stored.
+    std::fs::write(app.data_dir().join("attachments"), b"not a folder").unwrap();
+    let before = app.dump().await;
+    let refused = api_upload(&s, &id, "会议记录.pdf", b"%PDF-1.7\n...").await;
+    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", refused.text);
+    assert_eq!(refused.body["error"]["code"], "internal");
+    assert_eq!(refused.body["error"]["message"], "服务器内部错误");
+    assert!(!refused.text.contains("attachments"), "nothing internal is said: {}", refused.text);
+    assert_eq!(app.dump().await, before, "nothing was stored");
+    app.cleanup().await;
+}

@@ -129,10 +129,7 @@ fn month_key(year: i32, month: u32) -> String {
 
 /// "2026年11月" / "November 2026".
 fn month_label(lang: Lang, year: i32, month: u32) -> String {
-    match (lang, NaiveDate::from_ymd_opt(year, month, 1)) {
-        (Lang::En, Some(first)) => first.format("%B %Y").to_string(),
-        _ => format!("{year}年{month}月"),
-    }
+    super::compliance::period_label(rules::Period::Month(year, u8::try_from(month).unwrap_or(1)), lang)
 }
 
 /// The organization, if the viewer may read it and it is one whose members

@@ -63,6 +63,11 @@ pub struct Accounts {
 }
 
 impl TestApp {
+    /// The test's data directory (attachment files live in `attachments/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.db.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
