@@ -323,3 +323,4 @@ chain-break-missing = is missing (deleted, or numbered out of order)
 chain-break-not-following = does not follow the entry before it (inserted or reordered)
 chain-break-changed = was changed after it was written
 sheet-unclosed-quote = '{ $file }' is damaged and cannot be read (the quoted field opened on row { $row } is never closed)
+audit-chain-system = system

@@ -322,3 +322,4 @@ chain-break-missing = 缺失（被删除或编号错乱）
 chain-break-not-following = 与前一条记录接不上（被插入或调换）
 chain-break-changed = 写入后被改动
 sheet-unclosed-quote = “{ $file }”已损坏，无法读取（第 { $row } 行开始的引号没有结束）
+audit-chain-system = 系统链

@@ -36,8 +36,21 @@ const DATA_FILES: &[(&str, &str)] = &[
 const CAUSES: &[&str] = &["Corrupt", "Setup", "Files", "other", "Evaluation"];
 
 /// Macros whose arguments go to the log or stop the program, never to a reader.
-const SKIPPED_MACROS: &[&str] =
-    &["trace", "debug", "info", "warn", "error", "event", "panic", "unreachable", "assert", "assert_eq", "assert_ne", "debug_assert", "include_str"];
+const SKIPPED_MACROS: &[&str] = &[
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
+    "panic",
+    "unreachable",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "include_str",
+];
 
 /// Calls whose literal arguments are message ids.
 const MESSAGE_CALLS: &[&str] = &["new", "t", "t_args", "lookup", "rule", "broken", "render"];

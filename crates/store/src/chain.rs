@@ -47,11 +47,13 @@ impl ChainBreak {
     /// Where and why, for people: the chain (the system chain has no
     /// province), the entry and the reason.
     pub fn message(&self) -> domain::Message {
-        domain::Message::new("audit-chain-break").text("chain", self.province_id.clone()).number("seq", self.seq).code(
-            "reason",
-            "chain_break",
-            self.reason.code(),
-        )
+        let message = domain::Message::new("audit-chain-break");
+        let message = if self.province_id.is_empty() {
+            message.message("chain", domain::Message::new("audit-chain-system"))
+        } else {
+            message.text("chain", self.province_id.clone())
+        };
+        message.number("seq", self.seq).code("reason", "chain_break", self.reason.code())
     }
 }
 

@@ -589,8 +589,8 @@ impl Store {
         insert_rows(w.tx(), "research_team", &["province_id", "project_id", "person_id"], rows).await
     }
 
-    /// A project and its team, read inside a write.
-    async fn project_in(&self, w: &mut Audited, id: &Id) -> Result<Option<Project>> {
+    /// A project and its team as they stand inside the write `w`.
+    pub async fn project_in(&self, w: &mut Audited, id: &Id) -> Result<Option<Project>> {
         let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM research_projects r WHERE r.id = $1"))
             .bind(id.as_str())
             .fetch_optional(&mut **w.tx())

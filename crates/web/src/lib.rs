@@ -17,6 +17,7 @@ pub mod auth;
 pub mod error;
 pub mod evaluation;
 pub mod pages;
+pub mod write;
 
 use axum::Router;
 use axum::routing::get;

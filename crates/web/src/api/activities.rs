@@ -6,16 +6,15 @@
 //! the host, reading needs `read`.
 
 use super::codes;
-use super::extract::{ApiQuery, Caller, PathId, Post};
+use super::extract::{ApiQuery, Caller, Change, PathId, Post};
 use super::fields::{self, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use super::scope;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime};
 use domain::access::Action;
 use domain::{Id, Message};
@@ -290,15 +289,14 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateActivity>) -
     post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
     // Checked before the write opens: writers then wait only for inserts.
     let checked = state.store.check_new_activity(&state.catalogue, new, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let activity = state.store.record_checked(&mut write.w, checked).await?;
-    let location = format!("{}/{}", post.path, activity.id);
-    let response = write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity.clone()), Some(location)).await?;
-    state.evaluations.activity_recorded(&activity);
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let activity = state.store.record_checked(w, checked).await?;
+            let location = format!("{}/{}", post.path, activity.id);
+            Ok((activity.clone(), Answer::created(ActivityJson::from(activity), location)))
+        })
+        .await?;
+    Ok(written.then(|activity| state.evaluations.activity_recorded(&activity)))
 }
 
 /// Reads one activity.
@@ -318,18 +316,20 @@ pub async fn get(State(state): State<AppState>, caller: Caller, PathId(id): Path
     responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
-    caller: Caller,
     PathId(id): PathId,
     ApiQuery(q): ApiQuery<VersionQuery>,
+    change: Change,
 ) -> Result<Response, ApiError> {
     let version = version(q.version.as_deref())?;
     let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
-    caller.require(&state, Action::Record, &activity.host_org_id, state.today.date()).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    let deleted = state.store.delete_activity(&mut w, &id, version).await?;
-    w.commit().await?;
-    state.evaluations.activity_deleted(&deleted);
-    Ok(StatusCode::NO_CONTENT.into_response())
+    change.caller.require(&state, Action::Record, &activity.host_org_id, state.today.date()).await?;
+    let written = change
+        .write(&state.store, async |w| {
+            let deleted = state.store.delete_activity(w, &id, version).await?;
+            Ok((deleted, Answer::no_content()))
+        })
+        .await?;
+    Ok(written.then(|deleted| state.evaluations.activity_deleted(&deleted)))
 }
 
 /// Replaces an activity's record: holds a plan (`status: held` with the
@@ -341,28 +341,32 @@ pub async fn delete(
     responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`: someone changed it since; read it again", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
-    caller: Caller,
     PathId(id): PathId,
     ApiQuery(q): ApiQuery<VersionQuery>,
-    body: super::extract::ApiJson<CreateActivity>,
-) -> Result<Json<ActivityJson>, ApiError> {
+    post: Post<CreateActivity>,
+) -> Result<Response, ApiError> {
     let version = version(q.version.as_deref())?;
     let today = state.today.date();
-    let mut new = new_activity(&body.value)?;
+    let mut new = new_activity(&post.body)?;
     let current = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
     // Without `status`, an update keeps the record's (a plan stays a plan).
-    if body.value.status.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    if post.body.status.as_deref().is_none_or(|s| s.trim().is_empty()) {
         new.status = current.status;
     }
-    caller.require(&state, Action::Record, &current.host_org_id, today).await?;
-    caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    let revision = Revision { id: &id, expected_version: version, reason: body.value.correction_reason.as_deref() };
-    let updated = state.store.update_activity(&mut w, &state.catalogue, revision, new, today).await?;
-    w.commit().await?;
-    state.evaluations.activity_deleted(&updated.before);
-    state.evaluations.activity_recorded(&updated.after);
-    Ok(Json(ActivityJson::from(updated.after)))
+    post.caller.require(&state, Action::Record, &current.host_org_id, today).await?;
+    post.caller.require(&state, Action::Record, &new.host_org_id, today).await.map_err(ApiError::body_reference("host_org_id"))?;
+    let revision = Revision { id: &id, expected_version: version, reason: post.body.correction_reason.as_deref() };
+    let written = post
+        .write(&state.store, async |w| {
+            let updated = state.store.update_activity(w, &state.catalogue, revision, new, today).await?;
+            let after = ActivityJson::from(updated.after.clone());
+            Ok((updated, Answer::ok(after)))
+        })
+        .await?;
+    Ok(written.then(|updated| {
+        state.evaluations.activity_deleted(&updated.before);
+        state.evaluations.activity_recorded(&updated.after);
+    }))
 }
 
 /// Cancels a planned activity (it stays in the record history).
@@ -370,17 +374,20 @@ pub async fn update(
     responses((status = 200, body = ActivityJson), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
-    caller: Caller,
     PathId(id): PathId,
     ApiQuery(q): ApiQuery<VersionQuery>,
-) -> Result<Json<ActivityJson>, ApiError> {
+    change: Change,
+) -> Result<Response, ApiError> {
     let version = version(q.version.as_deref())?;
     let current = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
-    caller.require(&state, Action::Record, &current.host_org_id, state.today.date()).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    let updated = state.store.cancel_plan(&mut w, &id, version).await?;
-    w.commit().await?;
-    Ok(Json(ActivityJson::from(updated.after)))
+    change.caller.require(&state, Action::Record, &current.host_org_id, state.today.date()).await?;
+    let written = change
+        .write(&state.store, async |w| {
+            let updated = state.store.cancel_plan(w, &id, version).await?;
+            Ok(((), Answer::ok(ActivityJson::from(updated.after))))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 fn version(raw: Option<&str>) -> Result<i64, ApiError> {

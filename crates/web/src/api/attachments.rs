@@ -11,8 +11,8 @@
 //! ([`file_response`]).
 
 use super::codes;
-use super::extract::{Caller, Idempotency, PathId, Post};
-use super::idempotency::{self, Begun};
+use super::extract::{Caller, Change, Idempotency, PathId, Post};
+use super::idempotency::Answer;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -20,7 +20,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::access::Action;
 use domain::{Id, Message};
 use serde::Serialize;
@@ -249,7 +249,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let activity = activity_for(&state, &caller, Action::Record, &id).await?;
     let files = files(&state)?;
-    let key = idempotency_key(&headers)?;
+    let key = super::extract::idempotency_key(&headers)?;
     let form = read_multipart(multipart.map_err(|_| UploadError::Malformed)?).await?;
     if let Some((name, _)) = form.fields.iter().find(|(k, _)| k != "file") {
         return Err(unknown_field(name));
@@ -269,13 +269,14 @@ pub async fn create(
     });
     // Replays answer with the stored body; the location is built from this path.
     let post = Post { actor: caller.actor(), caller: caller.clone(), body: (), path: "/api/v1/attachments".to_owned(), idempotency };
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let attachment = state.store.attach(&mut write.w, files, &activity, &upload.file_name, &upload.bytes).await?;
-    let location = format!("/api/v1/attachments/{}", attachment.id);
-    write.finish(&state.store, StatusCode::CREATED, &AttachmentJson::from(attachment), Some(location)).await
+    let written = post
+        .write(&state.store, async |w| {
+            let attachment = state.store.attach(w, files, &activity, &upload.file_name, &upload.bytes).await?;
+            let location = format!("/api/v1/attachments/{}", attachment.id);
+            Ok(((), Answer::created(AttachmentJson::from(attachment), location)))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 fn unknown_field(name: &str) -> ApiError {
@@ -283,22 +284,6 @@ fn unknown_field(name: &str) -> ApiError {
     let shown = if fits { name } else { "?" };
     let error = ApiError::new(StatusCode::BAD_REQUEST, "unknown_field", Message::new("api-unknown-field").text("field", shown));
     if fits { error.with_field(name.to_owned()) } else { error }
-}
-
-/// The longest `Idempotency-Key` accepted (as for JSON requests).
-const MAX_IDEMPOTENCY_KEY: usize = super::extract::MAX_IDEMPOTENCY_KEY;
-
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
-    let key = value.to_str().unwrap_or_default().trim();
-    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_idempotency_key",
-            Message::new("api-bad-idempotency-key").count("max", MAX_IDEMPOTENCY_KEY),
-        ));
-    }
-    Ok(Some(key.to_owned()))
 }
 
 /// What makes two uploads the same request: the path, the file's name and
@@ -346,12 +331,15 @@ pub async fn content(State(state): State<AppState>, caller: Caller, PathId(id): 
 #[utoipa::path(operation_id = "delete_attachment", delete, path = "/api/v1/attachments/{id}", tag = "activities",
     params(("id" = String, Path, description = "The attachment id")),
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Response, ApiError> {
-    attachment_for(&state, &caller, Action::Record, &id).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    state.store.remove_attachment(&mut w, &id).await?;
-    w.commit().await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+pub async fn delete(State(state): State<AppState>, PathId(id): PathId, change: Change) -> Result<Response, ApiError> {
+    attachment_for(&state, &change.caller, Action::Record, &id).await?;
+    let written = change
+        .write(&state.store, async |w| {
+            state.store.remove_attachment(w, &id).await?;
+            Ok(((), Answer::no_content()))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 /// A stored file as a download: its sniffed type, `Content-Disposition:

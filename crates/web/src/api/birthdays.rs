@@ -15,12 +15,11 @@ use super::activities::ActivityJson;
 use super::codes;
 use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use domain::access::Action;
@@ -215,20 +214,19 @@ pub async fn create(State(state): State<AppState>, PathId(id): PathId, post: Pos
     let presenter =
         body.presenter_id.as_deref().filter(|p| !p.trim().is_empty()).map(|p| fields::record_id("presenter_id", p)).transpose()?;
     post.caller.require(&state, Action::Record, &id, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let recorded = state.store.record_birthday(&mut write.w, &state.catalogue, &id, held_on, &people, presenter.as_ref(), today).await;
-    let activity = recorded.map_err(|e| match e {
-        // The body names the chosen members `person_ids`.
-        StoreError::Invalid(f) if f.field == Field::Participant => ApiError::field(f).with_field("person_ids"),
-        other => ApiError::from(other),
-    })?;
-    let location = format!("/api/v1/activities/{}", activity.id);
-    let response = write.finish(&state.store, StatusCode::CREATED, &ActivityJson::from(activity.clone()), Some(location)).await?;
-    state.evaluations.activity_recorded(&activity);
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let recorded = state.store.record_birthday(w, &state.catalogue, &id, held_on, &people, presenter.as_ref(), today).await;
+            let activity = recorded.map_err(|e| match e {
+                // The body names the chosen members `person_ids`.
+                StoreError::Invalid(f) if f.field == Field::Participant => ApiError::field(f).with_field("person_ids"),
+                other => ApiError::from(other),
+            })?;
+            let location = format!("/api/v1/activities/{}", activity.id);
+            Ok((activity.clone(), Answer::created(ActivityJson::from(activity), location)))
+        })
+        .await?;
+    Ok(written.then(|activity| state.evaluations.activity_recorded(&activity)))
 }
 
 /// The grassroots visits planned or held at a unit (its own, not those of

@@ -213,7 +213,32 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Post<T> {
     }
 }
 
-fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+/// A change without a body (a DELETE): the caller, the request path and,
+/// if the client sent one, its idempotency key.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub caller: Caller,
+    pub actor: Actor,
+    pub path: String,
+    pub idempotency: Option<Idempotency>,
+}
+
+impl FromRequestParts<AppState> for Change {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let actor = caller.actor();
+        let path =
+            parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |OriginalUri(uri)| uri.path().to_owned());
+        let key = idempotency_key(&parts.headers)?;
+        let idempotency = key
+            .map(|key| Idempotency { key: format!("{}:{key}", caller.account.id), request_hash: request_hash(&parts.method, &path, &[]) });
+        Ok(Change { caller, actor, path, idempotency })
+    }
+}
+
+pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };

@@ -1,76 +1,143 @@
-//! Writes behind an `Idempotency-Key`: the key is claimed in the write's own
-//! transaction, the response is stored with the write, and a retry with the
-//! same key and body gets the stored response back (same status, same body)
-//! while creating nothing. The same key with another request is refused.
+//! Writes through the API: [`crate::write::write`] with the call's
+//! `Idempotency-Key` (kept per account), the answer as JSON. A retry with the
+//! same key and body gets the stored answer back (same status, same body,
+//! the header `Idempotent-Replayed: true`) while creating nothing; the same
+//! key with another request is refused.
 
-use super::extract::Post;
+use super::extract::{Change, Idempotency, Post};
 use crate::error::ApiError;
+use crate::write::{self, Answered, Key, Outcome};
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use domain::Message;
 use serde::Serialize;
-use store::idempotency::{Claim, StoredResponse};
-use store::{Audited, Store};
+use store::idempotency::StoredResponse;
+use store::{Actor, Audited, Store};
 
-/// How a POST goes on after its key is looked at.
-pub enum Begun {
-    /// Do the write in this transaction.
-    Fresh(Write),
-    /// The request was answered before: send this again.
-    Replay(Response),
+/// What a write answers: the status, the body and, for a new record, where
+/// it lives now.
+pub struct Answer<B> {
+    status: StatusCode,
+    body: B,
+    location: Option<String>,
 }
 
-/// An open write transaction, with the idempotency key it holds (if any).
-pub struct Write {
-    pub w: Audited,
-    key: Option<String>,
+impl<B> Answer<B> {
+    /// 201 with the new record and its address.
+    pub fn created(body: B, location: String) -> Self {
+        Answer { status: StatusCode::CREATED, body, location: Some(location) }
+    }
+
+    /// Another status, without an address.
+    pub fn new(status: StatusCode, body: B) -> Self {
+        Answer { status, body, location: None }
+    }
+
+    /// 200 with the record as it now stands.
+    pub fn ok(body: B) -> Self {
+        Answer { status: StatusCode::OK, body, location: None }
+    }
 }
 
-/// Opens the write transaction for a POST and claims its key.
-pub async fn begin<T>(store: &Store, post: &Post<T>) -> Result<Begun, ApiError> {
-    let mut w = store.writer(&post.actor).await?;
-    let Some(idempotency) = &post.idempotency else {
-        return Ok(Begun::Fresh(Write { w, key: None }));
-    };
-    match store.claim_idempotency_key(&mut w, &idempotency.key, &idempotency.request_hash).await? {
-        Claim::Claimed => Ok(Begun::Fresh(Write { w, key: Some(idempotency.key.clone()) })),
-        Claim::Used(stored) => {
-            drop(w);
-            if stored.request_hash != idempotency.request_hash {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                    domain::Message::new("api-idempotency-key-reused"),
-                )
-                .with_field("Idempotency-Key"));
+impl Answer<()> {
+    /// 204: done, nothing to show.
+    pub fn no_content() -> Self {
+        Answer { status: StatusCode::NO_CONTENT, body: (), location: None }
+    }
+}
+
+/// A finished write: the response, and what the work gave unless the
+/// answer was replayed (then nothing was written).
+pub enum Written<V> {
+    Fresh(V, Response),
+    Replayed(Response),
+}
+
+impl<V> Written<V> {
+    /// The response, after `after` has seen what was written (never on a replay).
+    pub fn then(self, after: impl FnOnce(V)) -> Response {
+        match self {
+            Written::Fresh(value, response) => {
+                after(value);
+                response
             }
-            Ok(Begun::Replay(replay(stored, &post.path)))
+            Written::Replayed(response) => response,
         }
+    }
+
+    /// The response, when nothing needs to follow the write.
+    pub fn response(self) -> Response {
+        self.then(|_| ())
     }
 }
 
-impl Write {
-    /// Stores the response under the key (if any), commits, and answers.
-    /// `location` is set on 201 responses as `{collection path}/{id}`.
-    pub async fn finish<B: Serialize>(
-        mut self,
+impl<T> Post<T> {
+    /// Does `work` as this call's write (see the module).
+    pub async fn write<V, B: Serialize>(
+        &self,
         store: &Store,
-        status: StatusCode,
-        body: &B,
-        location: Option<String>,
-    ) -> Result<Response, ApiError> {
-        let text = serde_json::to_string(body).map_err(|e| {
-            tracing::error!(error = %e, "response did not serialize");
-            ApiError::internal()
-        })?;
-        if let Some(key) = &self.key {
-            store.save_idempotent_response(&mut self.w, key, status.as_u16(), &text).await?;
-        }
-        self.w.commit().await?;
-        Ok(json_response(status, text, location.as_deref(), false))
+        work: impl AsyncFnOnce(&mut Audited) -> Result<(V, Answer<B>), ApiError>,
+    ) -> Result<Written<V>, ApiError> {
+        run(store, &self.actor, &self.path, self.idempotency.as_ref(), work).await
     }
 }
 
+impl Change {
+    /// Does `work` as this call's write (see the module).
+    pub async fn write<V, B: Serialize>(
+        &self,
+        store: &Store,
+        work: impl AsyncFnOnce(&mut Audited) -> Result<(V, Answer<B>), ApiError>,
+    ) -> Result<Written<V>, ApiError> {
+        run(store, &self.actor, &self.path, self.idempotency.as_ref(), work).await
+    }
+}
+
+/// What the work gave, with the answer to send after the commit.
+struct Done<V> {
+    value: V,
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+async fn run<V, B: Serialize>(
+    store: &Store,
+    actor: &Actor,
+    path: &str,
+    idempotency: Option<&Idempotency>,
+    work: impl AsyncFnOnce(&mut Audited) -> Result<(V, Answer<B>), ApiError>,
+) -> Result<Written<V>, ApiError> {
+    let key = idempotency.map(|i| Key { key: &i.key, request_hash: &i.request_hash });
+    let outcome = write::write(store, actor, key, async |w: &mut Audited| {
+        let (value, answer) = work(w).await?;
+        let body = if answer.status == StatusCode::NO_CONTENT {
+            String::new()
+        } else {
+            serde_json::to_string(&answer.body).map_err(|e| {
+                tracing::error!(error = %e, "response did not serialize");
+                ApiError::internal()
+            })?
+        };
+        let answered = Answered { status: answer.status.as_u16(), body: body.clone() };
+        Ok::<_, ApiError>((Done { value, status: answer.status, location: answer.location, body }, answered))
+    })
+    .await?;
+    match outcome {
+        Outcome::Written(done) => {
+            let response = json_response(done.status, done.body, done.location.as_deref(), false);
+            Ok(Written::Fresh(done.value, response))
+        }
+        Outcome::Replayed(stored) => Ok(Written::Replayed(replay(stored, path))),
+        Outcome::KeyReused => {
+            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", Message::new("api-idempotency-key-reused"))
+                .with_field("Idempotency-Key"))
+        }
+    }
+}
+
+/// A stored answer sent again; a 201's address is rebuilt from the body's id.
 fn replay(stored: StoredResponse, path: &str) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let location = (status == StatusCode::CREATED)
@@ -84,7 +151,9 @@ fn json_response(status: StatusCode, body: String, location: Option<&str>, repla
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if status != StatusCode::NO_CONTENT {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
     if let Some(value) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
         headers.insert(header::LOCATION, value);
     }

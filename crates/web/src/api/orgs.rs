@@ -2,15 +2,14 @@
 //! day, rename, move a subtree, close, children and the path from the root.
 
 use super::codes;
-use super::extract::{ApiJson, ApiQuery, Caller, PathId, Post};
+use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, nullable, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use super::scope;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::access::Action;
@@ -203,15 +202,14 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateOrg>) -> Res
     if let Some(parent) = &new.parent_id {
         post.caller.require(&state, Action::ManageTree, parent, today).await.map_err(ApiError::body_reference("parent_id"))?;
     }
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let org = state.store.create_org(&mut write.w, new).await?;
-    let location = format!("{}/{}", post.path, org.id);
-    let response = write.finish(&state.store, StatusCode::CREATED, &OrgJson::from(org), Some(location)).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let org = state.store.create_org(w, new).await?;
+            let location = format!("{}/{}", post.path, org.id);
+            Ok(((), Answer::created(OrgJson::from(org), location)))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Reads one organization as it stood on a day.
@@ -231,24 +229,22 @@ pub async fn get(
 /// Renames an organization or changes its unit type.
 #[utoipa::path(operation_id = "patch_org", patch, path = "/api/v1/orgs/{id}", tag = "organizations", params(("id" = String, Path, description = "The record id")), request_body = PatchOrg,
     responses((status = 200, body = OrgJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-    body: ApiJson<PatchOrg>,
-) -> Result<Json<OrgJson>, ApiError> {
-    let body = body.value;
+pub async fn patch(State(state): State<AppState>, PathId(id): PathId, post: Post<PatchOrg>) -> Result<Response, ApiError> {
+    let body = &post.body;
     let version = required("version", body.version)?;
     let changes = OrgChanges {
         name: body.name.as_deref().map(|n| Name::parse(Field::Name, n)).transpose()?,
-        unit_type: body.unit_type.map(|u| u.as_deref().map(UnitType::parse).transpose()).transpose()?,
+        unit_type: body.unit_type.clone().map(|u| u.as_deref().map(UnitType::parse).transpose()).transpose()?,
     };
-    caller.require(&state, Action::ManageTree, &id, state.today.date()).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    let org = state.store.update_org(&mut w, &id, version, changes, state.today.date()).await?;
-    w.commit().await?;
-    state.evaluations.invalidate();
-    Ok(Json(org.into()))
+    let today = state.today.date();
+    post.caller.require(&state, Action::ManageTree, &id, today).await?;
+    let written = post
+        .write(&state.store, async |w| {
+            let org = state.store.update_org(w, &id, version, changes, today).await?;
+            Ok(((), Answer::ok(OrgJson::from(org))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Moves an organization and everything under it to a new parent from a day.
@@ -262,14 +258,13 @@ pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Po
     let version = required("version", body.version)?;
     post.caller.require(&state, Action::ManageTree, &id, today).await?;
     post.caller.require(&state, Action::ManageTree, &parent, today).await.map_err(ApiError::body_reference("parent_id"))?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let org = state.store.move_org(&mut write.w, &id, &parent, on, version).await?;
-    let response = write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let org = state.store.move_org(w, &id, &parent, on, version).await?;
+            Ok(((), Answer::ok(OrgJson::from(org))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Closes an organization; refused while members or open organizations remain under it.
@@ -280,14 +275,13 @@ pub async fn close(State(state): State<AppState>, PathId(id): PathId, post: Post
     let on = fields::on_day(body.on.as_deref(), state.today.date())?;
     let version = required("version", body.version)?;
     post.caller.require(&state, Action::ManageTree, &id, state.today.date()).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let org = state.store.close_org(&mut write.w, &id, on, version).await?;
-    let response = write.finish(&state.store, StatusCode::OK, &OrgJson::from(org), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let org = state.store.close_org(w, &id, on, version).await?;
+            Ok(((), Answer::ok(OrgJson::from(org))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// The organizations directly under one, open on the day.

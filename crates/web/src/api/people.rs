@@ -4,15 +4,14 @@
 //! ID numbers and phone numbers go in, but only their masked forms come out.
 
 use super::codes;
-use super::extract::{ApiJson, ApiQuery, Caller, PathId, Post};
+use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, nullable, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use super::scope;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Months, NaiveDate};
 use domain::access::Action;
@@ -154,7 +153,7 @@ pub struct CreatePerson {
 }
 
 /// Changes to a member's record; absent fields stay as they are, `null` clears a clearable one.
-#[derive(Deserialize, ToSchema)]
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = PersonChanges)]
 pub struct PatchPerson {
@@ -251,15 +250,14 @@ pub async fn create(State(state): State<AppState>, post: Post<CreatePerson>) -> 
         .require(&state, Action::ManageMembers, &new.org_id, state.today.date())
         .await
         .map_err(ApiError::body_reference("org_id"))?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let person = state.store.create_person(&mut write.w, new).await?;
-    let location = format!("{}/{}", post.path, person.id);
-    let response = write.finish(&state.store, StatusCode::CREATED, &PersonJson::from(person), Some(location)).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let person = state.store.create_person(w, new).await?;
+            let location = format!("{}/{}", post.path, person.id);
+            Ok(((), Answer::created(PersonJson::from(person), location)))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Reads one member, with their organization on a day. Serving the masked
@@ -281,13 +279,8 @@ pub async fn get(
 /// Changes a member's record.
 #[utoipa::path(operation_id = "patch_person", patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path, description = "The record id")), request_body = PatchPerson,
     responses((status = 200, body = PersonJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-    body: ApiJson<PatchPerson>,
-) -> Result<Json<PersonJson>, ApiError> {
-    let body = body.value;
+pub async fn patch(State(state): State<AppState>, PathId(id): PathId, post: Post<PatchPerson>) -> Result<Response, ApiError> {
+    let body = post.body.clone();
     let version = required("version", body.version)?;
     let changes = PersonChanges {
         name: body.name.as_deref().map(|n| Name::parse(Field::Name, n)).transpose()?,
@@ -304,12 +297,15 @@ pub async fn patch(
         positions: body.positions.as_deref().map(positions).transpose()?,
         join_date: None,
     };
-    caller.require_person(&state, Action::ManageMembers, &id, state.today.date()).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    let person = state.store.update_person(&mut w, &id, version, changes, state.today.date()).await?;
-    w.commit().await?;
-    state.evaluations.invalidate();
-    Ok(Json(person.into()))
+    let today = state.today.date();
+    post.caller.require_person(&state, Action::ManageMembers, &id, today).await?;
+    let written = post
+        .write(&state.store, async |w| {
+            let person = state.store.update_person(w, &id, version, changes, today).await?;
+            Ok(((), Answer::ok(PersonJson::from(person))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Moves a member to another organization from a day; positions in the old one end.
@@ -323,14 +319,13 @@ pub async fn move_to(State(state): State<AppState>, PathId(id): PathId, post: Po
     let version = required("version", body.version)?;
     post.caller.require_person(&state, Action::ManageMembers, &id, today).await?;
     post.caller.require(&state, Action::ManageMembers, &to, today).await.map_err(ApiError::body_reference("org_id"))?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let person = state.store.move_person(&mut write.w, &id, &to, on, version).await?;
-    let response = write.finish(&state.store, StatusCode::OK, &PersonJson::from(person), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let person = state.store.move_person(w, &id, &to, on, version).await?;
+            Ok(((), Answer::ok(PersonJson::from(person))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Reads a new member's body into a checked record: each field, then the

@@ -9,7 +9,7 @@
 use super::codes;
 use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -128,13 +128,14 @@ pub async fn raise(State(state): State<AppState>, PathId(id): PathId, post: Post
     }
     let activity = state.store.activity(&id).await?.ok_or_else(ApiError::not_found)?;
     post.caller.require(&state, Action::Record, &activity.host_org_id, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let stored = state.store.raise_problems(&mut write.w, &activity, problems, today).await?;
-    let body = ProblemList { items: stored.into_iter().map(ProblemJson::from).collect(), next_cursor: None };
-    write.finish(&state.store, StatusCode::CREATED, &body, None).await
+    let written = post
+        .write(&state.store, async |w| {
+            let stored = state.store.raise_problems(w, &activity, problems, today).await?;
+            let body = ProblemList { items: stored.into_iter().map(ProblemJson::from).collect(), next_cursor: None };
+            Ok(((), Answer::new(StatusCode::CREATED, body)))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 /// The problems raised at a meeting, in the order they were recorded.

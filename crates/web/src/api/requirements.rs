@@ -10,7 +10,7 @@
 use super::codes;
 use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -239,34 +239,35 @@ pub async fn create_setting(State(state): State<AppState>, PathId(id): PathId, p
         (definition, _) => definition.clone(),
     };
     post.caller.require(&state, Action::Supervise, &id, state.today.date()).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
+    let frequency = match &definition {
+        Some(_) => None,
+        None => Some((
+            required("requirement_id", body.requirement_id.clone())?,
+            required("period", body.period.clone())?,
+            required("count", body.count)?,
+        )),
     };
     let catalogue = &state.catalogue;
-    let setting = match definition {
-        Some(definition) => {
-            state
-                .store
-                .add_local_requirement(&mut write.w, catalogue, NewLocalRequirement { org_id: id, definition, valid_from, reason })
-                .await
-        }
-        None => {
-            let new = NewFrequency {
-                org_id: id,
-                requirement_id: required("requirement_id", body.requirement_id.clone())?,
-                period: required("period", body.period.clone())?,
-                count: required("count", body.count)?,
-                valid_from,
-                reason,
-            };
-            state.store.set_frequency(&mut write.w, catalogue, new).await
-        }
-    }
-    .map_err(valid_from_named)?;
-    let response = write.finish(&state.store, StatusCode::CREATED, &SettingJson::new(setting, false), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let setting = match (definition, frequency) {
+                (Some(definition), _) => {
+                    state
+                        .store
+                        .add_local_requirement(w, catalogue, NewLocalRequirement { org_id: id, definition, valid_from, reason })
+                        .await
+                }
+                (None, Some((requirement_id, period, count))) => {
+                    let new = NewFrequency { org_id: id, requirement_id, period, count, valid_from, reason };
+                    state.store.set_frequency(w, catalogue, new).await
+                }
+                (None, None) => return Err(ApiError::internal()),
+            }
+            .map_err(valid_from_named)?;
+            Ok(((), Answer::new(StatusCode::CREATED, SettingJson::new(setting, false))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// Ends a setting from a day on.
@@ -279,14 +280,13 @@ pub async fn end_setting(State(state): State<AppState>, PathId(id): PathId, post
     let version = required("version", post.body.version)?;
     let setting = state.store.requirement_setting(&id).await?.ok_or_else(ApiError::not_found)?;
     post.caller.require(&state, Action::Supervise, &setting.org_id, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let setting = state.store.end_setting(&mut write.w, &id, on, version).await?;
-    let response = write.finish(&state.store, StatusCode::OK, &SettingJson::new(setting, false), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let setting = state.store.end_setting(w, &id, on, version).await?;
+            Ok(((), Answer::ok(SettingJson::new(setting, false))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// The exemptions in force (not revoked) of the organizations in a subtree
@@ -321,13 +321,14 @@ pub async fn create_exemption(State(state): State<AppState>, post: Post<CreateEx
     let to = fields::date("to", required("to", body.to.as_deref())?)?;
     let reason = required("reason", body.reason.clone())?;
     require_subject(&state, &post.caller, &subject_kind, &subject_id, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
     let new = NewExemption { requirement_id, subject_kind, subject_id, from, to, reason, approved_by: post.caller.account.id.to_string() };
-    let exemption = state.store.exempt(&mut write.w, &state.catalogue, new).await?;
-    let response = write.finish(&state.store, StatusCode::CREATED, &ExemptionJson::from(exemption), None).await?;
+    let written = post
+        .write(&state.store, async |w| {
+            let exemption = state.store.exempt(w, &state.catalogue, new).await?;
+            Ok(((), Answer::new(StatusCode::CREATED, ExemptionJson::from(exemption))))
+        })
+        .await?;
+    let response = written.then(|()| state.evaluations.invalidate());
     state.evaluations.invalidate();
     Ok(response)
 }
@@ -347,14 +348,13 @@ pub async fn revoke_exemption(
     require_subject(&state, &post.caller, &exemption.subject_kind, &exemption.subject_id, today)
         .await
         .map_err(|_| ApiError::not_found())?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let exemption = state.store.revoke_exemption(&mut write.w, &id, version).await?;
-    let response = write.finish(&state.store, StatusCode::OK, &ExemptionJson::from(exemption), None).await?;
-    state.evaluations.invalidate();
-    Ok(response)
+    let written = post
+        .write(&state.store, async |w| {
+            let exemption = state.store.revoke_exemption(w, &id, version).await?;
+            Ok(((), Answer::ok(ExemptionJson::from(exemption))))
+        })
+        .await?;
+    Ok(written.then(|()| state.evaluations.invalidate()))
 }
 
 /// `supervise` on the subject's organization (a person's own organization);

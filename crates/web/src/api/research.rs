@@ -9,9 +9,9 @@
 //! The checks (who may lead or join, lengths, dates) are the store's.
 
 use super::codes;
-use super::extract::{ApiJson, ApiQuery, Caller, PathId, Post};
+use super::extract::{ApiQuery, Caller, PathId, Post};
 use super::fields::{self, required};
-use super::idempotency::{self, Begun};
+use super::idempotency::Answer;
 use super::problems::ProblemJson;
 use super::scope;
 use crate::AppState;
@@ -185,7 +185,7 @@ pub struct CreateProject {
 }
 
 /// Changes to a research project; absent fields stay as they are.
-#[derive(Deserialize, ToSchema)]
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = PatchResearchProject)]
 pub struct PatchProject {
@@ -282,14 +282,15 @@ pub async fn create(State(state): State<AppState>, post: Post<CreateProject>) ->
     let team = team(body.team.as_deref())?.unwrap_or_default();
     let started_on = fields::date("started_on", required("started_on", body.started_on.as_deref())?)?;
     post.caller.require(&state, Action::Record, &org_id, today).await.map_err(ApiError::body_reference("org_id"))?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
     let new = NewProject { org_id, topic, lead_id, team, started_on, findings: body.findings.clone() };
-    let project = state.store.create_project(&mut write.w, new, today).await?;
-    let location = format!("{}/{}", post.path, project.id);
-    write.finish(&state.store, StatusCode::CREATED, &ProjectJson::from(project), Some(location)).await
+    let written = post
+        .write(&state.store, async |w| {
+            let project = state.store.create_project(w, new, today).await?;
+            let location = format!("{}/{}", post.path, project.id);
+            Ok(((), Answer::created(ProjectJson::from(project), location)))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 /// Reads one research project.
@@ -304,13 +305,8 @@ pub async fn get(State(state): State<AppState>, caller: Caller, PathId(id): Path
 /// Changes a research project: topic, lead, team, start date or findings.
 #[utoipa::path(operation_id = "patch_research_project", patch, path = "/api/v1/research-projects/{id}", tag = "research", params(("id" = String, Path, description = "The record id")), request_body = PatchProject,
     responses((status = 200, body = ProjectJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "stale `version`: someone changed it since; read it again", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-    body: ApiJson<PatchProject>,
-) -> Result<Json<ProjectJson>, ApiError> {
-    let body = body.value;
+pub async fn patch(State(state): State<AppState>, PathId(id): PathId, post: Post<PatchProject>) -> Result<Response, ApiError> {
+    let body = post.body.clone();
     let today = state.today.date();
     let version = required("version", body.version)?;
     let changes = ProjectChanges {
@@ -321,12 +317,15 @@ pub async fn patch(
         findings: body.findings,
     };
     let current = state.store.project(&id).await?.ok_or_else(ApiError::not_found)?;
-    caller.require(&state, Action::Record, &current.org_id, today).await?;
-    let mut w = state.store.writer(&caller.actor()).await?;
-    state.store.update_project(&mut w, &id, version, changes, today).await?;
-    w.commit().await?;
-    let project = state.store.project(&id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Json(project.into()))
+    post.caller.require(&state, Action::Record, &current.org_id, today).await?;
+    let written = post
+        .write(&state.store, async |w| {
+            state.store.update_project(w, &id, version, changes, today).await?;
+            let project = state.store.project_in(w, &id).await?.ok_or_else(ApiError::not_found)?;
+            Ok(((), Answer::ok(ProjectJson::from(project))))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 /// Adds a result to a research project; one of kind `problem` also creates
@@ -358,14 +357,15 @@ pub async fn add_result(State(state): State<AppState>, PathId(id): PathId, post:
     }
     let project = state.store.project(&id).await?.ok_or_else(ApiError::not_found)?;
     post.caller.require(&state, Action::Record, &project.org_id, today).await?;
-    let mut write = match idempotency::begin(&state.store, &post).await? {
-        Begun::Fresh(write) => write,
-        Begun::Replay(response) => return Ok(response),
-    };
-    let (result, problem) = state.store.add_result(&mut write.w, &id, kind, description, problem, today).await?;
-    let mut json = ResultJson::from(result);
-    json.problem = problem.map(ProblemJson::from);
-    write.finish(&state.store, StatusCode::CREATED, &json, None).await
+    let written = post
+        .write(&state.store, async |w| {
+            let (result, problem) = state.store.add_result(w, &id, kind, description, problem, today).await?;
+            let mut json = ResultJson::from(result);
+            json.problem = problem.map(ProblemJson::from);
+            Ok(((), Answer::new(StatusCode::CREATED, json)))
+        })
+        .await?;
+    Ok(written.response())
 }
 
 fn team(raw: Option<&[String]>) -> Result<Option<Vec<Id>>, ApiError> {

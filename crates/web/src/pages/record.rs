@@ -18,6 +18,7 @@ use crate::pages::compliance::rules_lang;
 use crate::pages::forms::message;
 use crate::pages::views::OrgLink;
 use crate::pages::{PageContext, PageError, Viewer, render, render_status};
+use crate::write::{self, Answered, Key, Outcome};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
@@ -32,7 +33,6 @@ use rules::Catalogue;
 use std::collections::HashMap;
 use store::StoreError;
 use store::activities::{Activity, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem, Revision};
-use store::idempotency::Claim;
 
 /// Kinds of activity that may belong to a research project.
 const LINKS_PROJECTS: [&str; 3] = ["grassroots_visit", "case_analysis", "research_visit"];
@@ -861,30 +861,30 @@ async fn submit_new(State(state): State<AppState>, ctx: PageContext, Path(id): P
                 return again(&state, &ctx, viewer, frame(&draft), draft, vec![error]).await;
             }
         };
-        let mut w = state.store.writer(&viewer.actor()).await?;
         // The same form sent again (a double click, a reload) finds its key
         // used; the form changed and sent again (back, another date) is
         // another record.
-        let key = format!("form:{}:{}", draft.form_key, submitted.fingerprint());
-        if !draft.form_key.is_empty()
-            && let Claim::Used(stored) = state.store.claim_idempotency_key(&mut w, &key, "recording-form").await?
-        {
-            drop(w);
-            return Ok(already_recorded(&stored.body));
+        let key_text = format!("form:{}:{}", draft.form_key, submitted.fingerprint());
+        let key = (!draft.form_key.is_empty()).then_some(Key { key: &key_text, request_hash: "recording-form" });
+        let outcome = write::write(&state.store, &viewer.actor(), key, async |w| {
+            let activity = state.store.record_checked(w, checked).await?;
+            attach_files(&state, w, &activity, &submitted.files).await?;
+            let answered = Answered { status: 201, body: serde_json::json!({ "id": activity.id.to_string() }).to_string() };
+            Ok::<_, StoreError>((activity, answered))
+        })
+        .await;
+        match outcome {
+            Ok(Outcome::Written(activity)) => {
+                state.evaluations.activity_recorded(&activity);
+                Ok(Redirect::to(&format!("/activities/{}?saved=1", activity.id)).into_response())
+            }
+            Ok(Outcome::Replayed(stored)) => Ok(already_recorded(&stored.body)),
+            Ok(Outcome::KeyReused) => Ok(already_recorded("")),
+            Err(e) => {
+                let error = refusal(e, ctx.lang)?;
+                again(&state, &ctx, viewer, frame(&draft), draft, vec![error]).await
+            }
         }
-        let activity = state.store.record_checked(&mut w, checked).await?;
-        if let Err(e) = attach_files(&state, &mut w, &activity, &submitted.files).await {
-            drop(w);
-            let error = refusal(e, ctx.lang)?;
-            return again(&state, &ctx, viewer, frame(&draft), draft, vec![error]).await;
-        }
-        if !draft.form_key.is_empty() {
-            let body = serde_json::json!({ "id": activity.id.to_string() }).to_string();
-            state.store.save_idempotent_response(&mut w, &key, 201, &body).await?;
-        }
-        w.commit().await?;
-        state.evaluations.activity_recorded(&activity);
-        Ok(Redirect::to(&format!("/activities/{}?saved=1", activity.id)).into_response())
     }
     .await;
     ctx.respond(result)
