@@ -129,11 +129,12 @@ fn collect(stream: TokenStream, call: Option<&str>, out: &mut Vec<Found>) {
                     continue;
                 }
             }
-            TokenTree::Ident(id) if matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!') => {
-                if SKIPPED_MACROS.contains(&id.to_string().as_str()) {
-                    i += 3;
-                    continue;
-                }
+            TokenTree::Ident(id)
+                if matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+                    && SKIPPED_MACROS.contains(&id.to_string().as_str()) =>
+            {
+                i += 3;
+                continue;
             }
             TokenTree::Ident(id) if skip_next_item && id == "mod" => {
                 // `mod name { … }` or `mod name;`
