@@ -694,3 +694,5 @@ problems-submit = Record the problems
 problems-refused-title = Problems not recorded
 problems-nothing-stored = Nothing was recorded: please correct the field marked below.
 problems-back = Back to the meeting
+record-presenter-at = { $name } ({ $org })
+record-project-of = { $topic } ({ $org })

@@ -693,3 +693,5 @@ problems-submit = 记录问题
 problems-refused-title = 问题未记录
 problems-nothing-stored = 没有记录任何内容：请按下面的提示修改。
 problems-back = 返回会议记录
+record-presenter-at = { $name }（{ $org }）
+record-project-of = { $topic }（{ $org }）

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod generate;
 pub mod period;
 pub mod settings;
+pub mod vocabulary;
 pub mod why;
 pub mod world;
 

@@ -16,14 +16,11 @@ use chrono::{NaiveDate, NaiveTime};
 use domain::{Field, FieldError, Id, MemberStatus, Message, OrgKind, OrgLevel, Organization, Problem, Text};
 use rules::Catalogue;
 use rules::catalogue::Polarity;
+use rules::vocabulary::ActivityKind;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// The activity kind whose records must name a visit kind.
-pub const GRASSROOTS_VISIT: &str = "grassroots_visit";
-/// The activity kind whose records must say whether the case is positive or negative.
-pub const CASE_ANALYSIS: &str = "case_analysis";
 /// The longest activity, in minutes (a day).
 pub const MAX_DURATION_MINUTES: i64 = 1440;
 /// How far ahead an activity may be planned, in months.
@@ -1126,7 +1123,7 @@ async fn eligible(conn: &mut sqlx::AnyConnection, host: &Organization, day: Naiv
 
 fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<String>> {
     let given = new.visit_kind.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    match (new.kind == GRASSROOTS_VISIT, given) {
+    match (ActivityKind::GrassrootsVisit.is(&new.kind), given) {
         (true, None) => Err(field_error(Field::VisitKind, Problem::Required, "")),
         (true, Some(code)) if catalogue.visit_kind(code).is_none() => {
             Err(field_error(Field::VisitKind, Problem::UnknownValue { allowed: codes(&catalogue.visit_kinds) }, code))
@@ -1139,7 +1136,7 @@ fn check_visit_kind(catalogue: &Catalogue, new: &NewActivity) -> Result<Option<S
 
 fn check_polarity(new: &NewActivity) -> Result<Option<String>> {
     let given = new.polarity.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    match (new.kind == CASE_ANALYSIS, given) {
+    match (ActivityKind::CaseAnalysis.is(&new.kind), given) {
         (true, None) => Err(field_error(Field::Polarity, Problem::Required, "")),
         (true, Some(code)) => match Polarity::parse(code) {
             Some(p) => Ok(Some(p.code().to_owned())),

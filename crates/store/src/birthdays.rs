@@ -18,7 +18,7 @@
 //!   neither marked held nor cancelled, and [`Store::plan_recipients`] says
 //!   whom to remind.
 
-use crate::activities::{Activity, ActivityStatus, GRASSROOTS_VISIT, NewActivity, NewAgendaItem};
+use crate::activities::{Activity, ActivityStatus, NewActivity, NewAgendaItem};
 use crate::audit::Audited;
 use crate::orgs::{date_text, parse_date, path_end, root_path};
 use crate::rows::{opt_text, parsed, text};
@@ -26,17 +26,18 @@ use crate::{Result, Store, StoreError};
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::{Field, FieldError, Id, MemberStatus, Message, OrgLevel, Organization, PartialDate, PositionKind, Problem};
 use rules::Catalogue;
+use rules::vocabulary::{ActivityKind, AgendaKind};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The activity kind of a political birthday.
-pub const POLITICAL_BIRTHDAY: &str = "political_birthday";
+pub const POLITICAL_BIRTHDAY: &str = ActivityKind::PoliticalBirthday.code();
 /// The agenda of a birthday recorded in one step: the admission oath renewed,
 /// then the birthday itself (kinds of the catalogue's vocabulary). The items
 /// are titled with the catalogue's Chinese words: the oath item with its
 /// kind's, the other with the activity kind's ([`birthday_agenda`]).
-pub const BIRTHDAY_AGENDA: [&str; 2] = ["oath_review", "other"];
+pub const BIRTHDAY_AGENDA: [&str; 2] = [AgendaKind::OathReview.code(), AgendaKind::Other.code()];
 
 /// The agenda items of a birthday recorded in one step, titled from the catalogue.
 pub fn birthday_agenda(catalogue: &Catalogue) -> Vec<NewAgendaItem> {
@@ -302,7 +303,7 @@ impl Store {
         .bind(unit.id.as_str())
         .bind(date_text(day.checked_sub_signed(window).unwrap_or(NaiveDate::MIN)))
         .bind(date_text(day.checked_add_signed(window).unwrap_or(NaiveDate::MAX)))
-        .bind(GRASSROOTS_VISIT)
+        .bind(ActivityKind::GrassrootsVisit.code())
         .bind(exclude.map(Id::to_string).unwrap_or_default())
         .fetch_all(&mut *conn)
         .await?;

@@ -25,10 +25,6 @@ use domain::{Field, FieldError, Id, OrgLevel, Organization, Problem as Wrong};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-/// The activity kind of a leadership team's democratic life meeting.
-pub const DEMOCRATIC_LIFE_MEETING: &str = "democratic_life_meeting";
-/// The activity kind of a branch's organizational life meeting.
-pub const ORGANIZATIONAL_LIFE_MEETING: &str = "organizational_life_meeting";
 /// The longest description of a problem, in characters.
 pub const DESCRIPTION_MAX: usize = 2_000;
 /// The most problems raised in one request.
@@ -36,7 +32,7 @@ pub const MAX_AT_ONCE: usize = 200;
 
 /// Whether problems may be raised at an activity of this kind.
 pub fn is_life_meeting(kind: &str) -> bool {
-    kind == DEMOCRATIC_LIFE_MEETING || kind == ORGANIZATIONAL_LIFE_MEETING
+    rules::vocabulary::ActivityKind::raises_problems(kind)
 }
 
 /// A problem to record.

@@ -64,3 +64,15 @@ where
     w.commit().await?;
     Ok(Outcome::Written(value))
 }
+
+/// A write that carries no key: `work` in one audited transaction,
+/// committed if it succeeds, rolled back if it fails.
+pub async fn plain<V, E>(store: &Store, actor: &Actor, work: impl AsyncFnOnce(&mut Audited) -> Result<V, E>) -> Result<V, E>
+where
+    E: From<StoreError>,
+{
+    let mut w = store.writer(actor).await?;
+    let value = work(&mut w).await?;
+    w.commit().await?;
+    Ok(value)
+}

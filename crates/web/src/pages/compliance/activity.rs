@@ -266,7 +266,9 @@ async fn activity_page(state: &AppState, ctx: &PageContext, viewer: &Viewer, raw
         notice,
         attachments: crate::pages::attachments::section(state, viewer, &activity, &host, lang).await?,
         problems: crate::pages::research::problems_section(state, viewer, &activity, &host, lang).await?,
-        visit_coordination: if activity.kind == store::activities::GRASSROOTS_VISIT && activity.status == ActivityStatus::Planned {
+        visit_coordination: if rules::vocabulary::ActivityKind::GrassrootsVisit.is(&activity.kind)
+            && activity.status == ActivityStatus::Planned
+        {
             Some(crate::pages::birthdays::visit_coordination(state, lang, &host, activity.held_on, Some(&activity.id)).await?)
         } else {
             None
