@@ -18,7 +18,9 @@ pub mod world;
 
 pub use calendar::{Calendar, CalendarError};
 pub use catalogue::{Catalogue, CatalogueError, Requirement, RequirementIx};
-pub use engine::{Cell, Engine, Mutation, Rollup, Status, Subject};
+#[cfg(feature = "mutants")]
+pub use engine::Mutation;
+pub use engine::{Cell, Engine, Rollup, Status, Subject};
 pub use period::{Period, PeriodKind};
 pub use settings::{Exemption, LocalSetting, Settings};
 pub use world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, World};
