@@ -10,7 +10,6 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod engine;
-pub mod generate;
 pub mod period;
 pub mod settings;
 pub mod why;

@@ -1,13 +1,13 @@
 //! Benchmark: the evaluation engine on a generated province (about 260,000
 //! organizations, 5 million members, 9.2 million activities and 108 million
-//! attendance facts at scale 1.0, see `rules::generate`). Measures the full
+//! attendance facts at scale 1.0, see `province_gen`). Measures the full
 //! evaluation of the whole catalogue (`Engine::new`, median of three runs),
 //! the peak memory during it (VmHWM from `/proc/self/status`), one
 //! incremental update (`upsert_activity` of a members' assembly with 30
 //! attendees, new and edited) and subtree roll-ups of a city and of a county,
 //! each as the median and 99th percentile of single calls.
 //!
-//! Run with `cargo bench -p rules --bench evaluation`. Environment:
+//! Run with `cargo bench -p province-gen --bench evaluation`. Environment:
 //! `CHANGXIAO_BENCH_SCALE` (default 1.0), `CHANGXIAO_BENCH_SEED` (default 1),
 //! `CHANGXIAO_BENCH_RUNS` (full evaluations, default 3),
 //! `CHANGXIAO_BENCH_SAMPLES` (timed calls per measurement, default 1,000).
@@ -22,8 +22,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+use province_gen::{Generated, Table};
 use rules::catalogue::Catalogue;
-use rules::generate::{self, Generated, Table};
 use rules::{ActivityFact, Calendar, Engine, Settings, Status, Subject};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -114,7 +114,7 @@ fn main() {
     let settings = Settings::default();
 
     let t = Instant::now();
-    let generated = generate::province_for(&catalogue, scale, seed).unwrap();
+    let generated = province_gen::province_for(&catalogue, scale, seed).unwrap();
     let generation = t.elapsed();
     let s = generated.summary();
     let world_rss = proc_status("VmRSS");
@@ -135,7 +135,7 @@ fn main() {
             std::fs::create_dir_all(dir)?;
             for table in Table::ALL {
                 let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name()))?);
-                generate::write_table(&generated, &catalogue, table, &mut out)?;
+                province_gen::write_table(&generated, &catalogue, table, &mut out)?;
                 out.flush()?;
             }
             Ok(())

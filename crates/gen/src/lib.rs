@@ -1,6 +1,13 @@
 //! A deterministic province for benchmarks and demonstrations: the tree,
 //! members with memberships, positions and cadre ranks, and a year (2025) of
-//! activities with attendance, as a [`World`] ready for the engine.
+//! activities with attendance, as a [`World`] ready for the engine, and the
+//! world written as CSV tables for loading into other engines.
+//!
+//! The crate lives in `crates/gen` and is called `province-gen`
+//! (`province_gen` in code): `gen` alone is a reserved keyword in Rust 2024,
+//! so a crate of that name could only be written `r#gen`. It is outside
+//! `rules` because it writes files' contents and builds a dataset of
+//! millions of facts, while `rules` promises no I/O.
 //!
 //! At scale 1.0 the province has about 260,000 organizations (a provincial
 //! committee, 16 city committees, 8 counties each with their party
@@ -12,14 +19,15 @@
 //! city with one county of about 19 townships.
 //!
 //! The same seed always gives the same world. The random generator is a
-//! small SplitMix64; nothing here reads or writes files. [`write_table`]
+//! small SplitMix64; nothing here reads or opens files. [`write_table`]
 //! writes the world as CSV to a writer the caller opens, for comparisons with
 //! SQL databases.
+#![forbid(unsafe_code)]
 
-use crate::catalogue::{Catalogue, KindIx, Polarity};
-use crate::world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, World};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
+use rules::catalogue::{Catalogue, KindIx, Polarity};
+use rules::world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, World};
 use std::io::{self, Write};
 
 /// The year the activities are held in.
@@ -1222,7 +1230,7 @@ pub fn write_table(g: &Generated, catalogue: &Catalogue, table: Table, out: &mut
             }
         }
         Table::Activities => {
-            fn code(terms: &[crate::catalogue::Term], i: u16) -> &str {
+            fn code(terms: &[rules::catalogue::Term], i: u16) -> &str {
                 terms.get(usize::from(i)).map_or("", |t| t.code.as_str())
             }
             for (i, a) in w.activities.iter().enumerate() {
@@ -1251,7 +1259,7 @@ pub fn write_table(g: &Generated, catalogue: &Catalogue, table: Table, out: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Calendar, Engine, Settings, Status};
+    use rules::{Calendar, Engine, Settings, Status};
 
     fn small() -> (Catalogue, Generated) {
         let cat = Catalogue::embedded().unwrap();
