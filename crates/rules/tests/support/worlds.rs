@@ -60,8 +60,28 @@ const SHAPES: [(OrgLevel, OrgKind); 7] = [
 /// A random world for 2025 from `seed`.
 pub fn generate(cat: &Catalogue, seed: u64) -> Case {
     let mut r = Rng::new(seed);
-    let year_start = ymd(2025, 1, 1);
-    let year_end = ymd(2025, 12, 31);
+    let orgs = tree(&mut r);
+    let n = orgs.len();
+    let (people, memberships, positions) = people(&mut r, n);
+    let n_people = people.len() as u32;
+    let n_acts = r.below(60) as usize;
+    let mut activities = Vec::new();
+    let theory = cat.agenda_kind("theory_study").unwrap();
+    for _ in 0..n_acts {
+        if r.chance(5) {
+            activities.push(None);
+            continue;
+        }
+        activities.push(Some(activity(cat, &mut r, n as u32, n_people, theory)));
+    }
+    let settings = settings(cat, &mut r, n, n_people);
+    let as_of = r.day(ymd(2025, 1, 1), ymd(2026, 2, 15));
+    Case { world: World { orgs, people, memberships, positions, activities }, settings, as_of }
+}
+
+/// A tree of 3 to 11 organizations in pre-order, some founded or closed in 2025.
+fn tree(r: &mut Rng) -> Vec<OrgFact> {
+    let (year_start, year_end) = (ymd(2025, 1, 1), ymd(2025, 12, 31));
     // The tree as parent links, then put in pre-order.
     let n = 3 + r.below(9) as usize;
     let mut shape = vec![(OrgLevel::County, OrgKind::Committee)];
@@ -118,6 +138,12 @@ pub fn generate(cat: &Catalogue, seed: u64) -> Case {
         });
         orgs[i].subtree_end = (i + 1 + end.count()) as u32;
     }
+    orgs
+}
+
+/// 2 to 11 people with their memberships (some moving during 2025) and positions.
+fn people(r: &mut Rng, n: usize) -> (Vec<PersonFact>, Vec<MembershipFact>, Vec<PositionFact>) {
+    let (year_start, year_end) = (ymd(2025, 1, 1), ymd(2025, 12, 31));
     let n_people = 2 + r.below(10) as u32;
     let ranks = [CadreRank::None, CadreRank::Section, CadreRank::CountyDeputy, CadreRank::County];
     let mut people = Vec::new();
@@ -145,16 +171,12 @@ pub fn generate(cat: &Catalogue, seed: u64) -> Case {
             positions.push(PositionFact { person: p, org: r.below(n as u64) as u32, kind: *r.pick(&kinds), from, to });
         }
     }
-    let n_acts = r.below(60) as usize;
-    let mut activities = Vec::new();
-    let theory = cat.agenda_kind("theory_study").unwrap();
-    for _ in 0..n_acts {
-        if r.chance(5) {
-            activities.push(None);
-            continue;
-        }
-        activities.push(Some(activity(cat, &mut r, n as u32, n_people, theory)));
-    }
+    (people, memberships, positions)
+}
+
+/// Local frequencies, sometimes a local requirement, and exemptions.
+fn settings(cat: &Catalogue, r: &mut Rng, n: usize, n_people: u32) -> Settings {
+    let year_end = ymd(2025, 12, 31);
     let mut settings = Settings::default();
     let locally: Vec<u16> = cat.requirements.iter().enumerate().filter(|(_, q)| q.locally_set).map(|(i, _)| i as u16).collect();
     for _ in 0..r.below(3) {
@@ -185,8 +207,7 @@ pub fn generate(cat: &Catalogue, seed: u64) -> Case {
             if r.chance(50) { Subject::Org(r.below(n as u64) as u32) } else { Subject::Person(r.below(u64::from(n_people)) as u32) };
         settings.exemptions.push(Exemption { requirement: r.below(n_reqs as u64) as u16, subject, from, to: r.day(from, ymd(2026, 3, 1)) });
     }
-    let as_of = r.day(ymd(2025, 1, 1), ymd(2026, 2, 15));
-    Case { world: World { orgs, people, memberships, positions, activities }, settings, as_of }
+    settings
 }
 
 /// One random activity.
