@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 use province_gen::{Generated, Table};
 use rules::catalogue::Catalogue;
 use rules::{ActivityFact, Calendar, Engine, Settings, Status, Subject};
+use seeded::Seeded;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hint::black_box;
@@ -61,22 +62,6 @@ fn cpu_time() -> Duration {
 /// Resets VmHWM to the current RSS (Linux 4.0+).
 fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 struct Stats {
@@ -180,7 +165,7 @@ fn main() {
         println!("engine summary written in {:.1} s", t.elapsed().as_secs_f64());
     }
     let mut engine = evaluations.engine;
-    let mut rng = Rng(cfg.seed ^ 0xbe9c);
+    let mut rng = Seeded::new(cfg.seed ^ 0xbe9c);
     let (insert, edit) = update_latencies(&mut engine, &inputs.catalogue, &generated, &mut rng, cfg.samples);
     let [city, county, province] =
         [&generated.cities[..], &generated.counties[..], &[0][..]].map(|orgs| rollup_latency(&engine, orgs, &mut rng, cfg.samples));
@@ -266,16 +251,16 @@ fn evaluate(cfg: &Config, inputs: &Inputs, world: rules::World, generated: &Gene
 /// Incremental updates: a members' assembly at a random branch with 30
 /// attendees, recorded as a new activity, then edited (other day, other
 /// attendees). The latencies of new and of edited activities.
-fn update_latencies(engine: &mut Engine, catalogue: &Catalogue, generated: &Generated, rng: &mut Rng, samples: usize) -> (Stats, Stats) {
+fn update_latencies(engine: &mut Engine, catalogue: &Catalogue, generated: &Generated, rng: &mut Seeded, samples: usize) -> (Stats, Stats) {
     let assembly = catalogue.kind("members_assembly").unwrap();
     let business = catalogue.agenda_kind("business").unwrap();
     let n_people = engine.world().people.len() as u32;
     let (branches, branch_members, year) = (&generated.branches, &generated.branch_members, generated.year);
-    let make = |rng: &mut Rng| {
+    let make = |rng: &mut Seeded| {
         let b = rng.below(branches.len());
         let (first, n) = branch_members[b];
         let first = first.min(n_people.saturating_sub(30));
-        let day = NaiveDate::from_yo_opt(year, 1 + rng.below(365) as u32).unwrap();
+        let day = NaiveDate::from_yo_opt(year, 1 + rng.below(365u32)).unwrap();
         ActivityFact {
             kind: assembly,
             host: branches[b],
@@ -318,7 +303,7 @@ fn update_latencies(engine: &mut Engine, catalogue: &Catalogue, generated: &Gene
 }
 
 /// The latency of roll-ups of organizations drawn from `orgs`.
-fn rollup_latency(engine: &Engine, orgs: &[u32], rng: &mut Rng, samples: usize) -> Stats {
+fn rollup_latency(engine: &Engine, orgs: &[u32], rng: &mut Seeded, samples: usize) -> Stats {
     let mut out = Vec::with_capacity(samples);
     for i in 0..WARM_UP + samples {
         let org = orgs[rng.below(orgs.len())];

@@ -2,6 +2,7 @@
 //! cadres' visits.
 
 use super::{Body, BranchInfo, Gen, YEAR};
+use crate::random::Draws;
 use chrono::{Datelike, NaiveDate};
 use domain::{OrgKind, OrgLevel};
 use rules::catalogue::{KindIx, Polarity};
@@ -75,7 +76,7 @@ impl Gen {
         self.scratch.clear();
         let threshold = (rate * (u64::MAX as f64)) as u64;
         for p in lo..hi {
-            if self.rng.next() < threshold {
+            if self.rng.bits() < threshold {
                 self.scratch.push(p);
             }
         }
@@ -86,7 +87,7 @@ impl Gen {
         self.scratch.clear();
         let threshold = (rate * (u64::MAX as f64)) as u64;
         for &p in list {
-            if self.rng.next() < threshold {
+            if self.rng.bits() < threshold {
                 self.scratch.push(p);
             }
         }
@@ -149,7 +150,7 @@ impl Gen {
         let (kind, business) = (self.k.committee_meeting, self.k.business);
         for m in 1..=12 {
             let d = self.rng.day_of(m);
-            if self.rng.chance(0.95) && y.alive(d) {
+            if self.rng.with_probability(0.95) && y.alive(d) {
                 let absent = self.attend_list(&y.team, 0.95);
                 let minutes = self.rng.between(60, 120);
                 self.act(Held { kind, host: y.b.org, on: d, minutes, presenter: None, agenda: vec![business], absent });
@@ -161,18 +162,18 @@ impl Gen {
     fn assemblies_and_lessons(&mut self, y: &BranchYear) {
         let (assembly, lesson, business) = (self.k.assembly, self.k.lesson, self.k.business);
         let (lo, hi) = y.members();
-        let secretary_teaches = self.rng.chance(0.92);
+        let secretary_teaches = self.rng.with_probability(0.92);
         let mut taught = false;
         for q in 0..4u32 {
             let d = self.rng.day_in(q * 3 + 1, q * 3 + 3);
-            if self.rng.chance(0.94) && y.alive(d) {
-                let r = if self.rng.chance(0.015) { 0.3 } else { y.rate };
+            if self.rng.with_probability(0.94) && y.alive(d) {
+                let r = if self.rng.with_probability(0.015) { 0.3 } else { y.rate };
                 let absent = self.attend_range(lo, hi, r);
                 let minutes = self.rng.between(90, 150);
                 self.act(Held { kind: assembly, host: y.b.org, on: d, minutes, presenter: None, agenda: vec![business], absent });
             }
             let d = self.rng.day_in(q * 3 + 1, q * 3 + 3);
-            if self.rng.chance(0.94) && y.alive(d) {
+            if self.rng.with_probability(0.94) && y.alive(d) {
                 let presenter = if secretary_teaches && !taught {
                     taught = true;
                     y.secretary_on(d)
@@ -194,10 +195,10 @@ impl Gen {
         let (lo, hi) = y.members();
         for m in 1..=12 {
             let d = self.rng.day_of(m);
-            if self.rng.chance(0.95) && y.alive(d) {
+            if self.rng.with_probability(0.95) && y.alive(d) {
                 let absent = self.attend_range(lo, hi, y.rate);
                 let minutes = self.rng.between(120, 240);
-                let agenda = if self.rng.chance(0.25) { vec![oath] } else { Vec::new() };
+                let agenda = if self.rng.with_probability(0.25) { vec![oath] } else { Vec::new() };
                 self.act(Held { kind, host: y.b.org, on: d, minutes, presenter: None, agenda, absent });
             }
         }
@@ -220,7 +221,7 @@ impl Gen {
                 continue;
             }
             let d = self.rng.day_of(m0 as u32 + 1);
-            if self.rng.chance(0.93) && y.alive(d) {
+            if self.rng.with_probability(0.93) && y.alive(d) {
                 let absent = self.attend_list(celebrants, 0.95);
                 let minutes = self.rng.between(30, 60);
                 self.act(Held { kind, host: y.b.org, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -232,10 +233,10 @@ impl Gen {
     fn organizational_life(&mut self, y: &BranchYear) {
         let (kind, criticism, appraisal) = (self.k.organizational_life, self.k.criticism, self.k.appraisal);
         let (lo, hi) = y.members();
-        let month = [1, 2, 12, 12][self.rng.below(4) as usize];
+        let month = [1, 2, 12, 12][self.rng.below(4usize)];
         let d = self.rng.day_of(month);
-        if self.rng.chance(0.96) && y.alive(d) {
-            let agenda = if self.rng.chance(0.97) { vec![criticism, appraisal] } else { vec![appraisal] };
+        if self.rng.with_probability(0.96) && y.alive(d) {
+            let agenda = if self.rng.with_probability(0.97) { vec![criticism, appraisal] } else { vec![appraisal] };
             let absent = self.attend_range(lo, hi, y.rate);
             let minutes = self.rng.between(120, 180);
             self.act(Held { kind, host: y.b.org, on: d, minutes, presenter: None, agenda, absent });
@@ -248,7 +249,7 @@ impl Gen {
         let (lo, hi) = y.members();
         for p in [0.95, 0.5] {
             let d = self.rng.day_in(1, 12);
-            if self.rng.chance(p) && y.alive(d) {
+            if self.rng.with_probability(p) && y.alive(d) {
                 let absent = self.attend_range(lo, hi, y.rate);
                 let minutes = self.rng.between(60, 120);
                 self.act(Held { kind, host: y.b.org, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -265,7 +266,7 @@ impl Gen {
             let (glo, ghi) = (lo + g * b.n / b.groups, lo + (g + 1) * b.n / b.groups);
             for m in 1..=12 {
                 let d = self.rng.day_of(m);
-                if self.rng.chance(0.95) && y.alive(d) {
+                if self.rng.with_probability(0.95) && y.alive(d) {
                     let absent = self.attend_range(glo, ghi, y.rate);
                     let minutes = self.rng.between(45, 90);
                     self.act(Held { kind, host: b.org + 1 + g, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -278,7 +279,7 @@ impl Gen {
     fn cases(&mut self, o: u32, team: &[u32], p: f64) {
         for polarity in [Polarity::Positive, Polarity::Negative] {
             let d = self.rng.day_in(3, 11);
-            if self.rng.chance(p) {
+            if self.rng.with_probability(p) {
                 let absent = self.attend_list(team, 0.9);
                 let minutes = self.rng.between(90, 150);
                 self.act(Held { kind: self.k.case, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -307,7 +308,7 @@ impl Gen {
         let minutes = self.rng.between(90, 120);
         let party_class = self.k.party_class;
         match fallback {
-            Some(host) if self.rng.chance(0.05) => {
+            Some(host) if self.rng.with_probability(0.05) => {
                 let team = self.team.get(host as usize).cloned().unwrap_or_default();
                 let absent = self.attend_list(&team, 0.9);
                 self.act(Held { kind: party_class, host, on: d, minutes, presenter: Some(presenter), agenda: Vec::new(), absent });
@@ -324,7 +325,7 @@ impl Gen {
     fn unit_activities(&mut self, o: u32, committee: bool) {
         let team = self.team.get(o as usize).cloned().unwrap_or_default();
         let d = self.rng.day_in(1, 12);
-        if self.rng.chance(0.9) {
+        if self.rng.with_probability(0.9) {
             let absent = self.attend_list(&team, 0.9);
             let minutes = self.rng.between(60, 120);
             self.act(Held { kind: self.k.discipline, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -335,7 +336,7 @@ impl Gen {
         // The secretary's party class, held at the unit.
         if let Some(&secretary) = team.first() {
             let d = self.rng.day_in(2, 11);
-            if self.rng.chance(0.92) {
+            if self.rng.with_probability(0.92) {
                 let absent = self.attend_list(&team, 0.9);
                 let minutes = self.rng.between(90, 120);
                 self.act(Held {
@@ -355,7 +356,7 @@ impl Gen {
         let team = self.team.get(o as usize).cloned().unwrap_or_default();
         for m in 1..=12 {
             let d = self.rng.day_of(m);
-            if self.rng.chance(0.95) {
+            if self.rng.with_probability(0.95) {
                 let absent = self.attend_list(&team, 0.9);
                 let minutes = self.rng.between(60, 150);
                 self.act(Held { kind: self.k.standing, host: o, on: d, minutes, presenter: None, agenda: vec![self.k.business], absent });
@@ -363,13 +364,13 @@ impl Gen {
         }
         self.cases(o, &team, 0.88);
         let d = self.rng.day_in(1, 12);
-        if self.rng.chance(0.92) {
+        if self.rng.with_probability(0.92) {
             let absent = self.attend_list(&team, 0.9);
             let minutes = self.rng.between(60, 120);
             self.act(Held { kind: self.k.discipline, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
         }
         if let Some(&secretary) = team.first()
-            && self.rng.chance(0.94)
+            && self.rng.with_probability(0.94)
         {
             self.special_class(secretary, o, None);
         }
@@ -388,13 +389,13 @@ impl Gen {
         let (theory, business, three_musts, negative_case, criticism) = (k.theory, k.business, k.three_musts, k.negative_case, k.criticism);
         let o = body.org;
         let team = &body.team;
-        let per_month = if kind == OrgKind::PartyGroup { (1, 2) } else { (2, 3) };
+        let per_month = if kind == OrgKind::PartyGroup { (1u32, 2) } else { (2, 3) };
         for m in 1..=12 {
             for _ in 0..self.rng.between(per_month.0, per_month.1) {
                 let d = self.rng.day_of(m);
-                let agenda = if self.rng.chance(0.97) {
+                let agenda = if self.rng.with_probability(0.97) {
                     vec![theory, business]
-                } else if self.rng.chance(0.5) {
+                } else if self.rng.with_probability(0.5) {
                     vec![business, theory]
                 } else {
                     vec![business]
@@ -404,29 +405,30 @@ impl Gen {
                 self.act(Held { kind: meeting, host: o, on: d, minutes, presenter: None, agenda, absent });
             }
             let d = self.rng.day_of(m);
-            if self.rng.chance(0.93) {
-                let agenda = if self.rng.chance(0.98) { vec![theory] } else { vec![business] };
+            if self.rng.with_probability(0.93) {
+                let agenda = if self.rng.with_probability(0.98) { vec![theory] } else { vec![business] };
                 let absent = self.attend_list(team, 0.9);
                 let minutes = self.rng.between(120, 180);
                 self.act(Held { kind: center_group, host: o, on: d, minutes, presenter: None, agenda, absent });
             }
         }
         let d = self.rng.day_in(3, 10);
-        if self.rng.chance(0.9) {
+        if self.rng.with_probability(0.9) {
             let absent = self.attend_list(team, 0.9);
             let minutes = self.rng.between(5, 7) * 360;
             self.act(Held { kind: reading, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
         }
         self.cases(o, team, 0.9);
         let d = self.rng.day_in(1, 12);
-        if self.rng.chance(0.95) {
-            let agenda = if self.rng.chance(0.92) { vec![three_musts, negative_case, criticism] } else { vec![three_musts, criticism] };
+        if self.rng.with_probability(0.95) {
+            let agenda =
+                if self.rng.with_probability(0.92) { vec![three_musts, negative_case, criticism] } else { vec![three_musts, criticism] };
             let absent = self.attend_list(team, 0.95);
             let minutes = self.rng.between(180, 360);
             self.act(Held { kind: democratic_life, host: o, on: d, minutes, presenter: None, agenda, absent });
         }
         let d = self.rng.day_in(1, 12);
-        if self.rng.chance(0.93) {
+        if self.rng.with_probability(0.93) {
             let absent = self.attend_list(team, 0.9);
             let minutes = self.rng.between(60, 120);
             self.act(Held { kind: discipline, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
@@ -434,7 +436,7 @@ impl Gen {
         // Each member of the team gives a special party class, mostly at a branch.
         let fallback = self.township_under(body.scope);
         for &p in team {
-            if self.rng.chance(0.93) {
+            if self.rng.with_probability(0.93) {
                 self.special_class(p, body.scope, fallback);
             }
         }
@@ -452,7 +454,7 @@ impl Gen {
         let (visit, visits) = (self.k.visit, self.k.visits);
         for &(p, scope) in &cadres {
             for v in visits {
-                let times = if self.rng.chance(0.88) { 1 + u32::from(self.rng.chance(0.15)) } else { 0 };
+                let times = if self.rng.with_probability(0.88) { 1 + u32::from(self.rng.with_probability(0.15)) } else { 0 };
                 for _ in 0..times {
                     let Some(b) = self.branch_under(scope) else { continue };
                     let d = self.rng.day_in(1, 12);

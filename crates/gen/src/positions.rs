@@ -75,8 +75,11 @@ impl Gen {
             let b = self.branches[bi];
             let size = if b.n < 7 { 1 } else { 3 + u32::from(b.n >= 15) + u32::from(b.n >= 30) };
             let from = self.old_day(2019, YEAR - 1);
-            let change =
-                if b.n > size && self.rng.chance(0.02) { Some((self.rng.day(ymd(YEAR, 3, 1), ymd(YEAR, 10, 31)), size)) } else { None };
+            let change = if b.n > size && self.rng.with_probability(0.02) {
+                Some((self.rng.day_between(ymd(YEAR, 3, 1), ymd(YEAR, 10, 31)), size))
+            } else {
+                None
+            };
             let mut team = Vec::new();
             for i in 0..size {
                 let kind = match i {

@@ -2,6 +2,7 @@
 //! branch, then the members and their memberships.
 
 use super::{BranchInfo, Gen, YEAR, ymd};
+use crate::random::Draws;
 use domain::{CadreRank, OrgKind, OrgLevel};
 use rules::world::{MembershipFact, PersonFact};
 
@@ -68,7 +69,7 @@ impl Gen {
                     let township = self.push_org(Some(county), OrgLevel::Township, OrgKind::Committee, founded, None);
                     let n_units = self.rng.around(means[1]);
                     for _ in 0..n_units {
-                        let kind = if self.rng.chance(0.3) { OrgKind::Committee } else { OrgKind::GeneralBranch };
+                        let kind = if self.rng.with_probability(0.3) { OrgKind::Committee } else { OrgKind::GeneralBranch };
                         let founded = self.old_day(1955, 2015);
                         let unit = self.push_org(Some(township), OrgLevel::Grassroots, kind, founded, None);
                         let n_branches = self.rng.around(means[2]);
@@ -107,12 +108,15 @@ impl Gen {
 
     fn branch(&mut self, unit: u32, sizes: &mut Vec<(u32, u32)>) {
         let r = &mut self.rng;
-        let founded_in_year = r.chance(0.003);
-        let closed_in_year = !founded_in_year && r.chance(0.003);
-        let founded =
-            if founded_in_year { r.day(ymd(YEAR, 2, 1), ymd(YEAR, 9, 30)) } else { r.day(ymd(1955, 1, 1), ymd(YEAR - 1, 12, 31)) };
-        let closed = closed_in_year.then(|| r.day(ymd(YEAR, 3, 1), ymd(YEAR, 11, 30)));
-        let n = if r.chance(0.02) { r.between(50, 80) } else { r.between(5, 41) };
+        let founded_in_year = r.with_probability(0.003);
+        let closed_in_year = !founded_in_year && r.with_probability(0.003);
+        let founded = if founded_in_year {
+            r.day_between(ymd(YEAR, 2, 1), ymd(YEAR, 9, 30))
+        } else {
+            r.day_between(ymd(1955, 1, 1), ymd(YEAR - 1, 12, 31))
+        };
+        let closed = closed_in_year.then(|| r.day_between(ymd(YEAR, 3, 1), ymd(YEAR, 11, 30)));
+        let n = if r.with_probability(0.02) { r.between(50, 80) } else { r.between(5, 41) };
         let groups = if n >= 60 {
             3
         } else if n >= 41 {
@@ -143,11 +147,11 @@ impl Gen {
             let neighbour = self.branches.get(bi + 1).or_else(|| self.branches.get(bi.wrapping_sub(1))).map_or(b.org, |x| x.org);
             for p in b.first..b.first + b.n {
                 let r = &mut self.rng;
-                let joined_on = if r.chance(0.015) {
-                    r.day(year_start, ymd(YEAR, 11, 30))
+                let joined_on = if r.with_probability(0.015) {
+                    r.day_between(year_start, ymd(YEAR, 11, 30))
                 } else {
                     let years = (r.unit() * r.unit() * 55.0) as i32;
-                    r.day(ymd(YEAR - 1 - years, 1, 1), ymd(YEAR - 1 - years, 12, 31))
+                    r.day_between(ymd(YEAR - 1 - years, 1, 1), ymd(YEAR - 1 - years, 12, 31))
                 };
                 self.people.push(PersonFact { joined_on, cadre_rank: CadreRank::None });
                 let from = joined_on.max(founded);
@@ -161,12 +165,12 @@ impl Gen {
                     None => (b.org, from),
                 };
                 let r = &mut self.rng;
-                let leaves = joined_on < ymd(YEAR, 11, 1) && from < ymd(YEAR, 12, 1) && r.chance(0.013);
+                let leaves = joined_on < ymd(YEAR, 11, 1) && from < ymd(YEAR, 12, 1) && r.with_probability(0.013);
                 if leaves {
-                    let day = r.day(from.max(year_start).succ_opt().unwrap_or(from), ymd(YEAR, 12, 20));
+                    let day = r.day_between(from.max(year_start).succ_opt().unwrap_or(from), ymd(YEAR, 12, 20));
                     self.memberships.push(MembershipFact { person: p, org, from, to: Some(day) });
                     // Most move to the neighbouring branch; the others leave the province.
-                    if r.chance(0.75) {
+                    if r.with_probability(0.75) {
                         self.memberships.push(MembershipFact { person: p, org: neighbour, from: day, to: None });
                     }
                 } else {
