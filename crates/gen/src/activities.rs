@@ -1,5 +1,7 @@
-//! Pass 4: a year of activities, organization by organization, and the
-//! cadres' visits.
+//! Pass 4: a year of activities, organization by organization in
+//! pre-order, and then the cadres' visits. Each kind of activity is held
+//! with a probability short of certain, so that every requirement has some
+//! periods missed; the order of draws is fixed, so a seed gives one world.
 
 use super::{Body, BranchInfo, Gen, YEAR};
 use crate::random::Draws;

@@ -1,4 +1,6 @@
-//! The generated world as CSV tables.
+//! The generated world as CSV tables, one per kind of fact, in the format
+//! `bench/compare.py` loads into DuckDB and PostgreSQL (documented on
+//! [`write_table`]). Writing goes to a writer the caller opens.
 
 use super::Generated;
 use chrono::{Datelike, NaiveDate};

@@ -1,4 +1,7 @@
-//! Pass 3: positions and cadre ranks.
+//! Pass 3: positions and cadre ranks: branch committees and group leaders
+//! first (from the branch's own members), then the leadership of every body
+//! above, drawn from members under it who hold nothing yet, with the cadre
+//! ranks of their level.
 
 use super::{Body, Gen, YEAR, ymd};
 use chrono::NaiveDate;

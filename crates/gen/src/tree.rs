@@ -1,5 +1,7 @@
-//! Passes 1 and 2: the organizations in pre-order, with the size of each
-//! branch, then the members and their memberships.
+//! Passes 1 and 2: the organizations in pre-order (a subtree is a
+//! contiguous range, as the engine requires), with the size of each branch;
+//! then the members, numbered branch by branch, and their memberships, with
+//! the transfers and departures of the year.
 
 use super::{BranchInfo, Gen, YEAR, ymd};
 use crate::random::Draws;

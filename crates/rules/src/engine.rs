@@ -10,12 +10,13 @@
 //! the facts, the settings and the as-of date, never on the order in which
 //! they were recorded or on how the work was split over threads.
 //!
-//! The parts, each in its own module: building the indexes ([`build`]),
-//! spreading rows over threads and merging their results ([`schedule`]),
-//! deciding which subjects have a row and which periods it holds
-//! ([`rows`]), gathering a row's candidate activities ([`candidates`]),
-//! evaluating its cells by the family of its requirement ([`families`]), incremental updates ([`incremental`]) and reading the
-//! results ([`read`]).
+//! The parts, each in its own module: building the indexes (`build`),
+//! spreading rows over threads and merging their results (`schedule`),
+//! deciding which subjects have a row and which periods it holds (`rows`),
+//! gathering a row's candidate activities (`candidates`), evaluating its
+//! cells by the family of its requirement (`families`), the rules the
+//! deliberately wrong variants bend (`policy`), incremental updates
+//! (`incremental`) and reading the results (`read`).
 
 use crate::calendar::Calendar;
 use crate::catalogue::{Catalogue, Requirement, RequirementIx};

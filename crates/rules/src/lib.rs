@@ -4,7 +4,11 @@
 //! as-of date) into cells saying what is met, due, overdue or missed, and why.
 //!
 //! Everything here is pure: files are passed in as text, nothing is read or
-//! written, and the same input always gives the same cells.
+//! written, and the same input always gives the same cells. (The
+//! province-sized dataset the engine is benchmarked on is generated and
+//! written by the `province-gen` crate, outside.) The engine's deliberately
+//! wrong variants exist only with the `mutants` feature, which only this
+//! crate's tests enable.
 #![forbid(unsafe_code)]
 
 pub mod calendar;

@@ -1,8 +1,8 @@
-#![allow(clippy::unwrap_used)]
 //! The engine against a brute-force reference that shares no code with it,
 //! over thousands of generated worlds: full evaluation equals the reference,
 //! incremental updates equal full evaluation, roll-ups equal counted cells,
 //! and deliberately wrong engines are caught.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

@@ -1,5 +1,9 @@
 //! Incremental updates: recording, replacing or deleting one activity
-//! recomputes only the rows it touches and adjusts the roll-up counters.
+//! recomputes only the rows it touches (its host's and the organizations
+//! above for subtree rules, its presenter's, its attendees') and adjusts the
+//! roll-up counters. The cells afterwards are those a full evaluation of
+//! the changed world would give (the property test checks it on thousands
+//! of worlds).
 
 use super::families::RowInput;
 use super::policy::with_policy;
