@@ -3,7 +3,7 @@ world the Rust benchmark generates; compared with the rules engine.
 
 The data is the province written by
 
-    CHANGXIAO_BENCH_EXPORT=DIR cargo bench -p rules --bench evaluation
+    CHANGXIAO_BENCH_EXPORT=DIR cargo bench -p province-gen --bench evaluation
 
 (orgs, people, memberships, positions, activities, attendance as CSV, plus the
 engine's own results summarized per requirement and status). The SQL is

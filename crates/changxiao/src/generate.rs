@@ -3,7 +3,7 @@
 //! other engines; then evaluates it and prints the figures.
 
 use anyhow::{Context, Result, bail};
-use rules::generate::{Table, province};
+use province_gen::{Table, province};
 use rules::{Calendar, Catalogue, Engine, Settings};
 use std::io::Write;
 use std::path::Path;
@@ -35,15 +35,15 @@ pub fn run(scale: f64, seed: u64, out: Option<&Path>) -> Result<()> {
             let path = dir.join(table.file_name());
             let file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            rules::generate::write_table(&generated, &catalogue, table, &mut w).with_context(|| format!("writing {}", path.display()))?;
+            province_gen::write_table(&generated, &catalogue, table, &mut w).with_context(|| format!("writing {}", path.display()))?;
             w.flush().with_context(|| format!("writing {}", path.display()))?;
         }
         eprintln!("written to {}", dir.display());
     }
-    let as_of = chrono::NaiveDate::from_ymd_opt(rules::generate::YEAR + 1, 1, 31).context("the as-of day")?;
+    let as_of = chrono::NaiveDate::from_ymd_opt(province_gen::YEAR + 1, 1, 31).context("the as-of day")?;
     let calendar = Calendar::embedded().context("loading the working-day calendars")?;
     let started = Instant::now();
-    let engine = Engine::new(&catalogue, calendar, generated.world, &Settings::default(), rules::generate::YEAR, as_of)?;
-    println!("evaluated {} cells of {} in {:.2} s", engine.cell_count(), rules::generate::YEAR, started.elapsed().as_secs_f64());
+    let engine = Engine::new(&catalogue, calendar, generated.world, &Settings::default(), province_gen::YEAR, as_of)?;
+    println!("evaluated {} cells of {} in {:.2} s", engine.cell_count(), province_gen::YEAR, started.elapsed().as_secs_f64());
     Ok(())
 }

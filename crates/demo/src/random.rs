@@ -1,17 +1,17 @@
-//! The seeded random source of the demo and the small date helpers built on
-//! it. Everything random in the demo goes through [`Random`], which uses only
-//! integer draws (no floating-point transcendental functions), so a seed gives
-//! the same county on every platform.
+//! The demo's random source and the small date helpers built on it.
+//! Everything random in the demo goes through [`Random`], which draws from
+//! the workspace's shared [`Seeded`] source (ChaCha8, integer draws only, no
+//! floating-point transcendental functions), so a seed gives the same county
+//! on every platform. Besides the draws, [`Random`] keeps the day the demo is
+//! generated for and the clock of the ids it makes.
 
 use chrono::{Days, Months, NaiveDate};
 use domain::Id;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use seeded::Seeded;
 
 /// The seeded generator, the day the demo is generated for, and the id clock.
 pub(crate) struct Random {
-    rng: ChaCha8Rng,
+    rng: Seeded,
     seed: u64,
     today: NaiveDate,
     base_millis: u64,
@@ -21,16 +21,15 @@ pub(crate) struct Random {
 impl Random {
     pub(crate) fn new(seed: u64, today: NaiveDate) -> Self {
         let millis = today.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis());
-        Random { rng: ChaCha8Rng::seed_from_u64(seed), seed, today, base_millis: u64::try_from(millis).unwrap_or(0), ids_made: 0 }
+        Random { rng: Seeded::new(seed), seed, today, base_millis: u64::try_from(millis).unwrap_or(0), ids_made: 0 }
     }
 
-    /// An independent generator for the same seed and day: ChaCha stream
-    /// `stream` (this one draws from stream 0), so that what it draws
+    /// An independent generator for the same seed and day: stream `stream`
+    /// of the seed (this one draws from stream 0), so that what it draws
     /// changes nothing this one draws. Its ids come after every id this one
     /// has made so far.
     pub(crate) fn fork(&self, stream: u64) -> Random {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        rng.set_stream(stream);
+        let rng = Seeded::stream(self.seed, stream);
         Random { rng, seed: self.seed, today: self.today, base_millis: self.base_millis + self.ids_made, ids_made: 0 }
     }
 
@@ -53,45 +52,33 @@ impl Random {
 
     /// A number in `0..n` (0 when `n` is 0).
     pub(crate) fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { self.rng.gen_range(0..n) }
+        self.rng.below(n)
     }
 
     /// A number in `lo..=hi` (`lo` when the range is empty).
     pub(crate) fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo { lo } else { self.rng.gen_range(lo..=hi) }
+        self.rng.between(lo, hi)
     }
 
     /// Like [`Random::between`], for counts.
     pub(crate) fn count_between(&mut self, lo: usize, hi: usize) -> usize {
-        if hi <= lo { lo } else { self.rng.gen_range(lo..=hi) }
+        self.rng.between(lo, hi)
     }
 
     /// True with a probability of `per_mille` thousandths.
     pub(crate) fn chance(&mut self, per_mille: u32) -> bool {
-        self.rng.gen_range(0..1000) < per_mille
+        self.rng.chance(per_mille)
     }
 
     /// One item of a fixed, non-empty list.
     pub(crate) fn pick<T: Copy, const N: usize>(&mut self, items: &[T; N]) -> T {
-        const { assert!(N > 0, "cannot pick from an empty list") };
-        items[self.rng.gen_range(0..N)]
+        self.rng.pick(items)
     }
 
     /// The index of an entry drawn with probability proportional to its weight;
     /// `None` when every weight is zero.
     pub(crate) fn weighted(&mut self, weights: &[u64]) -> Option<usize> {
-        let total: u64 = weights.iter().sum();
-        if total == 0 {
-            return None;
-        }
-        let mut ticket = self.rng.gen_range(0..total);
-        for (i, w) in weights.iter().enumerate() {
-            if ticket < *w {
-                return Some(i);
-            }
-            ticket -= w;
-        }
-        None
+        self.rng.weighted(weights)
     }
 
     /// An item of a weighted list; `None` when every weight is zero.
@@ -101,17 +88,12 @@ impl Random {
     }
 
     pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
-        items.shuffle(&mut self.rng);
+        self.rng.shuffle(items);
     }
 
     /// A day in `lo..=hi` (`lo` when the range is empty).
     pub(crate) fn day_between(&mut self, lo: NaiveDate, hi: NaiveDate) -> NaiveDate {
-        let span = (hi - lo).num_days();
-        if span <= 0 {
-            return lo;
-        }
-        let offset = self.between(0, span);
-        add_days(lo, u64::try_from(offset).unwrap_or(0))
+        self.rng.day_between(lo, hi)
     }
 
     /// A day within `years` years after `from`, never after yesterday and

@@ -393,160 +393,48 @@ impl Catalogue {
         Ok(req)
     }
 
+    /// Checks one raw requirement against the vocabulary, field by field in
+    /// a fixed order (the first error found is the one reported).
     fn resolve(&self, at: &Locator, r: &RawRequirement) -> Result<Requirement, CatalogueError> {
-        let id = r.id.trim();
-        let id_ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !id_ok {
-            return Err(at.error_at(&r.id, &format!("id: '{}' must be lowercase letters, digits and '-'", r.id)));
-        }
-        let fail = |needle: &str, msg: String| at.error_at_after(id, needle, &format!("requirement '{id}': {msg}"));
-        // For a field rather than a value: the line where the field is set.
-        let fail_key = |key: &str, msg: String| at.error_at_key_after(id, key, &format!("requirement '{id}': {msg}"));
+        let id = checked_id(at, r)?;
+        let f = Fields { at, id };
         for (field, value) in [("zh", &r.zh), ("en", &r.en), ("clause", &r.clause)] {
             if value.trim().is_empty() {
-                return Err(fail_key(field, format!("{field}: must not be empty")));
+                return Err(f.fail_key(field, format!("{field}: must not be empty")));
             }
         }
         let subject = match r.subject.as_str() {
             "organization" => SubjectKind::Organization,
             "person" => SubjectKind::Person,
-            other => return Err(fail(other, format!("subject: '{other}' is neither \"organization\" nor \"person\""))),
+            other => return Err(f.fail(other, format!("subject: '{other}' is neither \"organization\" nor \"person\""))),
         };
         let period = PeriodKind::parse(&r.period).ok_or_else(|| {
-            fail(&r.period, format!("period: '{}' is not one of month, quarter, half, year, per_meeting, join_month", r.period))
+            f.fail(&r.period, format!("period: '{}' is not one of month, quarter, half, year, per_meeting, join_month", r.period))
         })?;
         let count = r.count.unwrap_or(1);
         if count == 0 || count > 366 {
-            return Err(fail_key("count", format!("count: {count} must be between 1 and 366")));
+            return Err(f.fail_key("count", format!("count: {count} must be between 1 and 366")));
         }
-        let org_kinds =
-            coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
-        let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| fail(&v, format!("org_levels: unknown level '{v}'")))?;
-        let position_rule = |p: (&[String], &[String], &[String]), field: &str| -> Result<PositionRule, CatalogueError> {
-            Ok(PositionRule {
-                positions: coded_list(p.0, PositionKind::parse)
-                    .map_err(|v| fail(&v, format!("{field}positions: unknown position '{v}'")))?,
-                org_kinds: coded_list(p.1, OrgKind::parse)
-                    .map_err(|v| fail(&v, format!("{field}position_org_kinds: unknown organization kind '{v}'")))?,
-                org_levels: coded_list(p.2, OrgLevel::parse)
-                    .map_err(|v| fail(&v, format!("{field}position_org_levels: unknown level '{v}'")))?,
-            })
-        };
-        let binds = match (subject, r.who.as_deref()) {
-            (SubjectKind::Organization, None) => Binding::Organizations { kinds: org_kinds, levels: org_levels },
-            (SubjectKind::Organization, Some(_)) => {
-                return Err(fail_key("who", "who: only person requirements name whom they bind".into()));
-            }
-            (SubjectKind::Person, Some("members")) => Binding::Members,
-            (SubjectKind::Person, Some("position_holders")) => {
-                let rule = position_rule((&r.positions, &r.position_org_kinds, &r.position_org_levels), "")?;
-                if rule.positions.is_empty() {
-                    return Err(fail_key("who", "positions: position holders need at least one position".into()));
-                }
-                Binding::PositionHolders(rule)
-            }
-            (SubjectKind::Person, Some("cadres")) => {
-                let raw = r.min_cadre_rank.as_deref().ok_or_else(|| fail_key("who", "min_cadre_rank: required for cadres".into()))?;
-                Binding::Cadres { min_rank: CadreRank::parse(raw).map_err(|_| fail(raw, format!("min_cadre_rank: unknown rank '{raw}'")))? }
-            }
-            (SubjectKind::Person, Some(other)) => {
-                return Err(fail(other, format!("who: '{other}' is not one of members, position_holders, cadres")));
-            }
-            (SubjectKind::Person, None) => return Err(fail_key("subject", "who: a person requirement names whom it binds".into())),
-        };
-        if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members)
-        {
-            return Err(fail_key("org_kinds", "org_kinds: only organization requirements bind organization kinds".into()));
-        }
-        let kind_list = |list: &[String], field: &str| -> Result<Vec<KindIx>, CatalogueError> {
-            list.iter().map(|k| self.kind(k).ok_or_else(|| fail(k, format!("{field}: unknown activity kind '{k}'")))).collect()
-        };
-        let kinds = kind_list(&r.kinds, "kinds")?;
-        let host = match r.host.as_deref() {
-            None if subject == SubjectKind::Organization => HostRule::Subject,
-            None => HostRule::Any,
-            Some("subject") if subject == SubjectKind::Organization => HostRule::Subject,
-            Some("subject_subtree") if subject == SubjectKind::Organization => HostRule::SubjectSubtree,
-            Some("any") if subject == SubjectKind::Person => HostRule::Any,
-            Some(other) => {
-                return Err(fail(
-                    other,
-                    format!(
-                        "host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"
-                    ),
-                ));
-            }
-        };
+        let binds = binding(&f, r, subject)?;
+        let kinds = self.kind_list(&f, &r.kinds, "kinds")?;
+        let host = host_rule(&f, r, subject)?;
         if subject == SubjectKind::Organization && (r.presenter_is_subject || r.attended_by_subject) {
-            return Err(fail("_is_subject", "presenter_is_subject/attended_by_subject: only for person requirements".into()));
+            return Err(f.fail("_is_subject", "presenter_is_subject/attended_by_subject: only for person requirements".into()));
         }
         let agenda = |code: &String, field: &str| {
-            self.agenda_kind(code).ok_or_else(|| fail(code, format!("{field}: unknown agenda item kind '{code}'")))
+            self.agenda_kind(code).ok_or_else(|| f.fail(code, format!("{field}: unknown agenda item kind '{code}'")))
         };
         let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
         let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
         let quorum = match r.quorum.as_deref() {
             None => None,
             Some("more_than_half") => Some(Quorum::MoreThanHalf),
-            Some(other) => return Err(fail(other, format!("quorum: '{other}' is not \"more_than_half\""))),
+            Some(other) => return Err(f.fail(other, format!("quorum: '{other}' is not \"more_than_half\""))),
         };
-        let each_of = match (r.each_visit_kind.is_empty(), r.each_polarity.is_empty()) {
-            (true, true) => None,
-            (false, true) => Some(EachOf::VisitKinds(
-                r.each_visit_kind
-                    .iter()
-                    .map(|c| self.visit_kind(c).ok_or_else(|| fail(c, format!("each_visit_kind: unknown visit kind '{c}'"))))
-                    .collect::<Result<_, _>>()?,
-            )),
-            (true, false) => Some(EachOf::Polarities(
-                r.each_polarity
-                    .iter()
-                    .map(|c| Polarity::parse(c).ok_or_else(|| fail(c, format!("each_polarity: '{c}' is neither positive nor negative"))))
-                    .collect::<Result<_, _>>()?,
-            )),
-            (false, false) => return Err(fail("each_", "each_visit_kind/each_polarity: give one of them, not both".into())),
-        };
-        let hours = match &r.hours {
-            None => None,
-            Some(h) => {
-                if subject != SubjectKind::Person {
-                    return Err(fail_key("hours", "hours: class hours are counted for people only".into()));
-                }
-                if h.minimum == 0 || h.minimum > 2000 {
-                    return Err(fail_key("minimum", format!("hours.minimum: {} must be between 1 and 2000", h.minimum)));
-                }
-                let raised = match &h.raised {
-                    None => None,
-                    Some(raised) => {
-                        let rule =
-                            position_rule((&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
-                        if raised.minimum < h.minimum {
-                            return Err(fail_key("raised", "hours.raised.minimum: must not be below hours.minimum".into()));
-                        }
-                        Some((raised.minimum, rule))
-                    }
-                };
-                Some(HoursRule { minimum: h.minimum, kinds: kind_list(&h.kinds, "hours.kinds")?, raised })
-            }
-        };
-        if subject == SubjectKind::Person && !kinds.is_empty() && !r.presenter_is_subject && !r.attended_by_subject {
-            return Err(fail_key(
-                "kinds",
-                "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into(),
-            ));
-        }
-        if kinds.is_empty() && hours.is_none() && r.feature_not_built.is_none() {
-            return Err(fail_key("kinds", "kinds: name at least one activity kind that satisfies the requirement".into()));
-        }
-        if period == PeriodKind::JoinMonth && !matches!(binds, Binding::Members) {
-            return Err(fail(&r.period, "period: join_month is for requirements binding every member".into()));
-        }
-        if period == PeriodKind::PerMeeting && subject != SubjectKind::Organization {
-            return Err(fail(&r.period, "period: per_meeting is for organization requirements".into()));
-        }
-        if hours.is_some() && period != PeriodKind::Year {
-            return Err(fail(&r.period, "period: class hours are counted per year".into()));
-        }
+        let each_of = self.each_of(&f, r)?;
+        let hours = self.hours(&f, r, subject)?;
+        let shape = Shape { subject, period, binds: &binds, kinds: &kinds, hours: hours.as_ref() };
+        check_shape(&f, r, &shape)?;
         Ok(Requirement {
             id: id.to_owned(),
             zh: r.zh.trim().to_owned(),
@@ -573,6 +461,177 @@ impl Catalogue {
             feature_not_built: r.feature_not_built.clone(),
         })
     }
+
+    /// Activity kinds by code.
+    fn kind_list(&self, f: &Fields, list: &[String], field: &str) -> Result<Vec<KindIx>, CatalogueError> {
+        list.iter().map(|k| self.kind(k).ok_or_else(|| f.fail(k, format!("{field}: unknown activity kind '{k}'")))).collect()
+    }
+
+    /// The parts of an "each of" requirement: visit kinds or polarities.
+    fn each_of(&self, f: &Fields, r: &RawRequirement) -> Result<Option<EachOf>, CatalogueError> {
+        Ok(match (r.each_visit_kind.is_empty(), r.each_polarity.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(EachOf::VisitKinds(
+                r.each_visit_kind
+                    .iter()
+                    .map(|c| self.visit_kind(c).ok_or_else(|| f.fail(c, format!("each_visit_kind: unknown visit kind '{c}'"))))
+                    .collect::<Result<_, _>>()?,
+            )),
+            (true, false) => Some(EachOf::Polarities(
+                r.each_polarity
+                    .iter()
+                    .map(|c| Polarity::parse(c).ok_or_else(|| f.fail(c, format!("each_polarity: '{c}' is neither positive nor negative"))))
+                    .collect::<Result<_, _>>()?,
+            )),
+            (false, false) => return Err(f.fail("each_", "each_visit_kind/each_polarity: give one of them, not both".into())),
+        })
+    }
+
+    /// The class hours of a person requirement.
+    fn hours(&self, f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Option<HoursRule>, CatalogueError> {
+        let Some(h) = &r.hours else { return Ok(None) };
+        if subject != SubjectKind::Person {
+            return Err(f.fail_key("hours", "hours: class hours are counted for people only".into()));
+        }
+        if h.minimum == 0 || h.minimum > 2000 {
+            return Err(f.fail_key("minimum", format!("hours.minimum: {} must be between 1 and 2000", h.minimum)));
+        }
+        let raised = match &h.raised {
+            None => None,
+            Some(raised) => {
+                let rule = position_rule(f, (&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
+                if raised.minimum < h.minimum {
+                    return Err(f.fail_key("raised", "hours.raised.minimum: must not be below hours.minimum".into()));
+                }
+                Some((raised.minimum, rule))
+            }
+        };
+        Ok(Some(HoursRule { minimum: h.minimum, kinds: self.kind_list(f, &h.kinds, "hours.kinds")?, raised }))
+    }
+}
+
+/// The id of a raw requirement, trimmed, if it is well-formed.
+fn checked_id<'r>(at: &Locator, r: &'r RawRequirement) -> Result<&'r str, CatalogueError> {
+    let id = r.id.trim();
+    let id_ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !id_ok {
+        return Err(at.error_at(&r.id, &format!("id: '{}' must be lowercase letters, digits and '-'", r.id)));
+    }
+    Ok(id)
+}
+
+/// Errors about the fields of one requirement, placed at the line of a
+/// value or of a key after the requirement's start.
+struct Fields<'l, 'a> {
+    at: &'l Locator<'a>,
+    id: &'l str,
+}
+
+impl Fields<'_, '_> {
+    /// At the line of the value `needle`.
+    fn fail(&self, needle: &str, msg: String) -> CatalogueError {
+        self.at.error_at_after(self.id, needle, &format!("requirement '{}': {msg}", self.id))
+    }
+
+    /// For a field rather than a value: the line where the field is set.
+    fn fail_key(&self, key: &str, msg: String) -> CatalogueError {
+        self.at.error_at_key_after(self.id, key, &format!("requirement '{}': {msg}", self.id))
+    }
+}
+
+/// Positions in organizations of some kinds and levels, from the three
+/// lists of codes; `field` prefixes the field names in messages.
+fn position_rule(f: &Fields, p: (&[String], &[String], &[String]), field: &str) -> Result<PositionRule, CatalogueError> {
+    Ok(PositionRule {
+        positions: coded_list(p.0, PositionKind::parse).map_err(|v| f.fail(&v, format!("{field}positions: unknown position '{v}'")))?,
+        org_kinds: coded_list(p.1, OrgKind::parse)
+            .map_err(|v| f.fail(&v, format!("{field}position_org_kinds: unknown organization kind '{v}'")))?,
+        org_levels: coded_list(p.2, OrgLevel::parse).map_err(|v| f.fail(&v, format!("{field}position_org_levels: unknown level '{v}'")))?,
+    })
+}
+
+/// Whom a requirement binds.
+fn binding(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Binding, CatalogueError> {
+    let org_kinds =
+        coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| f.fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
+    let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| f.fail(&v, format!("org_levels: unknown level '{v}'")))?;
+    let binds = match (subject, r.who.as_deref()) {
+        (SubjectKind::Organization, None) => Binding::Organizations { kinds: org_kinds, levels: org_levels },
+        (SubjectKind::Organization, Some(_)) => {
+            return Err(f.fail_key("who", "who: only person requirements name whom they bind".into()));
+        }
+        (SubjectKind::Person, Some("members")) => Binding::Members,
+        (SubjectKind::Person, Some("position_holders")) => {
+            let rule = position_rule(f, (&r.positions, &r.position_org_kinds, &r.position_org_levels), "")?;
+            if rule.positions.is_empty() {
+                return Err(f.fail_key("who", "positions: position holders need at least one position".into()));
+            }
+            Binding::PositionHolders(rule)
+        }
+        (SubjectKind::Person, Some("cadres")) => {
+            let raw = r.min_cadre_rank.as_deref().ok_or_else(|| f.fail_key("who", "min_cadre_rank: required for cadres".into()))?;
+            Binding::Cadres { min_rank: CadreRank::parse(raw).map_err(|_| f.fail(raw, format!("min_cadre_rank: unknown rank '{raw}'")))? }
+        }
+        (SubjectKind::Person, Some(other)) => {
+            return Err(f.fail(other, format!("who: '{other}' is not one of members, position_holders, cadres")));
+        }
+        (SubjectKind::Person, None) => return Err(f.fail_key("subject", "who: a person requirement names whom it binds".into())),
+    };
+    if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members) {
+        return Err(f.fail_key("org_kinds", "org_kinds: only organization requirements bind organization kinds".into()));
+    }
+    Ok(binds)
+}
+
+/// Which organization must host a satisfying activity.
+fn host_rule(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<HostRule, CatalogueError> {
+    Ok(match r.host.as_deref() {
+        None if subject == SubjectKind::Organization => HostRule::Subject,
+        None => HostRule::Any,
+        Some("subject") if subject == SubjectKind::Organization => HostRule::Subject,
+        Some("subject_subtree") if subject == SubjectKind::Organization => HostRule::SubjectSubtree,
+        Some("any") if subject == SubjectKind::Person => HostRule::Any,
+        Some(other) => {
+            return Err(f.fail(
+                other,
+                format!(
+                    "host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"
+                ),
+            ));
+        }
+    })
+}
+
+/// The parts of a resolved requirement that must fit together.
+struct Shape<'s> {
+    subject: SubjectKind,
+    period: PeriodKind,
+    binds: &'s Binding,
+    kinds: &'s [KindIx],
+    hours: Option<&'s HoursRule>,
+}
+
+/// Checks that the subject, binding, period, kinds and hours fit together.
+fn check_shape(f: &Fields, r: &RawRequirement, s: &Shape) -> Result<(), CatalogueError> {
+    if s.subject == SubjectKind::Person && !s.kinds.is_empty() && !r.presenter_is_subject && !r.attended_by_subject {
+        return Err(f.fail_key(
+            "kinds",
+            "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into(),
+        ));
+    }
+    if s.kinds.is_empty() && s.hours.is_none() && r.feature_not_built.is_none() {
+        return Err(f.fail_key("kinds", "kinds: name at least one activity kind that satisfies the requirement".into()));
+    }
+    if s.period == PeriodKind::JoinMonth && !matches!(s.binds, Binding::Members) {
+        return Err(f.fail(&r.period, "period: join_month is for requirements binding every member".into()));
+    }
+    if s.period == PeriodKind::PerMeeting && s.subject != SubjectKind::Organization {
+        return Err(f.fail(&r.period, "period: per_meeting is for organization requirements".into()));
+    }
+    if s.hours.is_some() && s.period != PeriodKind::Year {
+        return Err(f.fail(&r.period, "period: class hours are counted per year".into()));
+    }
+    Ok(())
 }
 
 fn coded_list<T>(list: &[String], parse: impl Fn(&str) -> Result<T, domain::FieldError>) -> Result<Vec<T>, String> {

@@ -4,13 +4,16 @@
 //! as-of date) into cells saying what is met, due, overdue or missed, and why.
 //!
 //! Everything here is pure: files are passed in as text, nothing is read or
-//! written, and the same input always gives the same cells.
+//! written, and the same input always gives the same cells. (The
+//! province-sized dataset the engine is benchmarked on is generated and
+//! written by the `province-gen` crate, outside.) The engine's deliberately
+//! wrong variants exist only with the `mutants` feature, which only this
+//! crate's tests enable.
 #![forbid(unsafe_code)]
 
 pub mod calendar;
 pub mod catalogue;
 pub mod engine;
-pub mod generate;
 pub mod period;
 pub mod settings;
 pub mod vocabulary;
@@ -19,7 +22,9 @@ pub mod world;
 
 pub use calendar::{Calendar, CalendarError};
 pub use catalogue::{Catalogue, CatalogueError, Requirement, RequirementIx};
-pub use engine::{Cell, Engine, Mutation, Rollup, Status, Subject};
+#[cfg(feature = "mutants")]
+pub use engine::Mutation;
+pub use engine::{Cell, Engine, Rollup, Status, Subject};
 pub use period::{Period, PeriodKind};
 pub use settings::{Exemption, LocalSetting, Settings};
 pub use world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, World};

@@ -1,6 +1,6 @@
-#![allow(clippy::unwrap_used)]
 //! Working-day calendars: the embedded years follow the State Council
 //! notices; bad files are refused with the file and line of the mistake.
+#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use rules::{Calendar, CalendarError};

@@ -1,7 +1,7 @@
-#![allow(clippy::unwrap_used)]
 //! The requirement catalogue: the embedded files load and hold what the
 //! documents say; bad files are refused with an error naming the file, the
 //! line and the field.
+#![allow(clippy::unwrap_used)]
 
 use rules::catalogue::{Binding, EachOf, HostRule, Polarity, Quorum, SubjectKind};
 use rules::{Catalogue, CatalogueError, PeriodKind};

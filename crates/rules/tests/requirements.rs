@@ -1,7 +1,7 @@
-#![allow(clippy::unwrap_used)]
 //! Hand-computed cases for every requirement of the catalogue, from the
 //! documents' wording: what counts, what does not, and when a period is due,
 //! overdue or missed.
+#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};

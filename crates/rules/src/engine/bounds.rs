@@ -1,5 +1,6 @@
-//! The days of the evaluated year's periods, computed once per engine, and
-//! a period written in one byte inside a cell.
+//! The days of the evaluated year's periods (first, last, midpoint, length),
+//! computed once per engine so that evaluating a cell never builds a date,
+//! and a period of the year written in one byte inside a stored cell.
 
 use crate::period::Period;
 use chrono::NaiveDate;

@@ -1,7 +1,13 @@
 //! Incremental updates: recording, replacing or deleting one activity
-//! recomputes only the rows it touches and adjusts the roll-up counters.
+//! recomputes only the rows it touches (its host's and the organizations
+//! above for subtree rules, its presenter's, its attendees') and adjusts the
+//! roll-up counters. The cells afterwards are those a full evaluation of
+//! the changed world would give (the property test checks it on thousands
+//! of worlds).
 
-use super::{Engine, NO_ROW, Part, Row, Scratch};
+use super::families::RowInput;
+use super::policy::with_policy;
+use super::{Chunk, Engine, NO_ROW, Part, Row, Scratch};
 use crate::catalogue::{HostRule, RequirementIx, SubjectKind};
 use crate::engine::Subject;
 use crate::world::{ActivityFact, WorldError};
@@ -131,13 +137,13 @@ impl Engine {
         if row_ix == NO_ROW {
             return;
         }
-        let mut cells = Vec::new();
-        let mut evidence = Vec::new();
+        let mut computed = Chunk::default();
         {
             let mut scratch = Scratch::default();
             let mut spans = Vec::new();
             if let Some(home) = self.row_home(r, subject, &mut spans) {
-                self.evaluate_row(r, subject, home, &spans, &mut scratch, &mut cells, &mut evidence);
+                let row = RowInput { r, subject, home, spans: &spans };
+                with_policy!(self, evaluate_row(&row, &mut scratch, &mut computed));
             }
         }
         let rc = &mut self.results[usize::from(r)];
@@ -157,9 +163,9 @@ impl Engine {
         };
         let Some(updates) = rc.parts.get_mut(part as usize) else { return };
         let ev_base = updates.evidence.len() as u32;
-        updates.evidence.extend_from_slice(&evidence);
+        updates.evidence.extend_from_slice(&computed.evidence);
         let start = updates.cells.len() as u32;
-        for mut c in cells {
+        for mut c in computed.cells {
             c.ev_start += ev_base;
             fen[c.status.slot()].add(row.home, 1);
             updates.cells.push(c);

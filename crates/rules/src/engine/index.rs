@@ -1,4 +1,8 @@
-//! Indexes from a key (organization or person) to activity numbers.
+//! Indexes from a key (organization or person) to activity numbers: built
+//! once per engine by counting sort, so a key's activities are one slice,
+//! with activities recorded since kept beside it. An index may hold stale
+//! entries after edits (an activity moved to another host, or deleted);
+//! every reader checks each activity against the world again.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,7 @@
-//! Reading the results: cells of a subject or a subtree, and roll-ups.
+//! Reading the results: cells of a subject or a subtree, ordered by
+//! requirement, subject and period, and roll-ups (counts of cells by
+//! requirement and status over a subtree, two prefix sums each). Reading
+//! never evaluates anything: it only copies stored cells out.
 
 use super::{Cell, CellRec, Engine, NO_ROW, ReqCells, Rollup, Row, Subject};
 use crate::catalogue::{RequirementIx, SubjectKind};

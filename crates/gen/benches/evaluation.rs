@@ -1,13 +1,13 @@
 //! Benchmark: the evaluation engine on a generated province (about 260,000
 //! organizations, 5 million members, 9.2 million activities and 108 million
-//! attendance facts at scale 1.0, see `rules::generate`). Measures the full
+//! attendance facts at scale 1.0, see `province_gen`). Measures the full
 //! evaluation of the whole catalogue (`Engine::new`, median of three runs),
 //! the peak memory during it (VmHWM from `/proc/self/status`), one
 //! incremental update (`upsert_activity` of a members' assembly with 30
 //! attendees, new and edited) and subtree roll-ups of a city and of a county,
 //! each as the median and 99th percentile of single calls.
 //!
-//! Run with `cargo bench -p rules --bench evaluation`. Environment:
+//! Run with `cargo bench -p province-gen --bench evaluation`. Environment:
 //! `CHANGXIAO_BENCH_SCALE` (default 1.0), `CHANGXIAO_BENCH_SEED` (default 1),
 //! `CHANGXIAO_BENCH_RUNS` (full evaluations, default 3),
 //! `CHANGXIAO_BENCH_SAMPLES` (timed calls per measurement, default 1,000).
@@ -22,9 +22,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
+use province_gen::{Generated, Table};
 use rules::catalogue::Catalogue;
-use rules::generate::{self, Generated, Table};
 use rules::{ActivityFact, Calendar, Engine, Settings, Status, Subject};
+use seeded::Seeded;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hint::black_box;
@@ -63,22 +64,6 @@ fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 struct Stats {
     median: Duration,
     p99: Duration,
@@ -95,32 +80,112 @@ fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
+/// What to run, from the environment and the command line.
+struct Config {
+    scale: f64,
+    seed: u64,
+    runs: usize,
+    samples: usize,
+    marks: bool,
+    breakdown: bool,
+    export: Option<PathBuf>,
+}
+
+impl Config {
+    fn read() -> Self {
+        let args: Vec<String> = std::env::args().collect();
+        let export = args
+            .iter()
+            .position(|a| a == "--export")
+            .and_then(|i| args.get(i + 1))
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("CHANGXIAO_BENCH_EXPORT").map(PathBuf::from));
+        Config {
+            scale: env_or("CHANGXIAO_BENCH_SCALE", 1.0),
+            seed: env_or("CHANGXIAO_BENCH_SEED", 1),
+            runs: env_or("CHANGXIAO_BENCH_RUNS", 3).max(1),
+            samples: env_or("CHANGXIAO_BENCH_SAMPLES", 1_000).max(1),
+            marks: std::env::var_os("CHANGXIAO_BENCH_MARKS").is_some(),
+            breakdown: std::env::var_os("CHANGXIAO_BENCH_BREAKDOWN").is_some(),
+            export,
+        }
+    }
+}
+
+/// What the engine evaluates besides the world.
+struct Inputs {
+    catalogue: Catalogue,
+    calendar: Calendar,
+    settings: Settings,
+}
+
+/// The full evaluations: times, memory and the last engine.
+struct Evaluations {
+    engine: Engine,
+    times: Vec<Duration>,
+    peak: u64,
+    peak_reset: bool,
+    before: u64,
+    after: u64,
+}
+
+impl Evaluations {
+    fn median(&self) -> Duration {
+        let mut sorted = self.times.clone();
+        sorted.sort();
+        sorted[sorted.len() / 2]
+    }
+}
+
+/// The latencies of single calls.
+struct Latencies {
+    insert: Stats,
+    edit: Stats,
+    city: Stats,
+    county: Stats,
+    province: Stats,
+}
+
 fn main() {
-    let scale: f64 = env_or("CHANGXIAO_BENCH_SCALE", 1.0);
-    let seed: u64 = env_or("CHANGXIAO_BENCH_SEED", 1);
-    let runs: usize = env_or("CHANGXIAO_BENCH_RUNS", 3).max(1);
-    let samples: usize = env_or("CHANGXIAO_BENCH_SAMPLES", 1_000).max(1);
-    let marks = std::env::var_os("CHANGXIAO_BENCH_MARKS").is_some();
-    let args: Vec<String> = std::env::args().collect();
-    let export: Option<PathBuf> = args
-        .iter()
-        .position(|a| a == "--export")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("CHANGXIAO_BENCH_EXPORT").map(PathBuf::from));
+    let cfg = Config::read();
+    let inputs =
+        Inputs { catalogue: Catalogue::embedded().unwrap(), calendar: Calendar::embedded().unwrap(), settings: Settings::default() };
+    let (mut generated, generation) = generate(&cfg, &inputs.catalogue);
+    if let Some(dir) = &cfg.export {
+        export_world(&generated, &inputs.catalogue, dir);
+    }
+    let world = std::mem::take(&mut generated.world);
+    let evaluations = evaluate(&cfg, &inputs, world, &generated);
+    if let Some(dir) = &cfg.export {
+        let t = Instant::now();
+        if let Err(e) = export_engine(&evaluations.engine, &inputs.catalogue, &generated.cities, &generated.counties, dir) {
+            eprintln!("--export {}: {e}", dir.display());
+            std::process::exit(2);
+        }
+        println!("engine summary written in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let mut engine = evaluations.engine;
+    let mut rng = Seeded::new(cfg.seed ^ 0xbe9c);
+    let (insert, edit) = update_latencies(&mut engine, &inputs.catalogue, &generated, &mut rng, cfg.samples);
+    let [city, county, province] =
+        [&generated.cities[..], &generated.counties[..], &[0][..]].map(|orgs| rollup_latency(&engine, orgs, &mut rng, cfg.samples));
+    if cfg.breakdown {
+        breakdown(&engine, &inputs);
+    }
+    let evaluations = Evaluations { engine, ..evaluations };
+    report(&cfg, generation, &evaluations, &Latencies { insert, edit, city, county, province });
+}
 
-    let catalogue = Catalogue::embedded().unwrap();
-    let calendar = Calendar::embedded().unwrap();
-    let settings = Settings::default();
-
+/// The province, timed, with its sizes printed.
+fn generate(cfg: &Config, catalogue: &Catalogue) -> (Generated, Duration) {
     let t = Instant::now();
-    let generated = generate::province_for(&catalogue, scale, seed).unwrap();
+    let generated = province_gen::province_for(catalogue, cfg.scale, cfg.seed).unwrap();
     let generation = t.elapsed();
     let s = generated.summary();
     let world_rss = proc_status("VmRSS");
     println!(
-        "province at scale {scale} (seed {seed}): {} organizations ({} branches, {} groups), {} members, {} memberships, {} positions, {} activities, {} attendance facts",
-        s.orgs, s.branches, s.groups, s.people, s.memberships, s.positions, s.activities, s.attendance
+        "province at scale {} (seed {}): {} organizations ({} branches, {} groups), {} members, {} memberships, {} positions, {} activities, {} attendance facts",
+        cfg.scale, cfg.seed, s.orgs, s.branches, s.groups, s.people, s.memberships, s.positions, s.activities, s.attendance
     );
     println!(
         "generated in {:.1} s; resident after generation {:.2} GiB ({} bytes per activity slot plus its attendance list)",
@@ -128,84 +193,74 @@ fn main() {
         world_rss as f64 / GIB,
         std::mem::size_of::<Option<ActivityFact>>()
     );
+    (generated, generation)
+}
 
-    if let Some(dir) = &export {
-        let t = Instant::now();
-        let written = (|| -> std::io::Result<()> {
-            std::fs::create_dir_all(dir)?;
-            for table in Table::ALL {
-                let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name()))?);
-                generate::write_table(&generated, &catalogue, table, &mut out)?;
-                out.flush()?;
-            }
-            Ok(())
-        })();
-        if let Err(e) = written {
-            eprintln!("--export {}: {e}", dir.display());
-            std::process::exit(2);
+/// Writes the world as CSV into `dir` (exits on an error).
+fn export_world(generated: &Generated, catalogue: &Catalogue, dir: &Path) {
+    let t = Instant::now();
+    let written = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for table in Table::ALL {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join(table.file_name()))?);
+            province_gen::write_table(generated, catalogue, table, &mut out)?;
+            out.flush()?;
         }
-        println!("CSV written to {} in {:.1} s", dir.display(), t.elapsed().as_secs_f64());
+        Ok(())
+    })();
+    if let Err(e) = written {
+        eprintln!("--export {}: {e}", dir.display());
+        std::process::exit(2);
     }
+    println!("CSV written to {} in {:.1} s", dir.display(), t.elapsed().as_secs_f64());
+}
 
-    // Full evaluation. The first run takes the generated world; later runs a copy.
-    let Generated { world, year, as_of, ref cities, ref counties, ref branches, ref branch_members, .. } = generated;
+/// Full evaluations. The first run takes the generated world; later runs a copy.
+fn evaluate(cfg: &Config, inputs: &Inputs, world: rules::World, generated: &Generated) -> Evaluations {
     let mut times = Vec::new();
-    let mut cpu_times = Vec::new();
     let mut world = Some(world);
     let mut engine: Option<Engine> = None;
-    let mut peak = 0u64;
-    let mut before_eval = 0u64;
+    let (mut peak, mut before) = (0u64, 0u64);
     let peak_reset = reset_peak();
-    for run in 0..runs {
+    for run in 0..cfg.runs {
         let w = match world.take() {
             Some(w) => w,
             None => engine.as_ref().unwrap().world().clone(),
         };
         drop(engine.take());
         if run == 0 {
-            before_eval = proc_status("VmRSS");
+            before = proc_status("VmRSS");
         }
         let (t, cpu) = (Instant::now(), cpu_time());
-        let e = Engine::new(&catalogue, calendar.clone(), w, &settings, year, as_of).unwrap();
+        let e = Engine::new(&inputs.catalogue, inputs.calendar.clone(), w, &inputs.settings, generated.year, generated.as_of).unwrap();
         times.push(t.elapsed());
-        cpu_times.push(cpu_time().saturating_sub(cpu));
-        if marks {
+        let cpu = cpu_time().saturating_sub(cpu);
+        if cfg.marks {
             // CLOCK_MONOTONIC, to cut a `perf record -k CLOCK_MONOTONIC` profile to the evaluation.
             println!("evaluation {} from {t:?} to {:?}", run + 1, Instant::now());
         }
         if run == 0 {
             peak = proc_status("VmHWM");
         }
-        println!("full evaluation run {}: {:.3} s ({:.2} s of CPU)", run + 1, times[run].as_secs_f64(), cpu_times[run].as_secs_f64());
+        println!("full evaluation run {}: {:.3} s ({:.2} s of CPU)", run + 1, times[run].as_secs_f64(), cpu.as_secs_f64());
         engine = Some(e);
     }
-    let mut engine = engine.unwrap();
-    let cells = engine.cell_count();
-    let after_rss = proc_status("VmRSS");
-    let mut sorted = times.clone();
-    sorted.sort();
-    let full = sorted[sorted.len() / 2];
+    Evaluations { engine: engine.unwrap(), times, peak, peak_reset, before, after: proc_status("VmRSS") }
+}
 
-    if let Some(dir) = &export {
-        let t = Instant::now();
-        if let Err(e) = export_engine(&engine, &catalogue, cities, counties, dir) {
-            eprintln!("--export {}: {e}", dir.display());
-            std::process::exit(2);
-        }
-        println!("engine summary written in {:.1} s", t.elapsed().as_secs_f64());
-    }
-
-    // Incremental updates: a members' assembly at a random branch with 30
-    // attendees, recorded as a new activity, then edited (other day, other attendees).
-    let mut rng = Rng(seed ^ 0xbe9c);
+/// Incremental updates: a members' assembly at a random branch with 30
+/// attendees, recorded as a new activity, then edited (other day, other
+/// attendees). The latencies of new and of edited activities.
+fn update_latencies(engine: &mut Engine, catalogue: &Catalogue, generated: &Generated, rng: &mut Seeded, samples: usize) -> (Stats, Stats) {
     let assembly = catalogue.kind("members_assembly").unwrap();
     let business = catalogue.agenda_kind("business").unwrap();
     let n_people = engine.world().people.len() as u32;
-    let make = |rng: &mut Rng| {
+    let (branches, branch_members, year) = (&generated.branches, &generated.branch_members, generated.year);
+    let make = |rng: &mut Seeded| {
         let b = rng.below(branches.len());
         let (first, n) = branch_members[b];
         let first = first.min(n_people.saturating_sub(30));
-        let day = NaiveDate::from_yo_opt(year, 1 + rng.below(365) as u32).unwrap();
+        let day = NaiveDate::from_yo_opt(year, 1 + rng.below(365u32)).unwrap();
         ActivityFact {
             kind: assembly,
             host: branches[b],
@@ -223,7 +278,7 @@ fn main() {
     let mut inserted = Vec::new();
     let mut new_samples = Vec::with_capacity(samples);
     for i in 0..WARM_UP + samples {
-        let fact = make(&mut rng);
+        let fact = make(rng);
         let ix = base + i as u32;
         let t = Instant::now();
         engine.upsert_activity(ix, fact).unwrap();
@@ -235,7 +290,7 @@ fn main() {
     }
     let mut edit_samples = Vec::with_capacity(samples);
     for i in 0..WARM_UP + samples {
-        let fact = make(&mut rng);
+        let fact = make(rng);
         let ix = inserted[rng.below(inserted.len())];
         let t = Instant::now();
         engine.upsert_activity(ix, fact).unwrap();
@@ -244,71 +299,72 @@ fn main() {
             edit_samples.push(el);
         }
     }
-    let insert = stats(new_samples);
-    let edit = stats(edit_samples);
+    (stats(new_samples), stats(edit_samples))
+}
 
-    // Roll-ups.
-    let mut rollup_of = |orgs: &[u32]| {
-        let mut out = Vec::with_capacity(samples);
-        for i in 0..WARM_UP + samples {
-            let org = orgs[rng.below(orgs.len())];
-            let t = Instant::now();
-            black_box(engine.rollup(black_box(org)));
-            if i >= WARM_UP {
-                out.push(t.elapsed());
-            }
+/// The latency of roll-ups of organizations drawn from `orgs`.
+fn rollup_latency(engine: &Engine, orgs: &[u32], rng: &mut Seeded, samples: usize) -> Stats {
+    let mut out = Vec::with_capacity(samples);
+    for i in 0..WARM_UP + samples {
+        let org = orgs[rng.below(orgs.len())];
+        let t = Instant::now();
+        black_box(engine.rollup(black_box(org)));
+        if i >= WARM_UP {
+            out.push(t.elapsed());
         }
-        stats(out)
-    };
-    let city = rollup_of(cities);
-    let county = rollup_of(counties);
-    let province = rollup_of(&[0]);
-
-    if std::env::var_os("CHANGXIAO_BENCH_BREAKDOWN").is_some() {
-        breakdown(&engine, &catalogue, &calendar, &settings);
     }
+    stats(out)
+}
 
+/// The table of results and the RESULT line.
+fn report(cfg: &Config, generation: Duration, ev: &Evaluations, lat: &Latencies) {
     let target = |ok: bool| if ok { "met" } else { "missed" };
     let ms = Duration::from_millis(1);
+    let full = ev.median();
+    let cells = ev.engine.cell_count();
     println!();
     println!("| measurement | result | target |");
     println!("| --- | --- | --- |");
     println!(
-        "| full evaluation (`Engine::new`), {runs} runs | {:.2} s median ({}) | < 1.5 s: {} |",
+        "| full evaluation (`Engine::new`), {} runs | {:.2} s median ({}) | < 1.5 s: {} |",
+        cfg.runs,
         full.as_secs_f64(),
-        times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect::<Vec<_>>().join(", "),
+        ev.times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect::<Vec<_>>().join(", "),
         target(full.as_secs_f64() < 1.5)
     );
     println!(
         "| peak memory during the first evaluation (VmHWM{}) | {:.2} GiB (resident before: {:.2} GiB, after: {:.2} GiB) | < 4 GiB: {} |",
-        if peak_reset { ", reset before" } else { ", whole process" },
-        peak as f64 / GIB,
-        before_eval as f64 / GIB,
-        after_rss as f64 / GIB,
-        target((peak as f64) < 4.0 * GIB)
+        if ev.peak_reset { ", reset before" } else { ", whole process" },
+        ev.peak as f64 / GIB,
+        ev.before as f64 / GIB,
+        ev.after as f64 / GIB,
+        target((ev.peak as f64) < 4.0 * GIB)
     );
     println!("| cells | {cells} | |");
-    for (name, st) in
-        [("`upsert_activity`, new assembly, 30 attendees", &insert), ("`upsert_activity`, edited assembly, 30 attendees", &edit)]
-    {
+    for (name, st) in [
+        ("`upsert_activity`, new assembly, 30 attendees", &lat.insert),
+        ("`upsert_activity`, edited assembly, 30 attendees", &lat.edit),
+        ("`rollup(city)`", &lat.city),
+        ("`rollup(county)`", &lat.county),
+        ("`rollup(province)`", &lat.province),
+    ] {
         println!("| {name} | median {}, p99 {}, max {} | p99 < 1 ms: {} |", us(st.median), us(st.p99), us(st.max), target(st.p99 < ms));
     }
-    for (name, st) in [("`rollup(city)`", &city), ("`rollup(county)`", &county), ("`rollup(province)`", &province)] {
-        println!("| {name} | median {}, p99 {}, max {} | p99 < 1 ms: {} |", us(st.median), us(st.p99), us(st.max), target(st.p99 < ms));
-    }
+    let us_of = |d: Duration| d.as_secs_f64() * 1e6;
     println!(
-        "RESULT scale={scale} generation_s={:.2} full_s={:.3} peak_gib={:.3} cells={cells} insert_p50_us={:.1} insert_p99_us={:.1} edit_p50_us={:.1} edit_p99_us={:.1} city_p50_us={:.1} city_p99_us={:.1} county_p50_us={:.1} county_p99_us={:.1}",
+        "RESULT scale={} generation_s={:.2} full_s={:.3} peak_gib={:.3} cells={cells} insert_p50_us={:.1} insert_p99_us={:.1} edit_p50_us={:.1} edit_p99_us={:.1} city_p50_us={:.1} city_p99_us={:.1} county_p50_us={:.1} county_p99_us={:.1}",
+        cfg.scale,
         generation.as_secs_f64(),
         full.as_secs_f64(),
-        peak as f64 / GIB,
-        insert.median.as_secs_f64() * 1e6,
-        insert.p99.as_secs_f64() * 1e6,
-        edit.median.as_secs_f64() * 1e6,
-        edit.p99.as_secs_f64() * 1e6,
-        city.median.as_secs_f64() * 1e6,
-        city.p99.as_secs_f64() * 1e6,
-        county.median.as_secs_f64() * 1e6,
-        county.p99.as_secs_f64() * 1e6,
+        ev.peak as f64 / GIB,
+        us_of(lat.insert.median),
+        us_of(lat.insert.p99),
+        us_of(lat.edit.median),
+        us_of(lat.edit.p99),
+        us_of(lat.city.median),
+        us_of(lat.city.p99),
+        us_of(lat.county.median),
+        us_of(lat.county.p99),
     );
 }
 
@@ -316,7 +372,8 @@ fn main() {
 /// requirement (checking the world and building the indexes), then with each
 /// requirement alone, minus the former; wall and CPU time of the fastest of
 /// three runs.
-fn breakdown(engine: &Engine, catalogue: &Catalogue, calendar: &Calendar, settings: &Settings) {
+fn breakdown(engine: &Engine, inputs: &Inputs) {
+    let (catalogue, calendar, settings) = (&inputs.catalogue, &inputs.calendar, &inputs.settings);
     let time = |cat: &Catalogue| {
         let mut best = (Duration::MAX, Duration::ZERO);
         let mut cells = 0;
