@@ -161,7 +161,7 @@ fn gen_writes_a_deterministic_dataset_and_evaluates_it() {
         let out_dir = dir.join("world");
         let out = changxiao(&["gen", "--scale", "0.002", "--seed", "7", "--out", out_dir.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("evaluated"), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("已评估 2025 年的 "), "{}", String::from_utf8_lossy(&out.stdout));
     }
     for table in ["orgs.csv", "people.csv", "memberships.csv", "positions.csv", "activities.csv", "attendance.csv"] {
         let first = std::fs::read(a.path().join("world").join(table)).unwrap();

@@ -9,6 +9,7 @@
 //! every other day is a working day.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
+use domain::Message;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +36,18 @@ pub struct Calendar {
 pub struct CalendarError {
     pub file: String,
     pub line: Option<usize>,
-    pub message: String,
+    pub message: Message,
+}
+
+impl CalendarError {
+    /// Where and what, for people: the file, the line if known, the problem.
+    pub fn message(&self) -> Message {
+        match self.line {
+            Some(line) => Message::new("file-line-error").text("file", self.file.clone()).count("line", line),
+            None => Message::new("file-error").text("file", self.file.clone()),
+        }
+        .message("problem", self.message.clone())
+    }
 }
 
 impl Calendar {
@@ -122,10 +134,10 @@ impl Calendar {
     fn add_year(&mut self, at: &Locator, raw: &RawYear) -> Result<(), CalendarError> {
         let year = raw.year;
         if !(1949..=2200).contains(&year) {
-            return Err(at.error(at.key_line("year", 0), &format!("year: {year} is not between 1949 and 2200")));
+            return Err(at.error(at.key_line("year", 0), Message::new("calendar-year-range").number("year", year)));
         }
         if self.years.contains(&year) {
-            return Err(at.error(at.key_line("year", 0), &format!("year: {year} is already given by another file")));
+            return Err(at.error(at.key_line("year", 0), Message::new("calendar-year-twice").number("year", year)));
         }
         // Make-up working days: each is a weekend day of this year, once.
         let list_start = at.key_line("makeup_working_days", 0).map_or(0, |l| l - 1);
@@ -133,16 +145,18 @@ impl Calendar {
         for (i, s) in raw.makeup_working_days.iter().enumerate() {
             let earlier = raw.makeup_working_days[..i].iter().filter(|o| *o == s).count();
             let line = at.value_line(s, list_start, earlier);
-            let fail = |msg: String| at.error(line, &format!("makeup_working_days: {msg}"));
-            let day = parse_day(s).ok_or_else(|| fail(format!("'{s}' is not a date written YYYY-MM-DD")))?;
+            let fail = |problem: Message| {
+                at.error(line, Message::new("calendar-field").text("field", "makeup_working_days").message("problem", problem))
+            };
+            let day = parse_day(s).ok_or_else(|| fail(Message::new("calendar-not-a-day").text("value", s.clone())))?;
             if day.year() != year {
-                return Err(fail(format!("{day} is not in {year}")));
+                return Err(fail(Message::new("calendar-other-year").date("day", day).number("year", year)));
             }
             if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-                return Err(fail(format!("{day} is a {}, not a weekend day", day.weekday())));
+                return Err(fail(Message::new("calendar-not-weekend").date("day", day)));
             }
             if earlier > 0 {
-                return Err(fail(format!("{day} is listed twice")));
+                return Err(fail(Message::new("calendar-listed-twice").date("day", day)));
             }
             makeup.push((day, line));
         }
@@ -151,36 +165,45 @@ impl Calendar {
         let mut names = Vec::new();
         for (i, h) in raw.holiday.iter().enumerate() {
             let start = at.table_line("holiday", i).map_or(0, |l| l - 1);
-            let key_fail = |key: &str, msg: String| at.error(at.key_line(key, start), &format!("holiday.{key}: {msg}"));
+            let key_fail = |key: &str, problem: Message| {
+                at.error(
+                    at.key_line(key, start),
+                    Message::new("calendar-field").text("field", format!("holiday.{key}")).message("problem", problem),
+                )
+            };
             for (key, value) in [("name_zh", &h.name_zh), ("name_en", &h.name_en)] {
                 if value.trim().is_empty() {
-                    return Err(key_fail(key, "must not be empty".into()));
+                    return Err(key_fail(key, Message::new("problem-required")));
                 }
             }
-            let from = parse_day(&h.from).ok_or_else(|| key_fail("from", format!("'{}' is not a date written YYYY-MM-DD", h.from)))?;
-            let to = parse_day(&h.to).ok_or_else(|| key_fail("to", format!("'{}' is not a date written YYYY-MM-DD", h.to)))?;
+            let from =
+                parse_day(&h.from).ok_or_else(|| key_fail("from", Message::new("calendar-not-a-day").text("value", h.from.clone())))?;
+            let to = parse_day(&h.to).ok_or_else(|| key_fail("to", Message::new("calendar-not-a-day").text("value", h.to.clone())))?;
             for (key, day) in [("from", from), ("to", to)] {
                 if day.year() != year {
-                    return Err(key_fail(key, format!("{day} is not in {year}")));
+                    return Err(key_fail(key, Message::new("calendar-other-year").date("day", day).number("year", year)));
                 }
             }
             if from > to {
-                return Err(key_fail("to", format!("{to} is before from = {from}")));
+                return Err(key_fail("to", Message::new("calendar-to-before-from").date("to", to).date("from", from)));
             }
             if (to - from).num_days() >= 31 {
-                return Err(key_fail("to", format!("a holiday from {from} to {to} is longer than a month")));
+                return Err(key_fail("to", Message::new("calendar-holiday-too-long").date("to", to).date("from", from)));
             }
             let index = self.names.len() + names.len();
             for day in from.iter_days().take_while(|d| *d <= to) {
                 if let Some(other) = days_off.insert(day, index) {
                     let (zh, _): &(String, String) = &names[other - self.names.len()];
-                    return Err(key_fail("from", format!("'{}' overlaps '{zh}' on {day}", h.name_zh)));
+                    let overlap =
+                        Message::new("calendar-overlap").text("name", h.name_zh.clone()).text("other", zh.clone()).date("day", day);
+                    return Err(key_fail("from", overlap));
                 }
             }
             names.push((h.name_zh.trim().to_owned(), h.name_en.trim().to_owned()));
         }
         if let Some((day, line)) = makeup.iter().find(|(day, _)| days_off.contains_key(day)) {
-            return Err(at.error(*line, &format!("makeup_working_days: {day} lies inside a holiday")));
+            let inside = Message::new("calendar-makeup-in-holiday").date("day", *day);
+            return Err(at.error(*line, Message::new("calendar-field").text("field", "makeup_working_days").message("problem", inside)));
         }
         self.years.push(year);
         self.names.extend(names);
@@ -206,8 +229,8 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn error(&self, line: Option<usize>, message: &str) -> CalendarError {
-        CalendarError { file: self.file.to_owned(), line, message: message.to_owned() }
+    fn error(&self, line: Option<usize>, message: Message) -> CalendarError {
+        CalendarError { file: self.file.to_owned(), line, message }
     }
 
     /// The 1-based line at or after line `skip` (0-based) that sets `key`.
@@ -240,8 +263,12 @@ fn key_line(text: &str, key: &str, skip: usize) -> Option<usize> {
 }
 
 fn toml_error(file: &str, text: &str, e: &basic_toml::Error) -> CalendarError {
-    let message = e.to_string();
-    CalendarError { file: file.to_owned(), line: crate::catalogue::toml_error_line(text, &message), message }
+    let detail = e.to_string();
+    CalendarError {
+        file: file.to_owned(),
+        line: crate::catalogue::toml_error_line(text, &detail),
+        message: Message::new("toml-error").text("detail", detail),
+    }
 }
 
 #[derive(Deserialize)]

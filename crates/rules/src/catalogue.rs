@@ -5,6 +5,7 @@
 //! an error that names the file and line; nothing is half-loaded.
 
 use crate::period::PeriodKind;
+use domain::Message;
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -271,7 +272,18 @@ pub struct CatalogueError {
     pub file: String,
     pub line: Option<usize>,
     /// Names the field and the problem.
-    pub message: String,
+    pub message: Message,
+}
+
+impl CatalogueError {
+    /// Where and what, for people: the file, the line if known, the problem.
+    pub fn message(&self) -> Message {
+        match self.line {
+            Some(line) => Message::new("file-line-error").text("file", self.file.clone()).count("line", line),
+            None => Message::new("file-error").text("file", self.file.clone()),
+        }
+        .message("problem", self.message.clone())
+    }
 }
 
 /// The catalogue shipped with the product.
@@ -285,7 +297,13 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 impl Catalogue {
     /// The catalogue embedded in the binary.
     pub fn embedded() -> Result<Self, CatalogueError> {
-        Self::load(EMBEDDED.iter().copied())
+        let catalogue = Self::load(EMBEDDED.iter().copied())?;
+        crate::vocabulary::check(&catalogue).map_err(|missing| CatalogueError {
+            file: "vocabulary.toml".into(),
+            line: None,
+            message: Message::new("catalogue-missing-kind").text("table", missing.table).text("code", missing.code),
+        })?;
+        Ok(catalogue)
     }
 
     /// Whether the expected participants of this kind are the committee.
@@ -334,39 +352,37 @@ impl Catalogue {
             vocab(&at, "visit_kind", &raw.visit_kind, &mut cat.visit_kinds)?;
             if let Some(m) = raw.class_hour_minutes {
                 if !(1..=240).contains(&m) {
-                    return Err(at.error_at("class_hour_minutes", "class_hour_minutes: must be between 1 and 240"));
+                    return Err(at.error_at("class_hour_minutes", Message::new("catalogue-class-hour-minutes")));
                 }
                 cat.class_hour_minutes = m;
             }
             if let Some(w) = &raw.late_entry_window {
-                cat.late_window = LateWindow::parse(w).ok_or_else(|| {
-                    at.error_at(w, &format!("late_entry_window: '{w}' is not a number of days such as \"10d\" or \"7wd\""))
-                })?;
+                cat.late_window =
+                    LateWindow::parse(w).ok_or_else(|| at.error_at(w, Message::new("catalogue-late-window").text("value", w.clone())))?;
             }
         }
         for (name, text, raw) in &parsed {
             let at = Locator::new(name, text);
             for code in &raw.committee_meeting_kinds {
-                let kind =
-                    cat.kind(code).ok_or_else(|| at.error_at(code, &format!("committee_meeting_kinds: unknown activity kind '{code}'")))?;
+                let kind = cat.kind(code).ok_or_else(|| at.error_at(code, unknown("committee_meeting_kinds", "activity_kind", code)))?;
                 cat.committee_meeting_kinds.push(kind);
             }
         }
         if cat.activity_kinds.is_empty() {
-            return Err(CatalogueError { file: "vocabulary.toml".into(), line: None, message: "no activity_kind is defined".into() });
+            return Err(CatalogueError { file: "vocabulary.toml".into(), line: None, message: Message::new("catalogue-no-activity-kind") });
         }
         for (name, text, raw) in &parsed {
             let at = Locator::new(name, text);
             if let Some(doc) = &raw.document {
                 cat.documents.push(Document { file: (*name).to_owned(), zh: doc.zh.clone(), en: doc.en.clone() });
             } else if !raw.requirement.is_empty() {
-                return Err(at.error_at("[[requirement]]", "a file of requirements needs a [document] table naming its source"));
+                return Err(at.error_at("[[requirement]]", Message::new("catalogue-no-document")));
             }
             for (i, r) in raw.requirement.iter().enumerate() {
                 let at = at.entry("requirement", i);
                 let req = cat.resolve(&at, r)?;
                 if cat.requirements.iter().any(|o| o.id == req.id) {
-                    return Err(at.error_at_key_after(&req.id, "id", &format!("id: duplicate requirement id '{}'", req.id)));
+                    return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-duplicate-id").text("id", req.id.clone())));
                 }
                 cat.requirements.push(req);
             }
@@ -381,14 +397,14 @@ impl Catalogue {
         let raw: RawFile = basic_toml::from_str(text).map_err(|e| toml_error(source, text, &e))?;
         let at = Locator::new(source, text).entry("requirement", 0);
         if raw.document.is_some() || !raw.activity_kind.is_empty() || !raw.agenda_kind.is_empty() || !raw.visit_kind.is_empty() {
-            return Err(at.error(None, "a local requirement holds one [[requirement]] table and nothing else"));
+            return Err(at.error(None, Message::new("catalogue-local-only-requirement")));
         }
         let [r] = raw.requirement.as_slice() else {
-            return Err(at.error(None, "a local requirement holds exactly one [[requirement]] table"));
+            return Err(at.error(None, Message::new("catalogue-local-one-requirement")));
         };
         let req = self.resolve(&at, r)?;
         if self.requirement(&req.id).is_some() {
-            return Err(at.error_at_key_after(&req.id, "id", &format!("id: '{}' is already a requirement of the catalogue", req.id)));
+            return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-local-id-taken").text("id", req.id.clone())));
         }
         Ok(req)
     }
@@ -400,36 +416,33 @@ impl Catalogue {
         let f = Fields { at, id };
         for (field, value) in [("zh", &r.zh), ("en", &r.en), ("clause", &r.clause)] {
             if value.trim().is_empty() {
-                return Err(f.fail_key(field, format!("{field}: must not be empty")));
+                return Err(f.fail_key(field, Message::new("catalogue-empty").text("field", field)));
             }
         }
         let subject = match r.subject.as_str() {
             "organization" => SubjectKind::Organization,
             "person" => SubjectKind::Person,
-            other => return Err(f.fail(other, format!("subject: '{other}' is neither \"organization\" nor \"person\""))),
+            other => return Err(f.fail(other, one_of("subject", other, "organization, person"))),
         };
-        let period = PeriodKind::parse(&r.period).ok_or_else(|| {
-            f.fail(&r.period, format!("period: '{}' is not one of month, quarter, half, year, per_meeting, join_month", r.period))
-        })?;
+        let period = PeriodKind::parse(&r.period)
+            .ok_or_else(|| f.fail(&r.period, one_of("period", &r.period, "month, quarter, half, year, per_meeting, join_month")))?;
         let count = r.count.unwrap_or(1);
         if count == 0 || count > 366 {
-            return Err(f.fail_key("count", format!("count: {count} must be between 1 and 366")));
+            return Err(f.fail_key("count", between("count", count, 1, 366)));
         }
         let binds = binding(&f, r, subject)?;
         let kinds = self.kind_list(&f, &r.kinds, "kinds")?;
         let host = host_rule(&f, r, subject)?;
         if subject == SubjectKind::Organization && (r.presenter_is_subject || r.attended_by_subject) {
-            return Err(f.fail("_is_subject", "presenter_is_subject/attended_by_subject: only for person requirements".into()));
+            return Err(f.fail("_is_subject", Message::new("catalogue-subject-flags-for-people")));
         }
-        let agenda = |code: &String, field: &str| {
-            self.agenda_kind(code).ok_or_else(|| f.fail(code, format!("{field}: unknown agenda item kind '{code}'")))
-        };
+        let agenda = |code: &String, field: &str| self.agenda_kind(code).ok_or_else(|| f.fail(code, unknown(field, "agenda_kind", code)));
         let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
         let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
         let quorum = match r.quorum.as_deref() {
             None => None,
             Some("more_than_half") => Some(Quorum::MoreThanHalf),
-            Some(other) => return Err(f.fail(other, format!("quorum: '{other}' is not \"more_than_half\""))),
+            Some(other) => return Err(f.fail(other, one_of("quorum", other, "more_than_half"))),
         };
         let each_of = self.each_of(&f, r)?;
         let hours = self.hours(&f, r, subject)?;
@@ -464,7 +477,7 @@ impl Catalogue {
 
     /// Activity kinds by code.
     fn kind_list(&self, f: &Fields, list: &[String], field: &str) -> Result<Vec<KindIx>, CatalogueError> {
-        list.iter().map(|k| self.kind(k).ok_or_else(|| f.fail(k, format!("{field}: unknown activity kind '{k}'")))).collect()
+        list.iter().map(|k| self.kind(k).ok_or_else(|| f.fail(k, unknown(field, "activity_kind", k)))).collect()
     }
 
     /// The parts of an "each of" requirement: visit kinds or polarities.
@@ -474,16 +487,16 @@ impl Catalogue {
             (false, true) => Some(EachOf::VisitKinds(
                 r.each_visit_kind
                     .iter()
-                    .map(|c| self.visit_kind(c).ok_or_else(|| f.fail(c, format!("each_visit_kind: unknown visit kind '{c}'"))))
+                    .map(|c| self.visit_kind(c).ok_or_else(|| f.fail(c, unknown("each_visit_kind", "visit_kind", c))))
                     .collect::<Result<_, _>>()?,
             )),
             (true, false) => Some(EachOf::Polarities(
                 r.each_polarity
                     .iter()
-                    .map(|c| Polarity::parse(c).ok_or_else(|| f.fail(c, format!("each_polarity: '{c}' is neither positive nor negative"))))
+                    .map(|c| Polarity::parse(c).ok_or_else(|| f.fail(c, one_of("each_polarity", c, "positive, negative"))))
                     .collect::<Result<_, _>>()?,
             )),
-            (false, false) => return Err(f.fail("each_", "each_visit_kind/each_polarity: give one of them, not both".into())),
+            (false, false) => return Err(f.fail("each_", Message::new("catalogue-each-of-both"))),
         })
     }
 
@@ -491,17 +504,17 @@ impl Catalogue {
     fn hours(&self, f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Option<HoursRule>, CatalogueError> {
         let Some(h) = &r.hours else { return Ok(None) };
         if subject != SubjectKind::Person {
-            return Err(f.fail_key("hours", "hours: class hours are counted for people only".into()));
+            return Err(f.fail_key("hours", Message::new("catalogue-hours-for-people")));
         }
         if h.minimum == 0 || h.minimum > 2000 {
-            return Err(f.fail_key("minimum", format!("hours.minimum: {} must be between 1 and 2000", h.minimum)));
+            return Err(f.fail_key("minimum", between("hours.minimum", h.minimum, 1, 2000)));
         }
         let raised = match &h.raised {
             None => None,
             Some(raised) => {
                 let rule = position_rule(f, (&raised.positions, &raised.position_org_kinds, &raised.position_org_levels), "hours.raised.")?;
                 if raised.minimum < h.minimum {
-                    return Err(f.fail_key("raised", "hours.raised.minimum: must not be below hours.minimum".into()));
+                    return Err(f.fail_key("raised", Message::new("catalogue-raised-below-minimum")));
                 }
                 Some((raised.minimum, rule))
             }
@@ -515,7 +528,7 @@ fn checked_id<'r>(at: &Locator, r: &'r RawRequirement) -> Result<&'r str, Catalo
     let id = r.id.trim();
     let id_ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !id_ok {
-        return Err(at.error_at(&r.id, &format!("id: '{}' must be lowercase letters, digits and '-'", r.id)));
+        return Err(at.error_at(&r.id, Message::new("catalogue-bad-id").text("id", r.id.clone())));
     }
     Ok(id)
 }
@@ -529,13 +542,17 @@ struct Fields<'l, 'a> {
 
 impl Fields<'_, '_> {
     /// At the line of the value `needle`.
-    fn fail(&self, needle: &str, msg: String) -> CatalogueError {
-        self.at.error_at_after(self.id, needle, &format!("requirement '{}': {msg}", self.id))
+    fn fail(&self, needle: &str, problem: Message) -> CatalogueError {
+        self.at.error_at_after(self.id, needle, self.of_requirement(problem))
     }
 
     /// For a field rather than a value: the line where the field is set.
-    fn fail_key(&self, key: &str, msg: String) -> CatalogueError {
-        self.at.error_at_key_after(self.id, key, &format!("requirement '{}': {msg}", self.id))
+    fn fail_key(&self, key: &str, problem: Message) -> CatalogueError {
+        self.at.error_at_key_after(self.id, key, self.of_requirement(problem))
+    }
+
+    fn of_requirement(&self, problem: Message) -> Message {
+        Message::new("catalogue-in-requirement").text("id", self.id).message("problem", problem)
     }
 }
 
@@ -543,42 +560,42 @@ impl Fields<'_, '_> {
 /// lists of codes; `field` prefixes the field names in messages.
 fn position_rule(f: &Fields, p: (&[String], &[String], &[String]), field: &str) -> Result<PositionRule, CatalogueError> {
     Ok(PositionRule {
-        positions: coded_list(p.0, PositionKind::parse).map_err(|v| f.fail(&v, format!("{field}positions: unknown position '{v}'")))?,
+        positions: coded_list(p.0, PositionKind::parse).map_err(|v| f.fail(&v, unknown(&format!("{field}positions"), "position", &v)))?,
         org_kinds: coded_list(p.1, OrgKind::parse)
-            .map_err(|v| f.fail(&v, format!("{field}position_org_kinds: unknown organization kind '{v}'")))?,
-        org_levels: coded_list(p.2, OrgLevel::parse).map_err(|v| f.fail(&v, format!("{field}position_org_levels: unknown level '{v}'")))?,
+            .map_err(|v| f.fail(&v, unknown(&format!("{field}position_org_kinds"), "org_kind", &v)))?,
+        org_levels: coded_list(p.2, OrgLevel::parse)
+            .map_err(|v| f.fail(&v, unknown(&format!("{field}position_org_levels"), "org_level", &v)))?,
     })
 }
 
 /// Whom a requirement binds.
 fn binding(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Binding, CatalogueError> {
-    let org_kinds =
-        coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| f.fail(&v, format!("org_kinds: unknown organization kind '{v}'")))?;
-    let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| f.fail(&v, format!("org_levels: unknown level '{v}'")))?;
+    let org_kinds = coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| f.fail(&v, unknown("org_kinds", "org_kind", &v)))?;
+    let org_levels = coded_list(&r.org_levels, OrgLevel::parse).map_err(|v| f.fail(&v, unknown("org_levels", "org_level", &v)))?;
     let binds = match (subject, r.who.as_deref()) {
         (SubjectKind::Organization, None) => Binding::Organizations { kinds: org_kinds, levels: org_levels },
         (SubjectKind::Organization, Some(_)) => {
-            return Err(f.fail_key("who", "who: only person requirements name whom they bind".into()));
+            return Err(f.fail_key("who", Message::new("catalogue-who-for-people")));
         }
         (SubjectKind::Person, Some("members")) => Binding::Members,
         (SubjectKind::Person, Some("position_holders")) => {
             let rule = position_rule(f, (&r.positions, &r.position_org_kinds, &r.position_org_levels), "")?;
             if rule.positions.is_empty() {
-                return Err(f.fail_key("who", "positions: position holders need at least one position".into()));
+                return Err(f.fail_key("who", Message::new("catalogue-positions-empty")));
             }
             Binding::PositionHolders(rule)
         }
         (SubjectKind::Person, Some("cadres")) => {
-            let raw = r.min_cadre_rank.as_deref().ok_or_else(|| f.fail_key("who", "min_cadre_rank: required for cadres".into()))?;
-            Binding::Cadres { min_rank: CadreRank::parse(raw).map_err(|_| f.fail(raw, format!("min_cadre_rank: unknown rank '{raw}'")))? }
+            let raw = r.min_cadre_rank.as_deref().ok_or_else(|| f.fail_key("who", Message::new("catalogue-min-rank-required")))?;
+            Binding::Cadres { min_rank: CadreRank::parse(raw).map_err(|_| f.fail(raw, unknown("min_cadre_rank", "cadre_rank", raw)))? }
         }
         (SubjectKind::Person, Some(other)) => {
-            return Err(f.fail(other, format!("who: '{other}' is not one of members, position_holders, cadres")));
+            return Err(f.fail(other, one_of("who", other, "members, position_holders, cadres")));
         }
-        (SubjectKind::Person, None) => return Err(f.fail_key("subject", "who: a person requirement names whom it binds".into())),
+        (SubjectKind::Person, None) => return Err(f.fail_key("subject", Message::new("catalogue-who-required"))),
     };
     if subject == SubjectKind::Organization && !(r.org_kinds.is_empty() && r.org_levels.is_empty()) && matches!(binds, Binding::Members) {
-        return Err(f.fail_key("org_kinds", "org_kinds: only organization requirements bind organization kinds".into()));
+        return Err(f.fail_key("org_kinds", Message::new("catalogue-org-kinds-for-orgs")));
     }
     Ok(binds)
 }
@@ -592,12 +609,7 @@ fn host_rule(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Hos
         Some("subject_subtree") if subject == SubjectKind::Organization => HostRule::SubjectSubtree,
         Some("any") if subject == SubjectKind::Person => HostRule::Any,
         Some(other) => {
-            return Err(f.fail(
-                other,
-                format!(
-                    "host: '{other}' is not one of subject, subject_subtree, any (subject and subject_subtree for organizations, any for people)"
-                ),
-            ));
+            return Err(f.fail(other, Message::new("catalogue-bad-host").text("value", other)));
         }
     })
 }
@@ -614,22 +626,19 @@ struct Shape<'s> {
 /// Checks that the subject, binding, period, kinds and hours fit together.
 fn check_shape(f: &Fields, r: &RawRequirement, s: &Shape) -> Result<(), CatalogueError> {
     if s.subject == SubjectKind::Person && !s.kinds.is_empty() && !r.presenter_is_subject && !r.attended_by_subject {
-        return Err(f.fail_key(
-            "kinds",
-            "presenter_is_subject/attended_by_subject: a person requirement says how its activities are the person's".into(),
-        ));
+        return Err(f.fail_key("kinds", Message::new("catalogue-person-how")));
     }
     if s.kinds.is_empty() && s.hours.is_none() && r.feature_not_built.is_none() {
-        return Err(f.fail_key("kinds", "kinds: name at least one activity kind that satisfies the requirement".into()));
+        return Err(f.fail_key("kinds", Message::new("catalogue-no-kinds")));
     }
     if s.period == PeriodKind::JoinMonth && !matches!(s.binds, Binding::Members) {
-        return Err(f.fail(&r.period, "period: join_month is for requirements binding every member".into()));
+        return Err(f.fail(&r.period, Message::new("catalogue-join-month-members")));
     }
     if s.period == PeriodKind::PerMeeting && s.subject != SubjectKind::Organization {
-        return Err(f.fail(&r.period, "period: per_meeting is for organization requirements".into()));
+        return Err(f.fail(&r.period, Message::new("catalogue-per-meeting-orgs")));
     }
     if s.hours.is_some() && s.period != PeriodKind::Year {
-        return Err(f.fail(&r.period, "period: class hours are counted per year".into()));
+        return Err(f.fail(&r.period, Message::new("catalogue-hours-per-year")));
     }
     Ok(())
 }
@@ -643,16 +652,19 @@ fn vocab(at: &Locator, table: &str, raw: &[RawTerm], into: &mut Vec<Term>) -> Re
         let at = at.entry(table, i);
         let ok = !t.code.is_empty() && t.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
-            return Err(at.error_at(&t.code, &format!("{table}.code: '{}' must be lowercase letters, digits and '_'", t.code)));
+            return Err(at.error_at(&t.code, Message::new("catalogue-bad-code").text("table", table).text("code", t.code.clone())));
         }
         if t.zh.trim().is_empty() || t.en.trim().is_empty() {
-            return Err(at.error_at(&t.code, &format!("{table} '{}': zh and en must not be empty", t.code)));
+            return Err(at.error_at(&t.code, Message::new("catalogue-term-words").text("table", table).text("code", t.code.clone())));
         }
         if into.iter().any(|o| o.code == t.code) {
-            return Err(at.error_at(&format!("\"{}\"", t.code), &format!("{table}.code: duplicate '{}'", t.code)));
+            return Err(at.error_at(
+                &format!("\"{}\"", t.code),
+                Message::new("catalogue-duplicate-code").text("table", table).text("code", t.code.clone()),
+            ));
         }
         if into.len() >= usize::from(u16::MAX) {
-            return Err(at.error(None, &format!("{table}: too many entries")));
+            return Err(at.error(None, Message::new("catalogue-too-many").text("table", table)));
         }
         into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone() });
     }
@@ -682,18 +694,18 @@ impl<'a> Locator<'a> {
         Locator { start, ..*self }
     }
 
-    fn error(&self, line: Option<usize>, message: &str) -> CatalogueError {
-        CatalogueError { file: self.file.to_owned(), line, message: message.to_owned() }
+    fn error(&self, line: Option<usize>, message: Message) -> CatalogueError {
+        CatalogueError { file: self.file.to_owned(), line, message }
     }
 
     /// The first line containing `needle`.
-    fn error_at(&self, needle: &str, message: &str) -> CatalogueError {
+    fn error_at(&self, needle: &str, message: Message) -> CatalogueError {
         self.error(self.line_of(needle, self.start.map_or(0, |l| l - 1)), message)
     }
 
     /// The first line containing the value `needle` (quoted, else bare) at or
     /// after the start of requirement `id` (falling back to that start).
-    fn error_at_after(&self, id: &str, needle: &str, message: &str) -> CatalogueError {
+    fn error_at_after(&self, id: &str, needle: &str, message: Message) -> CatalogueError {
         let start = self.start_of(id);
         let line = [format!("\"{needle}\""), format!("'{needle}'"), needle.to_owned()].iter().find_map(|n| self.line_of(n, start - 1));
         self.error(line.or(Some(start)), message)
@@ -701,7 +713,7 @@ impl<'a> Locator<'a> {
 
     /// The line setting field `key` (`key = ...` or a `[....key]` header) at
     /// or after the start of requirement `id` (falling back to that start).
-    fn error_at_key_after(&self, id: &str, key: &str, message: &str) -> CatalogueError {
+    fn error_at_key_after(&self, id: &str, key: &str, message: Message) -> CatalogueError {
         let start = self.start_of(id);
         let line = key_line(self.text, key, start - 1);
         self.error(line.or(Some(start)), message)
@@ -732,8 +744,27 @@ fn sets_key(line: &str, key: &str) -> bool {
 }
 
 fn toml_error(file: &str, text: &str, e: &basic_toml::Error) -> CatalogueError {
-    let message = e.to_string();
-    CatalogueError { file: file.to_owned(), line: toml_error_line(text, &message), message }
+    let detail = e.to_string();
+    CatalogueError {
+        file: file.to_owned(),
+        line: toml_error_line(text, &detail),
+        message: Message::new("toml-error").text("detail", detail),
+    }
+}
+
+/// `field` names a code its vocabulary lacks.
+fn unknown(field: &str, vocabulary: &'static str, code: &str) -> Message {
+    Message::new("catalogue-unknown-code").text("field", field).code("vocabulary", "vocabulary_name", vocabulary).text("value", code)
+}
+
+/// `field` holds none of the values `allowed`.
+fn one_of(field: &str, value: &str, allowed: &str) -> Message {
+    Message::new("catalogue-not-one-of").text("field", field).text("value", value).text("allowed", allowed)
+}
+
+/// `field` holds `value`, outside `min..=max`.
+fn between(field: &str, value: u32, min: u32, max: u32) -> Message {
+    Message::new("catalogue-out-of-range").text("field", field).number("value", value).number("min", min).number("max", max)
 }
 
 /// The line a basic-toml error is about. Syntax errors carry "at line L";

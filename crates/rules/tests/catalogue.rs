@@ -200,7 +200,7 @@ fn load(files: &[(&str, &str)]) -> Result<Catalogue, CatalogueError> {
 fn refused(text: &str, line: usize, words: &str) {
     let err = load(&[("doc.toml", text)]).unwrap_err();
     assert_eq!((err.file.as_str(), err.line), ("doc.toml", Some(line)), "{err}");
-    assert!(err.message.contains(words), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains(words), "{err}");
 }
 
 #[test]
@@ -279,7 +279,7 @@ fn a_requirement_file_needs_its_document() {
 fn a_duplicate_requirement_id_is_refused_in_the_second_file() {
     let err = load(&[("a.toml", GOOD), ("b.toml", &format!("# the same id again\n{GOOD}"))]).unwrap_err();
     assert_eq!((err.file.as_str(), err.line), ("b.toml", Some(7)), "{err}");
-    assert!(err.message.contains("id: duplicate requirement id 'x'"), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains("id: duplicate requirement id 'x'"), "{err}");
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn a_duplicate_activity_kind_points_at_the_second_definition() {
     let vocab = format!("{VOCAB}\n[[activity_kind]]\ncode = \"meeting\"\nzh = \"会\"\nen = \"Meeting again\"\n");
     let err = Catalogue::load([("vocabulary.toml", vocab.as_str())]).unwrap_err();
     assert_eq!((err.file.as_str(), err.line), ("vocabulary.toml", Some(25)), "{err}");
-    assert!(err.message.contains("activity_kind.code: duplicate 'meeting'"), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains("activity_kind.code: duplicate 'meeting'"), "{err}");
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn a_bad_late_entry_window_is_refused() {
     let vocab = VOCAB.replace("\"10d\"", "\"ten days\"");
     let err = Catalogue::load([("vocabulary.toml", vocab.as_str())]).unwrap_err();
     assert_eq!((err.file.as_str(), err.line), ("vocabulary.toml", Some(2)), "{err}");
-    assert!(err.message.contains("late_entry_window"), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains("late_entry_window"), "{err}");
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn a_local_requirement_may_not_take_a_catalogue_id() {
     let cat = load(&[("doc.toml", GOOD)]).unwrap();
     let err = cat.parse_local_requirement("county", &LOCAL.replace("county-visit", "x")).unwrap_err();
     assert_eq!((err.file.as_str(), err.line), ("county", Some(3)), "{err}");
-    assert!(err.message.contains("id: 'x' is already a requirement"), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains("id: 'x' is already a requirement"), "{err}");
 }
 
 #[test]
@@ -348,7 +348,7 @@ fn a_local_definition_holds_one_requirement() {
     let two = format!("{LOCAL}\n{}", LOCAL.replace("county-visit", "county-visit-2"));
     let err = cat.parse_local_requirement("county", &two).unwrap_err();
     assert_eq!(err.file, "county");
-    assert!(err.message.contains("exactly one [[requirement]]"), "{err}");
+    assert!(i18n::render(i18n::Lang::En, &err.message).contains("exactly one [[requirement]]"), "{err}");
     let err = cat.parse_local_requirement("county", &LOCAL.replace("\"visit\"", "\"vist\"")).unwrap_err();
     assert_eq!(err.line, Some(11), "{err}");
 }

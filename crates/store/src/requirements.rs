@@ -261,7 +261,7 @@ impl Store {
         }
         let requirement = catalogue
             .parse_local_requirement(DEFINITION_SOURCE, &new.definition)
-            .map_err(|e| crate::invalid(Field::Definition, Message::new("local-requirement-bad").text("detail", e.to_string()), ""))?;
+            .map_err(|e| crate::invalid(Field::Definition, Message::new("local-requirement-bad").message("detail", e.message()), ""))?;
         let reason = reason(&new.reason)?;
         let province = self.setting_org(w, &new.org_id, new.valid_from).await?;
         let taken: i64 = sqlx::query_scalar(
