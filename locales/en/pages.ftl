@@ -696,3 +696,4 @@ problems-nothing-stored = Nothing was recorded: please correct the field marked 
 problems-back = Back to the meeting
 record-presenter-at = { $name } ({ $org })
 record-project-of = { $topic } ({ $org })
+settings-subject-org-named = { $org } (this organization)

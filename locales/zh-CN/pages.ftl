@@ -695,3 +695,4 @@ problems-nothing-stored = 没有记录任何内容：请按下面的提示修改
 problems-back = 返回会议记录
 record-presenter-at = { $name }（{ $org }）
 record-project-of = { $topic }（{ $org }）
+settings-subject-org-named = { $org }（本组织）

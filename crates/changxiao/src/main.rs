@@ -43,107 +43,109 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Where a command finds the data: the directory and, for PostgreSQL, the URL.
+struct Place {
+    data_dir: PathBuf,
+    database_url: Option<String>,
+}
+
+impl Place {
+    async fn open(&self) -> Result<Store> {
+        open(&self.data_dir, self.database_url.as_deref()).await
+    }
+
+    async fn open_migrated(&self) -> Result<Store> {
+        open_migrated(&self.data_dir, self.database_url.as_deref()).await
+    }
+}
+
+const SUCCESS: std::process::ExitCode = std::process::ExitCode::SUCCESS;
+
 async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     let today = match cli.today {
         Some(d) => Today::Fixed(d),
         None => Today::Clock,
     };
+    let demo_dir = PathBuf::from(if matches!(cli.command, Command::Demo { .. }) { "./changxiao-demo" } else { "./changxiao-data" });
+    let place = Place { data_dir: cli.data_dir.unwrap_or(demo_dir), database_url: cli.database_url };
+    let day = today.date();
     match cli.command {
         Command::Demo { addr, seed, no_serve } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-demo"));
-            let store = demo_load::rebuild(&data_dir, cli.database_url.as_deref(), seed, today.date()).await?;
+            let store = demo_load::rebuild(&place.data_dir, place.database_url.as_deref(), seed, day).await?;
             if no_serve {
-                say::out(&Message::new("cli-demo-built").text("dir", data_dir.display().to_string()));
-                return Ok(std::process::ExitCode::SUCCESS);
+                say::out(&Message::new("cli-demo-built").text("dir", place.data_dir.display().to_string()));
+                return Ok(SUCCESS);
             }
-            serve(store, today, addr, true, &data_dir).await?;
+            serve(store, today, addr, true, &place.data_dir).await?;
         }
         Command::Serve { addr } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open(&data_dir, cli.database_url.as_deref()).await?;
+            let store = place.open().await?;
             store.migrate().await.during(Message::new("cli-applying-schema"))?;
-            serve(store, today, addr, false, &data_dir).await?;
+            serve(store, today, addr, false, &place.data_dir).await?;
         }
-        Command::Migrate => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open(&data_dir, cli.database_url.as_deref()).await?;
-            let applied = store.migrate().await.during(Message::new("cli-applying-schema"))?;
-            if applied.is_empty() {
-                say::out(&Message::new("cli-schema-up-to-date"));
-            } else {
-                let list = applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-                say::out(&Message::new("cli-migrations-applied").text("migrations", list));
-            }
-        }
-        Command::Import { what } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            return match what {
-                ImportWhat::Template { file, orgs, activities } => {
-                    let which = match (orgs, activities) {
-                        (_, true) => transfer::Template::Activities,
-                        (true, false) => transfer::Template::Orgs,
-                        (false, false) => transfer::Template::Roster,
-                    };
-                    transfer::write_template(&file, which)
-                }
-                ImportWhat::Roster { file, org } => {
-                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-                    transfer::import_roster(&store, &file, &org, today.date()).await
-                }
-                ImportWhat::Orgs { file, org } => {
-                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-                    transfer::import_orgs(&store, &file, &org, today.date()).await
-                }
-                ImportWhat::Activities { file, org } => {
-                    let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-                    transfer::import_activities(&store, &file, &org, today.date()).await
-                }
-            };
-        }
+        Command::Migrate => migrate(&place).await?,
+        Command::Import { what } => return import(&place, what, day).await,
         Command::Audit { what } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
+            let store = place.open_migrated().await?;
             return match what {
                 AuditWhat::Verify => accounts::verify(&store).await,
-                AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, today.date()).await,
+                AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, day).await,
             };
         }
         Command::Gen { scale, seed, out } => generate::run(scale, seed, out.as_deref())?,
         Command::Evaluate { org, year, as_of, format } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-            let as_of = as_of.unwrap_or(today.date());
-            evaluate::run(&store, evaluate::Request { org: org.as_deref(), year, as_of, format }).await?;
+            let store = place.open_migrated().await?;
+            evaluate::run(&store, evaluate::Request { org: org.as_deref(), year, as_of: as_of.unwrap_or(day), format }).await?;
         }
-        Command::Account { what } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-            match what {
-                AccountWhat::Create { login, name, role, org } => {
-                    accounts::create(&store, accounts::NewAccount { login: &login, name: &name, role: &role, org: &org }, today.date())
-                        .await?
-                }
-            }
+        Command::Account { what: AccountWhat::Create { login, name, role, org } } => {
+            let store = place.open_migrated().await?;
+            accounts::create(&store, accounts::NewAccount { login: &login, name: &name, role: &role, org: &org }, day).await?;
         }
-        Command::Jobs { what: JobsWhat::Run } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-            let delivery = jobs::Delivery { mail: jobs::smtp::SmtpConfig::from_env()?, lang: say::lang() };
-            let evaluator = jobs::FreshEvaluator::embedded()?;
-            match jobs::run_due(&store, &evaluator, &delivery, today.date()).await? {
-                Some(summary) => say::out(&summary.message()),
-                None => say::out(&Message::new("cli-jobs-busy")),
-            }
-        }
-        Command::Export { what } => {
-            let data_dir = cli.data_dir.unwrap_or_else(|| PathBuf::from("./changxiao-data"));
-            let store = open_migrated(&data_dir, cli.database_url.as_deref()).await?;
-            match what {
-                ExportWhat::Roster { org, file } => transfer::export_roster(&store, &org, &file, today.date()).await?,
-            }
+        Command::Jobs { what: JobsWhat::Run } => run_jobs(&place, day).await?,
+        Command::Export { what: ExportWhat::Roster { org, file } } => {
+            transfer::export_roster(&place.open_migrated().await?, &org, &file, day).await?;
         }
     }
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(SUCCESS)
+}
+
+async fn migrate(place: &Place) -> Result<()> {
+    let store = place.open().await?;
+    let applied = store.migrate().await.during(Message::new("cli-applying-schema"))?;
+    if applied.is_empty() {
+        say::out(&Message::new("cli-schema-up-to-date"));
+    } else {
+        let list = applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        say::out(&Message::new("cli-migrations-applied").text("migrations", list));
+    }
+    Ok(())
+}
+
+async fn import(place: &Place, what: ImportWhat, day: chrono::NaiveDate) -> Result<std::process::ExitCode> {
+    match what {
+        ImportWhat::Template { file, orgs, activities } => {
+            let which = match (orgs, activities) {
+                (_, true) => transfer::Template::Activities,
+                (true, false) => transfer::Template::Orgs,
+                (false, false) => transfer::Template::Roster,
+            };
+            transfer::write_template(&file, which)
+        }
+        ImportWhat::Roster { file, org } => transfer::import_roster(&place.open_migrated().await?, &file, &org, day).await,
+        ImportWhat::Orgs { file, org } => transfer::import_orgs(&place.open_migrated().await?, &file, &org, day).await,
+        ImportWhat::Activities { file, org } => transfer::import_activities(&place.open_migrated().await?, &file, &org, day).await,
+    }
+}
+
+async fn run_jobs(place: &Place, day: chrono::NaiveDate) -> Result<()> {
+    let store = place.open_migrated().await?;
+    let delivery = jobs::Delivery { mail: jobs::smtp::SmtpConfig::from_env()?, lang: say::lang() };
+    let evaluator = jobs::FreshEvaluator::embedded()?;
+    match jobs::run_due(&store, &evaluator, &delivery, day).await? {
+        Some(summary) => say::out(&summary.message()),
+        None => say::out(&Message::new("cli-jobs-busy")),
+    }
+    Ok(())
 }
 
 /// Opens the database named by `--database-url`, or the SQLite file in the data directory.

@@ -513,6 +513,95 @@ fn execute(place: &Place, statements: &[&str]) {
     });
 }
 
+/// A case of the comparison: what changes, its statements, and a phrase
+/// every difference found must contain (or "" when none may be found).
+type Case = (&'static str, &'static [&'static str], &'static str);
+
+// (what changes, its statements, a phrase every difference found must
+// contain, or "" when none may be found), compared as after an upgrade.
+const UPGRADES: &[Case] = &[
+    ("nothing", &[], ""),
+    (
+        "additions",
+        &[
+            "CREATE TABLE new_things (id TEXT NOT NULL PRIMARY KEY)",
+            "ALTER TABLE things ADD COLUMN extra TEXT",
+            "UPDATE things SET extra = 'x'",
+            "INSERT INTO things (province_id, id, n, note) VALUES ('p', 'd', 4, 'four')",
+            "INSERT INTO loose (a, b) VALUES ('z', 26)",
+            "ALTER TABLE audit_log ADD COLUMN request TEXT",
+        ],
+        "",
+    ),
+    ("a changed value", &["UPDATE things SET note = 'changed' WHERE id = 'b'"], "note was Text(\"two\"), is now Text(\"changed\")"),
+    ("a value turned NULL", &["UPDATE things SET n = NULL WHERE id = 'a'"], "n was Integer(1), is now Null"),
+    (
+        "a text turned number",
+        &["ALTER TABLE things DROP COLUMN note", "ALTER TABLE things ADD COLUMN note BIGINT", "UPDATE things SET note = 2"],
+        "is now Integer(2)",
+    ),
+    ("a deleted row", &["DELETE FROM things WHERE id = 'c'"], "the row is gone"),
+    ("a changed key", &["UPDATE things SET id = 'cc' WHERE id = 'c'"], "the row is gone"),
+    (
+        "one of two equal rows",
+        &["DELETE FROM loose WHERE a = 'x'", "INSERT INTO loose (a, b) VALUES ('x', 1)"],
+        "loose (a=Text(\"x\"), b=Integer(1)): the row is gone",
+    ),
+    ("a dropped column", &["ALTER TABLE things DROP COLUMN note"], "column things.note is gone"),
+    ("a dropped table", &["DROP TABLE loose"], "table loose is gone (it had 3 rows)"),
+    ("a new audit entry", &["INSERT INTO audit_log (seq, what) VALUES (3, 'migrated')"], "audit_log has 1 new rows"),
+    ("a deleted audit entry", &["DELETE FROM audit_log WHERE seq = 1"], "audit_log (seq=Integer(1)): the row is gone"),
+    (
+        "a new audit column set on old entries",
+        &["ALTER TABLE audit_log ADD COLUMN request TEXT", "UPDATE audit_log SET request = 'r'"],
+        "new column request is set on an old entry",
+    ),
+];
+
+// The same, with `upper` declared.
+const REWRITTEN: &[Case] = &[
+    ("a declared rewrite", &["UPDATE things SET note = UPPER(note)"], ""),
+    ("a declared rewrite that did not happen", &[], "by a declared rewrite, is now Text("),
+    ("a rewrite beyond the declared one", &["UPDATE things SET note = UPPER(note) || '!'"], "!\")"),
+];
+
+// The same, compared as after a second migrate: nothing may be new.
+const SECOND_MIGRATES: &[Case] = &[
+    ("nothing", &[], ""),
+    ("a new table", &["CREATE TABLE new_things (id TEXT NOT NULL PRIMARY KEY)"], "table new_things is new"),
+    ("a new column", &["ALTER TABLE things ADD COLUMN extra TEXT"], "new columns [\"extra\"]"),
+    ("a new row", &["INSERT INTO things (province_id, id, n, note) VALUES ('p', 'd', 4, 'four')"], "things has 1 new rows"),
+    // Named once, as a change, not again as a new row.
+    ("a changed value", &["UPDATE things SET note = 'changed' WHERE id = 'b'"], "note was Text(\"two\"), is now Text(\"changed\")"),
+];
+
+/// The small database each case starts from.
+const SCHEMA: &[&str] = &[
+    "DROP TABLE IF EXISTS things",
+    "DROP TABLE IF EXISTS new_things",
+    "DROP TABLE IF EXISTS loose",
+    "DROP TABLE IF EXISTS audit_log",
+    "CREATE TABLE things (province_id TEXT NOT NULL, id TEXT NOT NULL, n BIGINT, note TEXT, PRIMARY KEY (province_id, id))",
+    "INSERT INTO things (province_id, id, n, note) VALUES ('p', 'a', 1, 'one'), ('p', 'b', 2, 'two'), ('p', 'c', 3, 'three')",
+    "CREATE TABLE loose (a TEXT, b BIGINT)",
+    "INSERT INTO loose (a, b) VALUES ('x', 1), ('x', 1), ('y', NULL)",
+    "CREATE TABLE audit_log (seq BIGINT NOT NULL PRIMARY KEY, what TEXT NOT NULL)",
+    "INSERT INTO audit_log (seq, what) VALUES (1, 'created a'), (2, 'created b')",
+];
+
+/// The rewrite the cases of [`REWRITTEN`] declare: notes in capitals.
+fn upper() -> Rewrite {
+    Rewrite {
+        migration: "a test's rewrite: notes in capitals",
+        table: "things",
+        column: "note",
+        to: |row| match row.get("note") {
+            Value::Text(t) => Value::Text(t.to_uppercase()),
+            other => other.clone(),
+        },
+    }
+}
+
 /// The comparison itself, on a small real database: every kind of loss is
 /// named, what an upgrade may add is not, a declared rewrite is expected
 /// (and missed when it does not happen), and after a second `migrate`
@@ -532,90 +621,15 @@ fn the_comparison_names_every_loss_and_allows_only_additions() {
         _drop = Some(DropDatabase(url.clone()));
         places.push(Place { data_dir: dir.path().join("postgres"), postgres: Some(url) });
     }
-    let upper = Rewrite {
-        migration: "a test's rewrite: notes in capitals",
-        table: "things",
-        column: "note",
-        to: |row| match row.get("note") {
-            Value::Text(t) => Value::Text(t.to_uppercase()),
-            other => other.clone(),
-        },
-    };
-    // (what changes, its statements, a phrase every difference found must
-    // contain, or "" when none may be found), compared as after an upgrade.
-    let upgrades: &[(&str, &[&str], &str)] = &[
-        ("nothing", &[], ""),
-        (
-            "additions",
-            &[
-                "CREATE TABLE new_things (id TEXT NOT NULL PRIMARY KEY)",
-                "ALTER TABLE things ADD COLUMN extra TEXT",
-                "UPDATE things SET extra = 'x'",
-                "INSERT INTO things (province_id, id, n, note) VALUES ('p', 'd', 4, 'four')",
-                "INSERT INTO loose (a, b) VALUES ('z', 26)",
-                "ALTER TABLE audit_log ADD COLUMN request TEXT",
-            ],
-            "",
-        ),
-        ("a changed value", &["UPDATE things SET note = 'changed' WHERE id = 'b'"], "note was Text(\"two\"), is now Text(\"changed\")"),
-        ("a value turned NULL", &["UPDATE things SET n = NULL WHERE id = 'a'"], "n was Integer(1), is now Null"),
-        (
-            "a text turned number",
-            &["ALTER TABLE things DROP COLUMN note", "ALTER TABLE things ADD COLUMN note BIGINT", "UPDATE things SET note = 2"],
-            "is now Integer(2)",
-        ),
-        ("a deleted row", &["DELETE FROM things WHERE id = 'c'"], "the row is gone"),
-        ("a changed key", &["UPDATE things SET id = 'cc' WHERE id = 'c'"], "the row is gone"),
-        (
-            "one of two equal rows",
-            &["DELETE FROM loose WHERE a = 'x'", "INSERT INTO loose (a, b) VALUES ('x', 1)"],
-            "loose (a=Text(\"x\"), b=Integer(1)): the row is gone",
-        ),
-        ("a dropped column", &["ALTER TABLE things DROP COLUMN note"], "column things.note is gone"),
-        ("a dropped table", &["DROP TABLE loose"], "table loose is gone (it had 3 rows)"),
-        ("a new audit entry", &["INSERT INTO audit_log (seq, what) VALUES (3, 'migrated')"], "audit_log has 1 new rows"),
-        ("a deleted audit entry", &["DELETE FROM audit_log WHERE seq = 1"], "audit_log (seq=Integer(1)): the row is gone"),
-        (
-            "a new audit column set on old entries",
-            &["ALTER TABLE audit_log ADD COLUMN request TEXT", "UPDATE audit_log SET request = 'r'"],
-            "new column request is set on an old entry",
-        ),
-    ];
-    // The same, with `upper` declared.
-    let rewritten: &[(&str, &[&str], &str)] = &[
-        ("a declared rewrite", &["UPDATE things SET note = UPPER(note)"], ""),
-        ("a declared rewrite that did not happen", &[], "by a declared rewrite, is now Text("),
-        ("a rewrite beyond the declared one", &["UPDATE things SET note = UPPER(note) || '!'"], "!\")"),
-    ];
-    // The same, compared as after a second migrate: nothing may be new.
-    let second_migrates: &[(&str, &[&str], &str)] = &[
-        ("nothing", &[], ""),
-        ("a new table", &["CREATE TABLE new_things (id TEXT NOT NULL PRIMARY KEY)"], "table new_things is new"),
-        ("a new column", &["ALTER TABLE things ADD COLUMN extra TEXT"], "new columns [\"extra\"]"),
-        ("a new row", &["INSERT INTO things (province_id, id, n, note) VALUES ('p', 'd', 4, 'four')"], "things has 1 new rows"),
-        // Named once, as a change, not again as a new row.
-        ("a changed value", &["UPDATE things SET note = 'changed' WHERE id = 'b'"], "note was Text(\"two\"), is now Text(\"changed\")"),
-    ];
-    let schema: &[&str] = &[
-        "DROP TABLE IF EXISTS things",
-        "DROP TABLE IF EXISTS new_things",
-        "DROP TABLE IF EXISTS loose",
-        "DROP TABLE IF EXISTS audit_log",
-        "CREATE TABLE things (province_id TEXT NOT NULL, id TEXT NOT NULL, n BIGINT, note TEXT, PRIMARY KEY (province_id, id))",
-        "INSERT INTO things (province_id, id, n, note) VALUES ('p', 'a', 1, 'one'), ('p', 'b', 2, 'two'), ('p', 'c', 3, 'three')",
-        "CREATE TABLE loose (a TEXT, b BIGINT)",
-        "INSERT INTO loose (a, b) VALUES ('x', 1), ('x', 1), ('y', NULL)",
-        "CREATE TABLE audit_log (seq BIGINT NOT NULL PRIMARY KEY, what TEXT NOT NULL)",
-        "INSERT INTO audit_log (seq, what) VALUES (1, 'created a'), (2, 'created b')",
-    ];
     for place in &places {
         let backend = if place.postgres.is_some() { "PostgreSQL" } else { "SQLite" };
         std::fs::create_dir_all(place.data_dir.join("attachments")).unwrap();
         std::fs::write(place.data_dir.join("attachments/file"), b"scan").unwrap();
-        let runs = [(upgrades, &[][..], true), (rewritten, std::slice::from_ref(&upper), true), (second_migrates, &[][..], false)];
+        let upper_rewrite = upper();
+        let runs = [(UPGRADES, &[][..], true), (REWRITTEN, std::slice::from_ref(&upper_rewrite), true), (SECOND_MIGRATES, &[][..], false)];
         for (cases, rewrites, upgrade) in runs {
             for (what, statements, phrase) in cases {
-                execute(place, schema);
+                execute(place, SCHEMA);
                 let before = place.snapshot();
                 execute(place, statements);
                 let found = differences(&before, &place.snapshot(), rewrites, upgrade);
@@ -629,7 +643,7 @@ fn the_comparison_names_every_loss_and_allows_only_additions() {
                 }
             }
         }
-        execute(place, schema);
+        execute(place, SCHEMA);
         let before = place.snapshot();
         std::fs::write(place.data_dir.join("attachments/file"), b"scam").unwrap();
         assert_eq!(differences(&before, &place.snapshot(), &[], true), ["file attachments/file changed"], "{backend}");

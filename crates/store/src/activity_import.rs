@@ -39,6 +39,17 @@ pub fn vocabulary(catalogue: &Catalogue) -> Vocabulary {
 /// The people who may be named at activities of one host on one day, by name.
 type NameIndex = HashMap<String, Vec<Id>>;
 
+/// What an import keeps while it goes through the rows: the catalogue, the
+/// organization imported into, the day, and the people looked up so far
+/// (by host and day, and by name outside the host).
+struct ImportRun<'a> {
+    catalogue: &'a Catalogue,
+    target: &'a Organization,
+    people: HashMap<(Id, NaiveDate), NameIndex>,
+    outside: HashMap<(String, NaiveDate), Vec<Id>>,
+    today: NaiveDate,
+}
+
 /// What became of one row.
 enum Outcome {
     Created,
@@ -74,8 +85,7 @@ impl Store {
         let mut report = ActivityImportReport { rows: entries.len(), ..ActivityImportReport::default() };
         let mut errors = Vec::new();
         let mut first_seen: HashMap<(String, Id, NaiveDate, Option<String>), usize> = HashMap::new();
-        let mut people: HashMap<(Id, NaiveDate), NameIndex> = HashMap::new();
-        let mut outside: HashMap<(String, NaiveDate), Vec<Id>> = HashMap::new();
+        let mut run = ImportRun { catalogue, target: &target_org, people: HashMap::new(), outside: HashMap::new(), today };
         for entry in entries {
             let line = entry.line;
             let host = match resolver.resolve(entry.host.as_deref()) {
@@ -95,7 +105,7 @@ impl Store {
                 continue;
             }
             first_seen.insert(key, line);
-            let outcome = self.import_row(w, catalogue, &target_org, &host, entry, starts_at, &mut people, &mut outside, today).await;
+            let outcome = self.import_row(w, &mut run, &host, entry, starts_at).await;
             match outcome {
                 Ok(Outcome::Created) => report.created += 1,
                 Ok(Outcome::Unchanged) => report.unchanged += 1,
@@ -118,19 +128,16 @@ impl Store {
     }
 
     /// Records one row, or says why not.
-    #[allow(clippy::too_many_arguments)]
     async fn import_row(
         &self,
         w: &mut Audited,
-        catalogue: &Catalogue,
-        target: &Organization,
+        run: &mut ImportRun<'_>,
         host: &Organization,
         entry: ActivityEntry,
         starts_at: Option<String>,
-        people: &mut HashMap<(Id, NaiveDate), NameIndex>,
-        outside: &mut HashMap<(String, NaiveDate), Vec<Id>>,
-        today: NaiveDate,
     ) -> std::result::Result<Outcome, RowOrStore> {
+        let ImportRun { catalogue, target, people, outside, today } = run;
+        let (catalogue, target, today) = (*catalogue, *target, *today);
         let states: Vec<String> = sqlx::query_scalar(
             "SELECT status FROM activities WHERE province_id = $1 AND host_org_id = $2 AND held_on = $3 AND kind = $4
                AND COALESCE(starts_at, '') = $5 AND COALESCE(title, '') = $6 AND deleted_at IS NULL AND status <> 'cancelled'",

@@ -114,6 +114,16 @@ pub struct OverduePlan {
     pub days_overdue: i64,
 }
 
+/// A political birthday to record in one step: the organization, the day,
+/// the members whose birthday it is, and who presents it, if anyone.
+#[derive(Clone, Copy, Debug)]
+pub struct Birthday<'a> {
+    pub org_id: &'a Id,
+    pub day: NaiveDate,
+    pub person_ids: &'a [Id],
+    pub presenter: Option<&'a Id>,
+}
+
 /// Someone to remind of a plan left open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanRecipient {
@@ -209,17 +219,14 @@ impl Store {
     /// political birthday does not fall in the day's month (`participants`);
     /// a presenter who was neither a member there nor on its committee
     /// (`presenter_id`).
-    #[allow(clippy::too_many_arguments)]
     pub async fn record_birthday(
         &self,
         w: &mut Audited,
         catalogue: &Catalogue,
-        org_id: &Id,
-        day: NaiveDate,
-        person_ids: &[Id],
-        presenter: Option<&Id>,
+        birthday: Birthday<'_>,
         today: NaiveDate,
     ) -> Result<Activity> {
+        let Birthday { org_id, day, person_ids, presenter } = birthday;
         if day > today {
             return Err(StoreError::Invalid(FieldError::new(Field::HeldOn, Problem::InFuture, &date_text(day))));
         }

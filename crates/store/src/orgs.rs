@@ -98,6 +98,95 @@ fn placement_error(e: PlacementError) -> StoreError {
     crate::invalid(Field::Parent, e.message(), "")
 }
 
+/// A move of a subtree: its paths before and after, the organization
+/// moved, its new parent and the first day under it.
+struct Relink<'a> {
+    old_prefix: String,
+    new_prefix: String,
+    moved: &'a Id,
+    new_parent: &'a Id,
+    day: String,
+}
+
+/// The links of the subtree to move as they stand on the day of the move;
+/// a link of the subtree that starts or ends after that day means a later
+/// change, before which no earlier move can be inserted.
+async fn current_links(w: &mut Audited, relink: &Relink<'_>) -> Result<Vec<Link>> {
+    let later: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_links WHERE path >= $1 AND path < $2 AND valid_from > $3")
+        .bind(&relink.old_prefix)
+        .bind(path_end(&relink.old_prefix))
+        .bind(&relink.day)
+        .fetch_one(&mut **w.tx())
+        .await?;
+    if later > 0 {
+        return Err(StoreError::rule("move-before-later-change"));
+    }
+    let rows = sqlx::query(
+        "SELECT province_id, id, org_id, parent_id, path, valid_from, valid_to FROM org_links
+         WHERE path >= $1 AND path < $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)",
+    )
+    .bind(&relink.old_prefix)
+    .bind(path_end(&relink.old_prefix))
+    .bind(&relink.day)
+    .fetch_all(&mut **w.tx())
+    .await?;
+    let mut links = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if opt_text(r, "valid_to")?.is_some() {
+            return Err(StoreError::rule("move-before-later-change"));
+        }
+        links.push(Link {
+            province_id: text(r, "province_id")?,
+            id: text(r, "id")?,
+            org_id: text(r, "org_id")?,
+            parent_id: opt_text(r, "parent_id")?,
+            path: text(r, "path")?,
+            valid_from: text(r, "valid_from")?,
+        });
+    }
+    Ok(links)
+}
+
+/// Ends each link of the subtree on the day of the move and starts one
+/// under the new path (a link that starts that very day is rewritten).
+async fn rewrite_links(w: &mut Audited, relink: &Relink<'_>, links: Vec<Link>) -> Result<()> {
+    let day = &relink.day;
+    let mut new_links = Vec::new();
+    for link in links {
+        let path = format!("{}{}", relink.new_prefix, &link.path[relink.old_prefix.len()..]);
+        let parent_id = if link.org_id == relink.moved.as_str() { Some(relink.new_parent.to_string()) } else { link.parent_id.clone() };
+        if &link.valid_from == day {
+            sqlx::query("UPDATE org_links SET path = $1, parent_id = $2 WHERE province_id = $3 AND id = $4")
+                .bind(&path)
+                .bind(&parent_id)
+                .bind(&link.province_id)
+                .bind(&link.id)
+                .execute(&mut **w.tx())
+                .await?;
+        } else {
+            sqlx::query("UPDATE org_links SET valid_to = $1 WHERE province_id = $2 AND id = $3")
+                .bind(day)
+                .bind(&link.province_id)
+                .bind(&link.id)
+                .execute(&mut **w.tx())
+                .await?;
+            let depth = path.split('/').filter(|s| !s.is_empty()).count() as i64;
+            new_links.push(vec![
+                Value::from(link.province_id),
+                Value::from(Id::generate().to_string()),
+                Value::from(link.org_id),
+                Value::from(parent_id),
+                Value::from(path),
+                Value::Int(depth),
+                Value::from(day.clone()),
+                Value::Text(None),
+            ]);
+        }
+    }
+    insert_rows(w.tx(), "org_links", &["province_id", "id", "org_id", "parent_id", "path", "depth", "valid_from", "valid_to"], new_links)
+        .await
+}
+
 /// A link row as needed to rewrite paths.
 struct Link {
     province_id: String,
@@ -433,80 +522,15 @@ impl Store {
         if !stays_in_province {
             return Err(StoreError::rule("move-to-other-province"));
         }
-        let old_prefix = root_path(&org);
-        let new_prefix = format!("{}{}/", root_path(&parent), id);
-        let day = date_text(on);
-        let later: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_links WHERE path >= $1 AND path < $2 AND valid_from > $3")
-            .bind(&old_prefix)
-            .bind(path_end(&old_prefix))
-            .bind(&day)
-            .fetch_one(&mut **w.tx())
-            .await?;
-        if later > 0 {
-            return Err(StoreError::rule("move-before-later-change"));
-        }
-        let rows = sqlx::query(
-            "SELECT province_id, id, org_id, parent_id, path, valid_from, valid_to FROM org_links
-             WHERE path >= $1 AND path < $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)",
-        )
-        .bind(&old_prefix)
-        .bind(path_end(&old_prefix))
-        .bind(&day)
-        .fetch_all(&mut **w.tx())
-        .await?;
-        let mut links = Vec::with_capacity(rows.len());
-        for r in &rows {
-            if opt_text(r, "valid_to")?.is_some() {
-                return Err(StoreError::rule("move-before-later-change"));
-            }
-            links.push(Link {
-                province_id: text(r, "province_id")?,
-                id: text(r, "id")?,
-                org_id: text(r, "org_id")?,
-                parent_id: opt_text(r, "parent_id")?,
-                path: text(r, "path")?,
-                valid_from: text(r, "valid_from")?,
-            });
-        }
-        let mut new_links = Vec::new();
-        for link in links {
-            let path = format!("{new_prefix}{}", &link.path[old_prefix.len()..]);
-            let parent_id = if link.org_id == id.as_str() { Some(new_parent.to_string()) } else { link.parent_id.clone() };
-            if link.valid_from == day {
-                sqlx::query("UPDATE org_links SET path = $1, parent_id = $2 WHERE province_id = $3 AND id = $4")
-                    .bind(&path)
-                    .bind(&parent_id)
-                    .bind(&link.province_id)
-                    .bind(&link.id)
-                    .execute(&mut **w.tx())
-                    .await?;
-            } else {
-                sqlx::query("UPDATE org_links SET valid_to = $1 WHERE province_id = $2 AND id = $3")
-                    .bind(&day)
-                    .bind(&link.province_id)
-                    .bind(&link.id)
-                    .execute(&mut **w.tx())
-                    .await?;
-                let depth = path.split('/').filter(|s| !s.is_empty()).count() as i64;
-                new_links.push(vec![
-                    Value::from(link.province_id),
-                    Value::from(Id::generate().to_string()),
-                    Value::from(link.org_id),
-                    Value::from(parent_id),
-                    Value::from(path),
-                    Value::Int(depth),
-                    Value::from(day.clone()),
-                    Value::Text(None),
-                ]);
-            }
-        }
-        insert_rows(
-            w.tx(),
-            "org_links",
-            &["province_id", "id", "org_id", "parent_id", "path", "depth", "valid_from", "valid_to"],
-            new_links,
-        )
-        .await?;
+        let relink = Relink {
+            old_prefix: root_path(&org),
+            new_prefix: format!("{}{}/", root_path(&parent), id),
+            moved: id,
+            new_parent,
+            day: date_text(on),
+        };
+        let links = current_links(w, &relink).await?;
+        rewrite_links(w, &relink, links).await?;
         self.bump_org_version(w, &org).await?;
         let after = self.org_in(w, id, on).await?.ok_or(StoreError::NotFound)?;
         w.record(

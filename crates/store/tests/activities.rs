@@ -172,7 +172,7 @@ where
     let message = match result {
         Err(StoreError::Invalid(e)) => {
             assert_eq!(e.field, field, "{e}");
-            e.to_string()
+            i18n::render(i18n::Lang::En, &e.message())
         }
         other => panic!("expected a refusal of {field:?}, got {other:?}"),
     };

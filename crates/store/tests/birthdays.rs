@@ -14,7 +14,7 @@ use domain::access::{Login, Password};
 use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind};
 use rules::{Calendar, Catalogue, Engine, Period, Status, Subject};
 use store::activities::{ActivityStatus, NewActivity, NewAgendaItem};
-use store::birthdays::{BIRTHDAY_AGENDA, BIRTHDAY_MINUTES, POLITICAL_BIRTHDAY};
+use store::birthdays::{BIRTHDAY_AGENDA, BIRTHDAY_MINUTES, Birthday, POLITICAL_BIRTHDAY};
 use store::orgs::NewOrg;
 use store::people::NewPerson;
 use store::testing::TestDb;
@@ -130,7 +130,9 @@ async fn record_birthday(
     presenter: Option<&Id>,
 ) -> Result<store::activities::Activity, StoreError> {
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let recorded = store.record_birthday(&mut w, &catalogue(), &t.branch, day(on), people, presenter, today()).await;
+    let recorded = store
+        .record_birthday(&mut w, &catalogue(), Birthday { org_id: &t.branch, day: day(on), person_ids: people, presenter }, today())
+        .await;
     if recorded.is_ok() {
         w.commit().await.unwrap();
     }
@@ -245,7 +247,15 @@ async fn bad_birthdays_are_refused_naming_the_field_and_change_nothing() {
         assert_eq!(field_of(e), field, "{what}");
     }
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let e = store.record_birthday(&mut w, &catalogue(), &Id::generate(), day("2026-11-20"), &one, None, today()).await.unwrap_err();
+    let e = store
+        .record_birthday(
+            &mut w,
+            &catalogue(),
+            Birthday { org_id: &Id::generate(), day: day("2026-11-20"), person_ids: &one, presenter: None },
+            today(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(field_of(e), Field::Host);
     drop(w);
     assert_eq!(store.dump().await.unwrap(), before);

@@ -26,7 +26,7 @@ use domain::access::Action;
 use domain::{Field, Id, Message, PartialDate};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
-use store::birthdays::{BirthdayMember, NearbyVisit, VISIT_WINDOW_DAYS};
+use store::birthdays::{Birthday, BirthdayMember, NearbyVisit, VISIT_WINDOW_DAYS};
 use utoipa::{IntoParams, ToSchema};
 
 /// A member whose political birthday falls in the month.
@@ -216,7 +216,15 @@ pub async fn create(State(state): State<AppState>, PathId(id): PathId, post: Pos
     post.caller.require(&state, Action::Record, &id, today).await?;
     let written = post
         .write(&state.store, async |w| {
-            let recorded = state.store.record_birthday(w, &state.catalogue, &id, held_on, &people, presenter.as_ref(), today).await;
+            let recorded = state
+                .store
+                .record_birthday(
+                    w,
+                    &state.catalogue,
+                    Birthday { org_id: &id, day: held_on, person_ids: &people, presenter: presenter.as_ref() },
+                    today,
+                )
+                .await;
             let activity = recorded.map_err(|e| match e {
                 // The body names the chosen members `person_ids`.
                 StoreError::Invalid(f) if f.field == Field::Participant => ApiError::field(f).with_field("person_ids"),

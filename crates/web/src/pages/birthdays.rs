@@ -32,7 +32,7 @@ use i18n::Lang;
 use std::collections::HashMap;
 use store::StoreError;
 use store::activities::ActivityStatus;
-use store::birthdays::VISIT_WINDOW_DAYS;
+use store::birthdays::{Birthday, VISIT_WINDOW_DAYS};
 
 /// The routes of the birthday page (merged into the page routes).
 pub fn routes() -> Router<AppState> {
@@ -323,7 +323,16 @@ pub async fn record(
         };
         let people: Vec<Id> = ticked.into_iter().map(|(_, p)| p).collect();
         let mut w = state.store.writer(&viewer.actor()).await?;
-        match state.store.record_birthday(&mut w, &state.catalogue, &org.id, held_on, &people, presenter.as_ref(), today).await {
+        match state
+            .store
+            .record_birthday(
+                &mut w,
+                &state.catalogue,
+                Birthday { org_id: &org.id, day: held_on, person_ids: &people, presenter: presenter.as_ref() },
+                today,
+            )
+            .await
+        {
             Ok(activity) => {
                 w.commit().await?;
                 state.evaluations.activity_recorded(&activity);

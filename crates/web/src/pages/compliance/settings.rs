@@ -28,7 +28,7 @@ use i18n::Lang;
 use rules::Requirement;
 use rules::catalogue::SubjectKind;
 use std::collections::HashMap;
-use store::requirements::{DEFINITION_SOURCE, NewExemption, NewFrequency, NewLocalRequirement};
+use store::requirements::{DEFINITION_SOURCE, ListedSetting, NewExemption, NewFrequency, NewLocalRequirement};
 use store::{Audited, StoreError};
 
 /// The most members offered as exemption subjects.
@@ -132,6 +132,85 @@ fn requirement_title(state: &AppState, locals: &HashMap<String, Requirement>, id
     found.map_or_else(|| id.to_owned(), |r| r.title(rules_lang(lang)).to_owned())
 }
 
+/// The settings that apply to `org`: its own and those inherited from
+/// above, each with what it sets and whether the viewer may end it.
+async fn setting_rows(
+    state: &AppState,
+    lang: Lang,
+    org: &Organization,
+    listed: Vec<ListedSetting>,
+    locals: &HashMap<String, Requirement>,
+    supervisor: bool,
+) -> Result<Vec<SettingRow>, PageError> {
+    let today = state.today.date();
+    let mut org_names: HashMap<Id, String> = HashMap::new();
+    org_names.insert(org.id.clone(), org.name.to_string());
+    let mut settings = Vec::new();
+    for l in listed {
+        let s = l.setting;
+        if !org_names.contains_key(&s.org_id) {
+            let name = state.store.org(&s.org_id, today).await?.map(|o| o.name.to_string()).unwrap_or_else(|| s.org_id.to_string());
+            org_names.insert(s.org_id.clone(), name);
+        }
+        let frequency = match (&s.period, s.count) {
+            (Some(p), Some(n)) => {
+                Some(i18n::t_args(lang, "settings-frequency-text", &[("period", period_word(lang, p).into()), ("count", n.into())]))
+            }
+            _ => None,
+        };
+        settings.push(SettingRow {
+            id: s.id.to_string(),
+            requirement: requirement_title(state, locals, &s.requirement_id, lang),
+            requirement_id: s.requirement_id.clone(),
+            org: org_names.get(&s.org_id).cloned().unwrap_or_default(),
+            org_href: format!("/orgs/{}", s.org_id),
+            inherited: l.inherited,
+            valid_from: s.valid_from.to_string(),
+            frequency,
+            definition: s.definition.clone(),
+            reason: s.reason.clone(),
+            ended_on: s.ended_on.map(|d| d.to_string()),
+            version: s.version,
+            can_end: supervisor && !l.inherited && s.ended_on.is_none(),
+        });
+    }
+    Ok(settings)
+}
+
+/// The exemptions granted in `org`, with their subjects by name.
+async fn exemption_rows(
+    state: &AppState,
+    lang: Lang,
+    org: &Organization,
+    locals: &HashMap<String, Requirement>,
+    supervisor: bool,
+) -> Result<Vec<ExemptionRow>, PageError> {
+    let today = state.today.date();
+    let store = &state.store;
+    let listed_exemptions = store.list_exemptions(&org.id, today).await?;
+    let approvers = actor_names(store, listed_exemptions.iter().map(|e| e.approved_by.clone()).collect()).await?;
+    let mut exemptions = Vec::new();
+    for e in listed_exemptions {
+        let (subject, subject_href) = match e.subject_kind.as_str() {
+            "organization" => (store.org(&e.subject_id, today).await?.map(|o| o.name.to_string()), format!("/orgs/{}", e.subject_id)),
+            _ => (store.person(&e.subject_id, today).await?.map(|p| p.name.to_string()), format!("/people/{}", e.subject_id)),
+        };
+        exemptions.push(ExemptionRow {
+            id: e.id.to_string(),
+            requirement: requirement_title(state, locals, &e.requirement_id, lang),
+            subject: subject.unwrap_or_else(|| e.subject_id.to_string()),
+            subject_href,
+            from: e.from.to_string(),
+            to: e.to.to_string(),
+            reason: e.reason.clone(),
+            approved_by: approvers.get(&e.approved_by).cloned().unwrap_or_else(|| e.approved_by.clone()),
+            version: e.version,
+            can_revoke: supervisor,
+        });
+    }
+    Ok(exemptions)
+}
+
 async fn settings_page<'a>(
     state: &AppState,
     ctx: &'a PageContext,
@@ -153,63 +232,15 @@ async fn settings_page<'a>(
             locals.insert(req.id.clone(), req);
         }
     }
-    let mut org_names: HashMap<Id, String> = HashMap::new();
-    org_names.insert(org.id.clone(), org.name.to_string());
-    let mut settings = Vec::new();
-    for l in listed {
-        let s = l.setting;
-        if !org_names.contains_key(&s.org_id) {
-            let name = store.org(&s.org_id, today).await?.map(|o| o.name.to_string()).unwrap_or_else(|| s.org_id.to_string());
-            org_names.insert(s.org_id.clone(), name);
-        }
-        let frequency = match (&s.period, s.count) {
-            (Some(p), Some(n)) => {
-                Some(i18n::t_args(lang, "settings-frequency-text", &[("period", period_word(lang, p).into()), ("count", n.into())]))
-            }
-            _ => None,
-        };
-        settings.push(SettingRow {
-            id: s.id.to_string(),
-            requirement: requirement_title(state, &locals, &s.requirement_id, lang),
-            requirement_id: s.requirement_id.clone(),
-            org: org_names.get(&s.org_id).cloned().unwrap_or_default(),
-            org_href: format!("/orgs/{}", s.org_id),
-            inherited: l.inherited,
-            valid_from: s.valid_from.to_string(),
-            frequency,
-            definition: s.definition.clone(),
-            reason: s.reason.clone(),
-            ended_on: s.ended_on.map(|d| d.to_string()),
-            version: s.version,
-            can_end: supervisor && !l.inherited && s.ended_on.is_none(),
-        });
-    }
-    let listed_exemptions = store.list_exemptions(&org.id, today).await?;
-    let approvers = actor_names(store, listed_exemptions.iter().map(|e| e.approved_by.clone()).collect()).await?;
-    let mut exemptions = Vec::new();
-    for e in listed_exemptions {
-        let (subject, subject_href) = match e.subject_kind.as_str() {
-            "organization" => (store.org(&e.subject_id, today).await?.map(|o| o.name.to_string()), format!("/orgs/{}", e.subject_id)),
-            _ => (store.person(&e.subject_id, today).await?.map(|p| p.name.to_string()), format!("/people/{}", e.subject_id)),
-        };
-        exemptions.push(ExemptionRow {
-            id: e.id.to_string(),
-            requirement: requirement_title(state, &locals, &e.requirement_id, lang),
-            subject: subject.unwrap_or_else(|| e.subject_id.to_string()),
-            subject_href,
-            from: e.from.to_string(),
-            to: e.to.to_string(),
-            reason: e.reason.clone(),
-            approved_by: approvers.get(&e.approved_by).cloned().unwrap_or_else(|| e.approved_by.clone()),
-            version: e.version,
-            can_revoke: supervisor,
-        });
-    }
+    let settings = setting_rows(state, lang, org, listed, &locals, supervisor).await?;
+    let exemptions = exemption_rows(state, lang, org, &locals, supervisor).await?;
     let (mut subjects, mut subjects_truncated) = (Vec::new(), false);
     let (mut locally_set, mut requirements) = (Vec::new(), Vec::new());
     if supervisor {
-        subjects
-            .push(Choice { value: "organization".into(), label: format!("{}（{}）", org.name, i18n::t(lang, "settings-subject-org")) });
+        subjects.push(Choice {
+            value: "organization".into(),
+            label: i18n::t_args(lang, "settings-subject-org-named", &[("org", org.name.as_str().into())]),
+        });
         let mut members = store.members(&org.id, today, MAX_SUBJECTS + 1).await?;
         subjects_truncated = members.len() > MAX_SUBJECTS;
         members.truncate(MAX_SUBJECTS);

@@ -4,6 +4,8 @@
 //! Personal numbers are stored as a keyed fingerprint, an encrypted value and
 //! a masked form; only export decrypts them.
 
+pub mod participants;
+
 use crate::audit::Audited;
 use crate::orgs::{Page, date_text, path_end, root_path};
 use crate::rows::{Value, insert_rows, int, like_escape, opt_parsed, opt_text, parsed, text};
