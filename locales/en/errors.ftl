@@ -381,3 +381,4 @@ calendar-holiday-too-long = a holiday from { $from } to { $to } is longer than a
 calendar-overlap = '{ $name }' overlaps '{ $other }' on { $day }
 calendar-makeup-in-holiday = { $day } lies inside a holiday
 catalogue-missing-kind = has no { $table } '{ $code }', which the program needs
+catalogue-term-minutes = { $table } '{ $code }': minutes must be between 1 and 1440

@@ -380,3 +380,4 @@ calendar-holiday-too-long = 从 { $from } 到 { $to } 的假期超过一个月
 calendar-overlap = “{ $name }”与“{ $other }”在 { $day } 重叠
 calendar-makeup-in-holiday = { $day } 在假期之内
 catalogue-missing-kind = 没有程序需要的 { $table }“{ $code }”
+catalogue-term-minutes = { $table }“{ $code }”：minutes 须在 1 至 1440 之间

@@ -21,6 +21,9 @@ pub struct Term {
     pub code: String,
     pub zh: String,
     pub en: String,
+    /// How long an activity of this kind usually lasts, in minutes: what a
+    /// recording form offers when there is no earlier record to copy.
+    pub minutes: Option<u32>,
 }
 
 impl Term {
@@ -666,7 +669,10 @@ fn vocab(at: &Locator, table: &str, raw: &[RawTerm], into: &mut Vec<Term>) -> Re
         if into.len() >= usize::from(u16::MAX) {
             return Err(at.error(None, Message::new("catalogue-too-many").text("table", table)));
         }
-        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone() });
+        if t.minutes.is_some_and(|m| !(1..=1440).contains(&m)) {
+            return Err(at.error_at(&t.code, Message::new("catalogue-term-minutes").text("table", table).text("code", t.code.clone())));
+        }
+        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), minutes: t.minutes });
     }
     Ok(())
 }
@@ -822,6 +828,8 @@ struct RawTerm {
     code: String,
     zh: String,
     en: String,
+    #[serde(default)]
+    minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]

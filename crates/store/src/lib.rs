@@ -31,7 +31,7 @@ mod rows;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod web_support;
+pub mod trail;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use domain::Message;

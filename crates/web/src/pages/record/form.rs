@@ -13,6 +13,7 @@ use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime};
 use domain::{Field, FieldError, Id, Organization, Problem};
 use i18n::Lang;
+use rules::Catalogue;
 use rules::vocabulary::{ActivityKind, AgendaKind};
 use store::StoreError;
 use store::activities::{Activity, ActivityStatus, MinutesState, NewAbsentee, NewActivity, NewAgendaItem};
@@ -44,15 +45,10 @@ pub(super) struct Draft {
     pub(super) correction_reason: String,
 }
 
-/// A usual length for a first record of a kind, in minutes.
-pub(super) fn usual_duration(kind: &str) -> i64 {
-    match kind {
-        "theme_party_day" | "grassroots_visit" | "research_visit" => 180,
-        "party_class" | "party_lesson" | "center_group_study" | "democratic_life_meeting" | "organizational_life_meeting" => 120,
-        "reading_class" | "training" => 240,
-        "political_birthday" | "group_meeting" => 60,
-        _ => 90,
-    }
+/// A usual length for a first record of a kind, in minutes: the
+/// catalogue's, or an hour and a half.
+pub(super) fn usual_duration(catalogue: &Catalogue, kind: &str) -> i64 {
+    catalogue.activity_kinds.iter().find(|t| t.code == kind).and_then(|t| t.minutes).map_or(90, i64::from)
 }
 
 /// A fresh one-time key for a form.
@@ -91,7 +87,7 @@ pub(super) async fn defaults(state: &AppState, host: &Organization, kind: &str, 
         planned: false,
         held_on: day.format("%Y-%m-%d").to_string(),
         starts_at: last.as_ref().and_then(|a| a.starts_at.clone()).unwrap_or_default(),
-        duration: last.as_ref().map_or_else(|| usual_duration(kind), |a| a.duration_minutes).to_string(),
+        duration: last.as_ref().map_or_else(|| usual_duration(catalogue, kind), |a| a.duration_minutes).to_string(),
         title: String::new(),
         host: host.id.to_string(),
         presenter: last.as_ref().and_then(|a| a.presenter_id.as_ref()).map(Id::to_string).unwrap_or_default(),

@@ -1,6 +1,6 @@
-//! Reads the web pages need beyond the core store: the audit trail as the
-//! security auditor's page shows it (every column but the hashes, the
-//! client address included).
+//! Reading the audit trail back, a chain at a time and newest first, as
+//! the security auditor reads it: every column but the hashes, the client
+//! address included.
 
 use crate::rows::{int, opt_text, text};
 use crate::{Result, Store};
