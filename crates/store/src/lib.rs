@@ -128,11 +128,10 @@ pub struct Store {
     audit_enabled: bool,
     /// SQLite lets one transaction write at a time. The writers of this
     /// process wait for their turn here, first come first served, before
-    /// `BEGIN IMMEDIATE`, instead of in SQLite's busy handler, which polls
-    /// with sleeps of up to 100 ms: under concurrent writes that handler
-    /// made throughput fall and the 99th percentile reach a second
-    /// (docs/BENCHMARKS.md, "Recording throughput"). Other processes (the
-    /// command line) still meet this one through `busy_timeout`.
+    /// `BEGIN IMMEDIATE`, rather than in SQLite's busy handler, which polls
+    /// with sleeps of up to 100 ms (docs/BENCHMARKS.md, "Recording
+    /// throughput"). Other processes (the command line) still meet this one
+    /// through `busy_timeout`.
     write_turns: Arc<tokio::sync::Mutex<()>>,
 }
 
