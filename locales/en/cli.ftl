@@ -65,3 +65,22 @@ cli-generated = generated in { $seconds } s: { $summary }
 cli-out-not-empty = --out: { $dir } is not empty; choose a new directory
 cli-generated-written = written to { $dir }
 cli-gen-evaluated = evaluated { $cells } cells of { $year } in { $seconds } s
+
+## Setting up
+cli-init-bad-flag = { $flag }: { $problem }
+cli-init-missing-flag = { $flag } is missing (when not run at a terminal, every value must be given as an option)
+cli-init-asking = Reading the answer
+cli-init-no-answer = The input ended before every question was answered; nothing was changed
+cli-init-ask-name = Name of the root party organization:
+cli-init-ask-level = Level (central / provincial / city / county / township / grassroots):
+cli-init-ask-kind = Kind (committee / party_group / department / general_branch / branch / group):
+cli-init-ask-unit-type = Type of the unit it is set up in (optional, press Enter to skip):
+cli-init-ask-founded-on = Founded on (YYYY-MM-DD):
+cli-init-ask-province = Code of the province (GB/T 2260, e.g. 51 or 510000):
+cli-init-ask-admin-login = Administrator's login:
+cli-init-ask-admin-name = Administrator's name:
+cli-init-ask-auditor-login = Security auditor's login:
+cli-init-ask-auditor-name = Security auditor's name:
+cli-init-done = Set up { $root } (id { $id })
+cli-init-account = { $role }: login { $login }, one-time password { $password } (to be changed at first sign-in)
+cli-init-next = Next: run changxiao serve, sign in as the administrator and follow the first-hour guide to import the organizations and the roster.

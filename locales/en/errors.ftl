@@ -382,3 +382,10 @@ calendar-overlap = '{ $name }' overlaps '{ $other }' on { $day }
 calendar-makeup-in-holiday = { $day } lies inside a holiday
 catalogue-missing-kind = has no { $table } '{ $code }', which the program needs
 catalogue-term-minutes = { $table } '{ $code }': minutes must be between 1 and 1440
+province-code-bad = is not the code of a province (such as 51 or 510000)
+field-province = Province
+
+## setting up a deployment
+store-already-set-up = the store is already set up (it holds organizations or accounts); nothing was changed
+province-required = a root below county level must name its province by code
+province-for-central = a central organization belongs to no province

@@ -65,3 +65,22 @@ cli-generated = 已生成（{ $seconds } 秒）：{ $summary }
 cli-out-not-empty = --out：{ $dir } 不是空目录，请换一个新目录
 cli-generated-written = 已写入 { $dir }
 cli-gen-evaluated = 已评估 { $year } 年的 { $cells } 个单元格，用时 { $seconds } 秒
+
+## 初始化
+cli-init-bad-flag = { $flag }：{ $problem }
+cli-init-missing-flag = 缺少 { $flag }（不在终端上运行时，须以参数给出每一项）
+cli-init-asking = 读取回答
+cli-init-no-answer = 输入已结束，尚未回答全部问题，未作任何修改
+cli-init-ask-name = 本级党组织名称：
+cli-init-ask-level = 层级（central 中央 / provincial 省级 / city 市级 / county 县级 / township 乡镇 / grassroots 基层）：
+cli-init-ask-kind = 组织类别（committee 党委 / party_group 党组 / department 工作部门 / general_branch 党总支 / branch 党支部 / group 党小组）：
+cli-init-ask-unit-type = 所在单位类型（可不填，直接回车）：
+cli-init-ask-founded-on = 成立日期（YYYY-MM-DD）：
+cli-init-ask-province = 所在省份行政区划代码（如 51 或 510000）：
+cli-init-ask-admin-login = 系统管理员登录名：
+cli-init-ask-admin-name = 系统管理员姓名：
+cli-init-ask-auditor-login = 安全审计员登录名：
+cli-init-ask-auditor-name = 安全审计员姓名：
+cli-init-done = 已建立 { $root }（编号 { $id }）
+cli-init-account = { $role }：登录名 { $login }，一次性密码 { $password }（首次登录后须修改）
+cli-init-next = 下一步：运行 changxiao serve，以系统管理员登录，按“开通向导”导入组织和党员名册。

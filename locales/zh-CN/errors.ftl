@@ -381,3 +381,10 @@ calendar-overlap = “{ $name }”与“{ $other }”在 { $day } 重叠
 calendar-makeup-in-holiday = { $day } 在假期之内
 catalogue-missing-kind = 没有程序需要的 { $table }“{ $code }”
 catalogue-term-minutes = { $table }“{ $code }”：minutes 须在 1 至 1440 之间
+province-code-bad = 不是省级行政区划代码（如 51 或 510000）
+field-province = 所在省份
+
+## 部署初始化
+store-already-set-up = 数据库已经初始化（已有组织或账号），未作任何修改
+province-required = 县级以下的根组织须写明所在省份的行政区划代码
+province-for-central = 中央一级的组织不属于任何省份

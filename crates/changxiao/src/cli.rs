@@ -49,6 +49,12 @@ pub enum Command {
     },
     /// Apply the schema to the database, creating it if missing.
     Migrate,
+    /// Set up an empty installation: the root organization, the first
+    /// administrator and the first security auditor (asks for what is missing).
+    Init {
+        #[command(flatten)]
+        flags: crate::init::InitFlags,
+    },
     /// Load members, organizations or held activities from a spreadsheet.
     Import {
         #[command(subcommand)]

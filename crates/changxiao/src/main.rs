@@ -7,6 +7,7 @@ mod cli;
 mod demo_load;
 mod evaluate;
 mod generate;
+mod init;
 mod say;
 mod transfer;
 
@@ -84,6 +85,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             serve(store, today, addr, false, &place.data_dir).await?;
         }
         Command::Migrate => migrate(&place).await?,
+        Command::Init { flags } => init::run(&place.open_migrated().await?, &flags, day).await?,
         Command::Import { what } => return import(&place, what, day).await,
         Command::Audit { what } => {
             let store = place.open_migrated().await?;

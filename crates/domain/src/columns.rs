@@ -74,6 +74,7 @@ impl Field {
             Field::Description => "内容",
             Field::Person => "人员",
             Field::CorrectionReason => "更正理由",
+            Field::Province => "所在省份",
             Field::StartedOn => "开始日期",
         }
     }

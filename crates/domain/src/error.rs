@@ -76,6 +76,7 @@ pub enum Field {
     Person,
     StartedOn,
     CorrectionReason,
+    Province,
 }
 
 impl Field {
@@ -142,6 +143,7 @@ impl Field {
         Field::Person,
         Field::StartedOn,
         Field::CorrectionReason,
+        Field::Province,
     ];
 
     /// A stable snake_case code, unique per field: the locale labels are
@@ -210,6 +212,7 @@ impl Field {
             Field::Person => "person",
             Field::StartedOn => "started_on",
             Field::CorrectionReason => "correction_reason",
+            Field::Province => "province",
         }
     }
 
@@ -277,6 +280,7 @@ impl Field {
             Field::Description => "description",
             Field::Person => "person_id",
             Field::CorrectionReason => "correction_reason",
+            Field::Province => "province",
             Field::StartedOn => "started_on",
         }
     }

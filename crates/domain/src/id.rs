@@ -24,6 +24,16 @@ impl Id {
         Id(uuid.simple().to_string())
     }
 
+    /// The id that stands for a province in every deployment: derived from
+    /// its two-digit code (GB/T 2260), so that the records of deployments
+    /// below province level carry the same `province_id` and can later be
+    /// gathered into one province database.
+    pub fn of_province(code: crate::ProvinceCode) -> Self {
+        let mut random = [0u8; 10];
+        random[9] = code.number();
+        Self::from_parts(0, random)
+    }
+
     /// Accepts an id received from outside: 32 lowercase hex digits.
     pub fn parse(s: &str) -> Option<Self> {
         if s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) { Some(Id(s.to_owned())) } else { None }

@@ -124,7 +124,14 @@ static ZH_CN_WORDS: LazyLock<HashMap<String, String>> = LazyLock::new(|| plain_w
 static EN_WORDS: LazyLock<HashMap<String, String>> = LazyLock::new(|| plain_words(Lang::En));
 
 fn plain_words(lang: Lang) -> HashMap<String, String> {
-    ids(lang).into_iter().filter_map(|id| format(lang, &id, None).map(|text| (id, text.into_owned()))).collect()
+    let bundle = lang.bundle();
+    let plain = |id: &str| {
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
+    };
+    ids(lang).into_iter().filter_map(|id| plain(&id).map(|text| (id, text))).collect()
 }
 
 fn words(lang: Lang) -> &'static HashMap<String, String> {
@@ -143,6 +150,11 @@ pub fn t(lang: Lang, id: &str) -> &str {
 /// The words of message `id`, if the language has it.
 pub fn lookup(lang: Lang, id: &str) -> Option<&'static str> {
     words(lang).get(id).map(String::as_str)
+}
+
+/// Whether the language has message `id` (with or without arguments).
+pub fn has(lang: Lang, id: &str) -> bool {
+    lang.bundle().has_message(id)
 }
 
 /// Message `id` with its arguments; the id itself when the language lacks it.

@@ -25,7 +25,7 @@ fn every_field_has_a_label_in_both_languages() {
     for lang in Lang::ALL {
         for field in Field::ALL {
             let id = format!("field-{}", field.code().replace('_', "-"));
-            assert!(lookup(lang, &id).is_some(), "{} lacks {id}", lang.code());
+            assert!(has(lang, &id), "{} lacks {id}", lang.code());
         }
     }
 }
@@ -51,7 +51,7 @@ fn every_problem_has_words_in_both_languages() {
     ];
     for lang in Lang::ALL {
         for p in &problems {
-            assert!(lookup(lang, p.message().id).is_some(), "{} lacks {}", lang.code(), p.message().id);
+            assert!(has(lang, p.message().id), "{} lacks {}", lang.code(), p.message().id);
         }
     }
 }
@@ -126,7 +126,7 @@ fn every_domain_code_has_a_label_in_both_languages() {
     add("token_scope", domain::access::TokenScope::ALL.iter().map(|v| v.code().to_owned()).collect());
     for lang in Lang::ALL {
         for key in &keys {
-            assert!(lookup(lang, key).is_some(), "{} lacks {key}", lang.code());
+            assert!(has(lang, key), "{} lacks {key}", lang.code());
         }
     }
 }

@@ -250,7 +250,7 @@ fn every_message_id_the_code_names_is_in_both_languages() {
         for l in literals.into_iter().filter(|l| l.call.is_some() && is_message_id(&l.text)) {
             named += 1;
             for lang in i18n::Lang::ALL {
-                if i18n::lookup(lang, &l.text).is_none() && !i18n::ids(lang).contains(&l.text) {
+                if !i18n::has(lang, &l.text) && !i18n::ids(lang).contains(&l.text) {
                     missing.push(format!("{path}:{}: {} lacks {}", l.line, lang.code(), l.text));
                 }
             }
@@ -263,7 +263,7 @@ fn every_message_id_the_code_names_is_in_both_languages() {
             let id = text[at + 5..].split('"').next().unwrap_or_default();
             named += 1;
             for lang in i18n::Lang::ALL {
-                if i18n::lookup(lang, id).is_none() {
+                if !i18n::has(lang, id) {
                     missing.push(format!("{}: {} lacks {id}", entry.path().display(), lang.code()));
                 }
             }

@@ -29,6 +29,7 @@ pub mod requirements;
 pub mod research;
 mod rows;
 pub mod schema;
+pub mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod trail;

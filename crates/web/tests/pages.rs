@@ -6,7 +6,7 @@
 mod support;
 
 use domain::{Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind, UnitType};
-use i18n::{Lang, lookup};
+use i18n::{Lang, has};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 use store::Actor;
@@ -395,7 +395,7 @@ fn every_key_the_pages_use_is_in_both_locale_files() {
             };
             used += 1;
             for lang in Lang::ALL {
-                assert!(lookup(lang, key).is_some(), "{file} uses '{key}', missing in {}", lang.code());
+                assert!(has(lang, key), "{file} uses '{key}', missing in {}", lang.code());
             }
         }
     }

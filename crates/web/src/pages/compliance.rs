@@ -254,7 +254,7 @@ mod tests {
     fn every_status_has_a_word_and_a_symbol_in_both_languages() {
         for lang in Lang::ALL {
             for s in Status::ALL {
-                assert!(i18n::lookup(lang, status_key(s)).is_some(), "{} lacks {}", lang.code(), status_key(s));
+                assert!(i18n::has(lang, status_key(s)), "{} lacks {}", lang.code(), status_key(s));
                 assert!(!status_symbol(s).is_empty());
                 assert_eq!(parse_status(s.code()), Some(s));
             }

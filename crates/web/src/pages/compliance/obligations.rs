@@ -159,8 +159,8 @@ mod tests {
     fn what_was_recorded_has_words_in_both_languages() {
         for lang in Lang::ALL {
             for s in Status::ALL {
-                assert!(i18n::lookup(lang, recorded_key(s)).is_some(), "{} lacks {}", lang.code(), recorded_key(s));
-                assert!(i18n::lookup(lang, hours_key(s)).is_some(), "{} lacks {}", lang.code(), hours_key(s));
+                assert!(i18n::has(lang, recorded_key(s)), "{} lacks {}", lang.code(), recorded_key(s));
+                assert!(i18n::has(lang, hours_key(s)), "{} lacks {}", lang.code(), hours_key(s));
             }
             let hours = i18n::t_args(lang, "obligations-hours", &[("found", "12.5".into()), ("needed", "32".into())]);
             assert!(hours.contains("12.5") && hours.contains("32"), "{hours}");
