@@ -124,19 +124,21 @@ async fn migrate(place: &Place) -> Result<()> {
 }
 
 async fn import(place: &Place, what: ImportWhat, day: chrono::NaiveDate) -> Result<std::process::ExitCode> {
-    match what {
+    use store::uploads::SheetKind;
+    let (kind, file, org) = match what {
         ImportWhat::Template { file, orgs, activities } => {
-            let which = match (orgs, activities) {
-                (_, true) => transfer::Template::Activities,
-                (true, false) => transfer::Template::Orgs,
-                (false, false) => transfer::Template::Roster,
+            let kind = match (orgs, activities) {
+                (_, true) => SheetKind::Activities,
+                (true, false) => SheetKind::Orgs,
+                (false, false) => SheetKind::Roster,
             };
-            transfer::write_template(&file, which)
+            return transfer::write_template(&file, kind);
         }
-        ImportWhat::Roster { file, org } => transfer::import_roster(&place.open_migrated().await?, &file, &org, day).await,
-        ImportWhat::Orgs { file, org } => transfer::import_orgs(&place.open_migrated().await?, &file, &org, day).await,
-        ImportWhat::Activities { file, org } => transfer::import_activities(&place.open_migrated().await?, &file, &org, day).await,
-    }
+        ImportWhat::Roster { file, org } => (SheetKind::Roster, file, org),
+        ImportWhat::Orgs { file, org } => (SheetKind::Orgs, file, org),
+        ImportWhat::Activities { file, org } => (SheetKind::Activities, file, org),
+    };
+    transfer::import(&place.open_migrated().await?, kind, &file, &org, day).await
 }
 
 async fn run_jobs(place: &Place, day: chrono::NaiveDate) -> Result<()> {
@@ -168,7 +170,10 @@ async fn open_migrated(data_dir: &Path, database_url: Option<&str>) -> Result<St
 async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool, data_dir: &Path) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.during(Message::new("cli-listening").text("addr", addr.to_string()))?;
     let bound = listener.local_addr()?;
-    let state = AppState::new(store.clone(), today).during(Message::new("cli-loading-catalogue"))?.with_files(data_dir.join("attachments"));
+    let state = AppState::new(store.clone(), today)
+        .during(Message::new("cli-loading-catalogue"))?
+        .with_files(data_dir.join("attachments"))
+        .with_uploads(data_dir.join("imports"));
     let mail = jobs::smtp::SmtpConfig::from_env()?;
     if mail.is_none() {
         tracing::info!("no mail server configured (CHANGXIAO_SMTP_URL): weekly digests stay in the outbox");

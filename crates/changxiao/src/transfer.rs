@@ -1,6 +1,7 @@
 //! Spreadsheet import and export from the command line: read and validate
 //! the whole file first, write nothing if any row is bad, then apply it in
-//! one audited transaction.
+//! one audited transaction (the same path as an upload through the web,
+//! `store::uploads`).
 
 use crate::accounts::org_option;
 use crate::say::{self, While, refuse};
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::ExitCode;
 use store::import::ImportError;
+use store::uploads::SheetKind;
 use store::{Actor, Store};
 
 /// Exit code for a file refused because of its content.
@@ -58,10 +60,6 @@ fn refused(problems: impl IntoIterator<Item = Message>) -> ExitCode {
     ExitCode::from(REFUSED)
 }
 
-fn rows(errors: &domain::sheet::ImportErrors) -> impl Iterator<Item = Message> + '_ {
-    errors.iter().map(domain::sheet::RowError::message)
-}
-
 fn read_table(file: &Path) -> Result<std::result::Result<(domain::sheet::Table, String), ExitCode>> {
     let (bytes, hash) = match read_limited(file)? {
         Ok(v) => v,
@@ -74,133 +72,47 @@ fn read_table(file: &Path) -> Result<std::result::Result<(domain::sheet::Table, 
     }
 }
 
-/// The counts of an import, for one summary line.
-struct Counts {
-    rows: usize,
-    created: usize,
-    updated: usize,
-    unchanged: usize,
-}
-
-/// Commits a successful import and prints its summary, or turns its
-/// failure into the refusal message (nothing is committed then).
-async fn finish(
-    store: &Store,
-    w: store::Audited,
-    target: &Id,
-    outcome: std::result::Result<(Counts, Vec<Message>), ImportError>,
-) -> Result<ExitCode> {
-    match outcome {
-        Ok((c, warnings)) => {
-            w.commit().await?;
-            if c.created + c.updated > 1_000 {
-                store.refresh_statistics().await?;
-            }
-            let imported = Message::new("cli-imported")
-                .count("rows", c.rows)
-                .count("created", c.created)
-                .count("updated", c.updated)
-                .count("unchanged", c.unchanged);
-            say::out(&imported);
-            for warning in warnings {
-                say::out(&Message::new("cli-warning").message("warning", warning));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(ImportError::Rows(errors)) => Ok(refused(errors.iter().map(domain::sheet::RowError::message))),
-        Err(ImportError::Store(store::StoreError::NotFound)) => refuse(no_such_org(target)),
-        Err(ImportError::Store(e)) => Err(e.into()),
-    }
-}
-
-pub async fn import_roster(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
-    let target = org_option(org)?;
-    let (table, hash) = match read_table(file)? {
-        Ok(v) => v,
-        Err(code) => return Ok(code),
-    };
-    let entries = match domain::roster::parse_roster(&table, today) {
-        Ok(entries) => entries,
-        Err(errors) => return Ok(refused(rows(&errors))),
-    };
-    let mut w = store.writer(&Actor::system("cli")).await?;
-    let outcome = store
-        .import_roster(&mut w, &target, entries, &hash, today)
-        .await
-        .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, r.warnings));
-    finish(store, w, &target, outcome).await
-}
-
-pub async fn import_orgs(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
-    let target = org_option(org)?;
-    let (table, hash) = match read_table(file)? {
-        Ok(v) => v,
-        Err(code) => return Ok(code),
-    };
-    let entries = match domain::org_sheet::parse_org_sheet(&table, today) {
-        Ok(entries) => entries,
-        Err(errors) => return Ok(refused(rows(&errors))),
-    };
-    let mut w = store.writer(&Actor::system("cli")).await?;
-    let outcome = store
-        .import_orgs(&mut w, &target, entries, &hash, today)
-        .await
-        .map(|r| (Counts { rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }, Vec::new()));
-    finish(store, w, &target, outcome).await
-}
-
-/// Held activities for organizations in the subtree of `org`: rows already
-/// recorded are skipped and counted as unchanged.
-pub async fn import_activities(store: &Store, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
+/// Reads `file` as a sheet of `kind` and applies it to the subtree of
+/// `org` in one audited transaction; any bad row refuses the whole file,
+/// one line per bad row, and nothing is written.
+pub async fn import(store: &Store, kind: SheetKind, file: &Path, org: &str, today: NaiveDate) -> Result<ExitCode> {
     let target = org_option(org)?;
     let catalogue = rules::Catalogue::embedded().during(Message::new("cli-loading-catalogue"))?;
     let (table, hash) = match read_table(file)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
     };
-    let vocabulary = store::activity_import::vocabulary(&catalogue);
-    let (entries, mut errors) = domain::activity_sheet::read_activity_sheet(&table, &vocabulary, today);
-    // The good rows are checked against the records even when others are
-    // bad, so that one refusal lists every bad row; nothing is kept then.
     let mut w = store.writer(&Actor::system("cli")).await?;
-    let outcome = store
-        .import_activities(&mut w, &catalogue, &target, entries, &hash, today)
-        .await
-        .map(|r| (Counts { rows: r.rows, created: r.created, updated: 0, unchanged: r.unchanged }, Vec::new()));
-    if errors.is_empty() {
-        return finish(store, w, &target, outcome).await;
+    let sheet = store::uploads::Sheet { kind, table: &table, file_hash: &hash };
+    match store.apply_sheet(&mut w, &catalogue, &target, sheet, today).await {
+        Ok(applied) => {
+            w.commit().await?;
+            if applied.created + applied.updated > 1_000 {
+                store.refresh_statistics().await?;
+            }
+            let imported = Message::new("cli-imported")
+                .count("rows", applied.rows)
+                .count("created", applied.created)
+                .count("updated", applied.updated)
+                .count("unchanged", applied.unchanged);
+            say::out(&imported);
+            for warning in applied.warnings {
+                say::out(&Message::new("cli-warning").message("warning", warning));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rows(errors)) => Ok(refused(errors.iter().map(domain::sheet::RowError::message))),
+        Err(ImportError::Store(store::StoreError::NotFound)) => refuse(no_such_org(&target)),
+        Err(ImportError::Store(e)) => Err(e.into()),
     }
-    drop(w);
-    match outcome {
-        Ok(_) => {}
-        Err(ImportError::Rows(more)) => errors.errors.extend(more),
-        Err(ImportError::Store(store::StoreError::NotFound)) => return refuse(no_such_org(&target)),
-        Err(ImportError::Store(e)) => return Err(e.into()),
-    }
-    errors.errors.sort_by_key(|e| e.line);
-    Ok(refused(rows(&errors)))
 }
 
-/// Which import template to write.
-#[derive(Clone, Copy, Debug)]
-pub enum Template {
-    Roster,
-    Orgs,
-    /// With one example row, which an import refuses if it is left in.
-    Activities,
-}
-
-pub fn write_template(file: &Path, which: Template) -> Result<ExitCode> {
+/// Writes the empty template of `kind` (the activities' with one example
+/// row, which an import refuses if it is left in).
+pub fn write_template(file: &Path, kind: SheetKind) -> Result<ExitCode> {
     let format =
         sheets::OutputFormat::from_path(file).during(Message::new("cli-output-extension").text("file", file.display().to_string()))?;
-    let (headers, rows) = match which {
-        Template::Roster => (domain::roster::template_headers(), Vec::new()),
-        Template::Orgs => (domain::org_sheet::org_template_headers(), Vec::new()),
-        Template::Activities => (
-            domain::activity_sheet::activity_template_headers(),
-            vec![domain::activity_sheet::activity_template_example().into_iter().map(str::to_owned).collect()],
-        ),
-    };
+    let (headers, rows) = kind.template();
     let bytes = format.write(&headers, &rows)?;
     std::fs::write(file, bytes).during(writing(file))?;
     say::out(&Message::new("cli-template-written").text("file", file.display().to_string()));

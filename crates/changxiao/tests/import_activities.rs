@@ -376,7 +376,7 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_row_and_its_column() {
     let err = stderr(&out);
     for expected in [
         "第2行 活动类型：“茶话会”不是活动类型",
-        "第3行 主办组织：“不存在的支部”找不到",
+        "第3行 主办组织：“不存在的支部”不在“石桥村党委”之下",
         "第4行 举办日期：“2026-12-01”晚于今天",
         "第5行 缺席人员：“孙八”当日不是主办组织（含下级组织）的党员",
         "第6行 议程：不能为空",

@@ -45,6 +45,9 @@ coded_enum!(
         ReadHistory => "read_history" [],
         /// Read the audit trail (logins, exports, every write).
         ReadAudit => "read_audit" [],
+        /// Bring in spreadsheets of organizations, members and held
+        /// activities for the subtree (every row checked as if typed).
+        Import => "import" [],
     }
 );
 
@@ -54,8 +57,8 @@ impl Role {
         use Action::*;
         match self {
             Role::Secretary => matches!(action, Read | Record | ManageMembers | ReadHistory),
-            Role::OrgDepartment => matches!(action, Read | Supervise | ReadHistory),
-            Role::Administrator => matches!(action, Read | ManageMembers | ManageTree | ManageAccounts),
+            Role::OrgDepartment => matches!(action, Read | Supervise | ReadHistory | Import),
+            Role::Administrator => matches!(action, Read | ManageMembers | ManageTree | ManageAccounts | Import),
             Role::SecurityAuditor => matches!(action, ReadAudit),
         }
     }

@@ -146,6 +146,11 @@ impl Field {
         Field::Province,
     ];
 
+    /// The field with this [`Field::code`].
+    pub fn from_code(code: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.code() == code)
+    }
+
     /// A stable snake_case code, unique per field: the locale labels are
     /// `field-<code>` (with `-` for `_`).
     pub fn code(self) -> &'static str {

@@ -66,8 +66,8 @@ impl Lang {
 
     fn sources(self) -> &'static [&'static str] {
         match self {
-            Lang::ZhCn => &ZH_CN_FILES,
-            Lang::En => &EN_FILES,
+            Lang::ZhCn => ZH_CN_FILES,
+            Lang::En => EN_FILES,
         }
     }
 
@@ -88,12 +88,13 @@ macro_rules! locale_files {
             include_str!(concat!("../../../locales/", $lang, "/cli.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/mail.ftl")),
             include_str!(concat!("../../../locales/", $lang, "/why.ftl")),
+            include_str!(concat!("../../../locales/", $lang, "/uploads.ftl")),
         ]
     };
 }
 
-static ZH_CN_FILES: [&str; 5] = locale_files!("zh-CN");
-static EN_FILES: [&str; 5] = locale_files!("en");
+static ZH_CN_FILES: &[&str] = &locale_files!("zh-CN");
+static EN_FILES: &[&str] = &locale_files!("en");
 
 static ZH_CN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| load(Lang::ZhCn));
 static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| load(Lang::En));

@@ -11,6 +11,7 @@ use crate::audit::Audited;
 use crate::import::{ImportError, OrgResolver};
 use crate::orgs::{date_text, path_end, root_path};
 use crate::rows::text;
+use crate::uploads::{RowAction, RowOutcome};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::activity_sheet::{ActivityEntry, PersonRef, Term, Vocabulary};
@@ -26,6 +27,9 @@ pub struct ActivityImportReport {
     pub created: usize,
     /// Rows already recorded by an earlier import (or by hand), skipped.
     pub unchanged: usize,
+    /// What became of each row, in the file's order.
+    #[serde(skip)]
+    pub outcomes: Vec<RowOutcome>,
 }
 
 /// The catalogue's kinds, as the activity template reads them.
@@ -105,10 +109,19 @@ impl Store {
                 continue;
             }
             first_seen.insert(key, line);
+            let basis = format!("{}/{}/{}/{}", entry.kind, host.id, date_text(entry.held_on), starts_at.as_deref().unwrap_or_default());
+            let name = format!("{} {}", date_text(entry.held_on), entry.title.as_deref().unwrap_or(&entry.kind));
+            let row = |action| RowOutcome { line, action, name, org: host.name.as_str().to_owned(), changed: Vec::new(), basis };
             let outcome = self.import_row(w, &mut run, &host, entry, starts_at).await;
             match outcome {
-                Ok(Outcome::Created) => report.created += 1,
-                Ok(Outcome::Unchanged) => report.unchanged += 1,
+                Ok(Outcome::Created) => {
+                    report.created += 1;
+                    report.outcomes.push(row(RowAction::Create));
+                }
+                Ok(Outcome::Unchanged) => {
+                    report.unchanged += 1;
+                    report.outcomes.push(row(RowAction::Keep));
+                }
                 Err(RowOrStore::Row(error)) => errors.push(RowError::new(line, error)),
                 Err(RowOrStore::Store(e)) => return Err(e.into()),
             }

@@ -82,6 +82,23 @@ impl Audited {
         &mut self.tx
     }
 
+    /// Runs `work` and then undoes everything it wrote, whatever it returns:
+    /// its rows (a savepoint rolled back) and its audit entries. What it
+    /// read and computed is its answer — a preview of a change, made with
+    /// every check the change itself has.
+    pub async fn trial<T>(&mut self, work: impl AsyncFnOnce(&mut Audited) -> T) -> Result<T> {
+        sqlx::query("SAVEPOINT trial").execute(&mut *self.tx).await?;
+        let kept: BTreeMap<String, usize> = self.pending.iter().map(|(p, entries)| (p.clone(), entries.len())).collect();
+        let answer = work(self).await;
+        sqlx::query("ROLLBACK TO SAVEPOINT trial").execute(&mut *self.tx).await?;
+        sqlx::query("RELEASE SAVEPOINT trial").execute(&mut *self.tx).await?;
+        self.pending.retain(|province, _| kept.contains_key(province));
+        for (province, entries) in &mut self.pending {
+            entries.truncate(kept.get(province).copied().unwrap_or_default());
+        }
+        Ok(answer)
+    }
+
     /// The instant this transaction stamps on everything it writes.
     pub fn at(&self) -> &str {
         &self.at

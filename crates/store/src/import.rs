@@ -5,6 +5,7 @@
 
 use crate::audit::Audited;
 use crate::people::{NewPerson, PersonChanges, membership_start};
+use crate::uploads::{RowAction, RowOutcome};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::roster::RosterEntry;
@@ -21,6 +22,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Problems that do not block the import (branch too large, committee missing).
     pub warnings: Vec<Message>,
+    /// What became of each row, in the file's order.
+    #[serde(skip)]
+    pub outcomes: Vec<RowOutcome>,
 }
 
 /// Why an import was refused.
@@ -81,7 +85,7 @@ impl<'a> OrgResolver<'a> {
             .collect();
         match candidates.as_slice() {
             [one] => Ok(one),
-            [] => Err(Problem::NotFound),
+            [] => Err(Problem::Rule(Message::new("org-not-under-target").text("target", self.target.name.as_str()))),
             _ => Err(Problem::Ambiguous),
         }
     }
@@ -127,10 +131,19 @@ impl Store {
         let mut report = ImportReport { rows: placed.len(), ..ImportReport::default() };
         let mut new_people = Vec::new();
         for ((entry, org), print) in placed.iter().zip(&prints) {
+            let outcome = |action, changed, basis| RowOutcome {
+                line: entry.line,
+                action,
+                name: entry.name.as_str().to_owned(),
+                org: org.name.as_str().to_owned(),
+                changed,
+                basis,
+            };
             match existing.get(print) {
                 None => {
                     let start = membership_start(entry.join_date, org);
                     new_people.push((new_person(entry, org), province.clone(), start));
+                    report.outcomes.push(outcome(RowAction::Create, Vec::new(), format!("new:{print}@{}", org.id)));
                 }
                 // Known by ID number but without any membership.
                 Some(None) => errors.push(RowError {
@@ -138,9 +151,16 @@ impl Store {
                     error: FieldError::new(Field::IdNumber, Problem::rule("member-without-membership"), ""),
                 }),
                 Some(Some((current, phone_cipher))) => {
+                    let basis = format!("person:{}@{}", current.id, current.version);
                     match self.apply_changes(w, current, phone_cipher.as_deref(), entry, org, today).await {
-                        Ok(true) => report.updated += 1,
-                        Ok(false) => report.unchanged += 1,
+                        Ok(changed) if changed.is_empty() => {
+                            report.unchanged += 1;
+                            report.outcomes.push(outcome(RowAction::Keep, changed, basis));
+                        }
+                        Ok(changed) => {
+                            report.updated += 1;
+                            report.outcomes.push(outcome(RowAction::Update, changed, basis));
+                        }
                         // A change the rules refuse (a move dated before the current membership…) is this row's error.
                         Err(StoreError::Invalid(error)) => errors.push(RowError { line: entry.line, error }),
                         Err(StoreError::Rule(message)) => {
@@ -168,7 +188,7 @@ impl Store {
     }
 
     /// Brings a known member (as read by `people_in_by_fingerprint`) in line
-    /// with the row; true if anything changed.
+    /// with the row; the fields that changed (none: nothing was written).
     async fn apply_changes(
         &self,
         w: &mut Audited,
@@ -177,34 +197,34 @@ impl Store {
         entry: &RosterEntry,
         org: &Organization,
         today: NaiveDate,
-    ) -> Result<bool> {
+    ) -> Result<Vec<Field>> {
         let id = &current.id;
         let stored_phone = phone_cipher.map(|c| self.keys().decrypt(c)).transpose()?;
         let mut changes = PersonChanges::default();
-        let mut changed = false;
+        let mut changed = Vec::new();
         if current.name != entry.name {
             changes.name = Some(entry.name.clone());
-            changed = true;
+            changed.push(Field::Name);
         }
         if let Some(sex) = entry.sex.filter(|s| current.sex != Some(*s)) {
             changes.sex = Some(Some(sex));
-            changed = true;
+            changed.push(Field::Sex);
         }
         if entry.ethnicity.is_some() && current.ethnicity != entry.ethnicity {
             changes.ethnicity = Some(entry.ethnicity.clone());
-            changed = true;
+            changed.push(Field::Ethnicity);
         }
         if current.category != entry.category {
             changes.category = Some(entry.category);
-            changed = true;
+            changed.push(Field::Category);
         }
         if current.full_member_date != entry.full_member_date {
             changes.full_member_date = Some(entry.full_member_date);
-            changed = true;
+            changed.push(Field::FullMemberDate);
         }
         if entry.phone.as_ref().map(|p| p.expose()) != stored_phone.as_deref() && entry.phone.is_some() {
             changes.phone = Some(entry.phone.clone());
-            changed = true;
+            changed.push(Field::Phone);
         }
         let mut kinds: Vec<PositionKind> = entry.positions.clone();
         kinds.sort();
@@ -212,14 +232,14 @@ impl Store {
         let moving = current.org_id != org.id;
         if !moving && kinds != current.positions {
             changes.positions = Some(kinds.clone());
-            changed = true;
+            changed.push(Field::Position);
         }
         if current.join_date != entry.join_date {
             changes.join_date = Some(entry.join_date);
-            changed = true;
+            changed.push(Field::JoinDate);
         }
         let mut version = current.version;
-        if changed {
+        if !changed.is_empty() {
             version = self.update_person(w, id, version, changes, today).await?.version;
         }
         if moving {
@@ -228,7 +248,7 @@ impl Store {
                 let changes = PersonChanges { positions: Some(kinds), ..PersonChanges::default() };
                 self.update_person(w, id, moved.version, changes, today).await?;
             }
-            changed = true;
+            changed.push(Field::Organization);
         }
         Ok(changed)
     }
@@ -350,6 +370,9 @@ pub struct OrgImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// What became of each row, in the file's order.
+    #[serde(skip)]
+    pub outcomes: Vec<RowOutcome>,
 }
 
 impl Store {
@@ -387,6 +410,15 @@ impl Store {
                     }
                 },
             };
+            let parent_basis = entry.parent_line.map_or_else(|| parent.id.to_string(), |line| format!("line:{line}"));
+            let outcome = |action, changed, basis| RowOutcome {
+                line: entry.line,
+                action,
+                name: entry.name.as_str().to_owned(),
+                org: parent.name.as_str().to_owned(),
+                changed,
+                basis,
+            };
             let same: Vec<Organization> = self.children(&parent.id, today).await?.into_iter().filter(|c| c.name == entry.name).collect();
             if let Some(found) = same.first() {
                 if found.level != entry.level || found.kind != entry.kind {
@@ -396,12 +428,15 @@ impl Store {
                     });
                     continue;
                 }
+                let basis = format!("org:{}@{}", found.id, found.version);
                 if entry.unit_type.is_some() && found.unit_type != entry.unit_type {
                     let changes = crate::orgs::OrgChanges { name: None, unit_type: Some(entry.unit_type) };
                     let updated = self.update_org(w, &found.id, found.version, changes, today).await?;
+                    report.outcomes.push(outcome(RowAction::Update, vec![Field::UnitType], basis));
                     by_line.insert(entry.line, updated);
                     report.updated += 1;
                 } else {
+                    report.outcomes.push(outcome(RowAction::Keep, Vec::new(), basis));
                     by_line.insert(entry.line, found.clone());
                     report.unchanged += 1;
                 }
@@ -418,6 +453,7 @@ impl Store {
             };
             match self.create_org(w, new).await {
                 Ok(org) => {
+                    report.outcomes.push(outcome(RowAction::Create, Vec::new(), format!("new:{parent_basis}/{}", entry.name.as_str())));
                     by_line.insert(entry.line, org);
                     report.created += 1;
                 }

@@ -33,6 +33,7 @@ pub mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod trail;
+pub mod uploads;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use domain::Message;

@@ -449,6 +449,41 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX problems_by_id ON problems (id)",
         ],
     },
+    Migration {
+        version: 6,
+        name: "spreadsheets uploaded through the web and the API",
+        statements: &[
+            // A spreadsheet previewed for one organization's subtree, then
+            // committed, cancelled, or found stale at its commit. The file is
+            // kept under the data directory by its SHA-256; `digest` sums up
+            // what each row met at the preview; `shown_json` keeps the first
+            // rows that change something, `warnings_json` the warnings.
+            "CREATE TABLE uploads (
+                province_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                rows_total BIGINT NOT NULL,
+                created BIGINT NOT NULL,
+                updated BIGINT NOT NULL,
+                unchanged BIGINT NOT NULL,
+                digest TEXT NOT NULL,
+                shown_json TEXT NOT NULL,
+                warnings_json TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                decided_at TEXT,
+                decided_by TEXT,
+                PRIMARY KEY (province_id, id)
+            )",
+            "CREATE INDEX uploads_by_org ON uploads (province_id, org_id, created_at)",
+            "CREATE INDEX uploads_by_id ON uploads (id)",
+        ],
+    },
 ];
 
 /// The statement as the backend must receive it.
@@ -489,4 +524,5 @@ pub const DUMP_TABLES: &[(&str, &str)] = &[
     ("research_team", "province_id, project_id, person_id"),
     ("research_results", "province_id, id"),
     ("problems", "province_id, id"),
+    ("uploads", "province_id, id"),
 ];

@@ -116,3 +116,82 @@ impl Store {
         Ok(SetUp { root, administrator, auditor })
     }
 }
+
+/// How far a deployment has come in its first hour, for the subtree of one
+/// root: what is in place and what is left.
+#[derive(Clone, Debug, Default)]
+pub struct FirstHour {
+    /// Organizations below the root.
+    pub orgs_below: usize,
+    pub members: i64,
+    /// Branches with no member in them or in their groups.
+    pub branches_without_members: Vec<Organization>,
+    /// Branches with no secretary's account on them or above them.
+    pub branches_without_secretary: Vec<Organization>,
+    /// Accounts of the organization department on the subtree.
+    pub department_accounts: usize,
+    /// Local settings (frequencies and local requirements) in force in the subtree.
+    pub local_settings: i64,
+}
+
+impl Store {
+    /// What the first hour has done under `root` on `on`.
+    pub async fn first_hour(&self, root: &Id, on: NaiveDate) -> Result<FirstHour> {
+        let orgs = self.subtree(root, on).await?;
+        let counts: std::collections::HashMap<Id, i64> = self.member_counts(root, on).await?.into_iter().collect();
+        let (from, to) = self.subtree_bounds(Some(root), on).await?;
+        let day = crate::orgs::date_text(on);
+        let grants = sqlx::query(
+            "SELECT g.role AS role, g.org_id AS org_id FROM grants g
+             JOIN org_links l ON l.org_id = g.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
+             JOIN accounts a ON a.id = g.account_id
+             WHERE l.path >= $1 AND l.path < $2 AND g.valid_from <= $3 AND (g.valid_to IS NULL OR g.valid_to > $3) AND a.disabled_at IS NULL",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(&day)
+        .fetch_all(self.pool())
+        .await?;
+        let mut secretaries = std::collections::HashSet::new();
+        let mut department_accounts = 0;
+        for row in &grants {
+            match crate::rows::text(row, "role")?.as_str() {
+                "secretary" => {
+                    secretaries.insert(Id::from_stored(crate::rows::text(row, "org_id")?));
+                }
+                "org_department" => department_accounts += 1,
+                _ => {}
+            }
+        }
+        let local_settings: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM requirement_settings s
+             JOIN org_links l ON l.org_id = s.org_id AND l.valid_from <= $3 AND (l.valid_to IS NULL OR l.valid_to > $3)
+             WHERE l.path >= $1 AND l.path < $2 AND (s.ended_on IS NULL OR s.ended_on > $3)",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(&day)
+        .fetch_one(self.pool())
+        .await?;
+        let branches: std::collections::HashSet<&Id> = orgs.iter().filter(|o| o.kind.is_branch()).map(|o| &o.id).collect();
+        // Each organization's members count for every branch on its path.
+        let mut in_branch: std::collections::HashMap<&Id, i64> = std::collections::HashMap::new();
+        for org in &orgs {
+            let n = counts.get(&org.id).copied().unwrap_or(0);
+            for id in org.path.iter().filter(|id| branches.contains(id)) {
+                *in_branch.entry(id).or_default() += n;
+            }
+        }
+        let mut first = FirstHour { orgs_below: orgs.len().saturating_sub(1), local_settings, department_accounts, ..FirstHour::default() };
+        for branch in orgs.iter().filter(|o| o.kind.is_branch()) {
+            if in_branch.get(&branch.id).copied().unwrap_or(0) == 0 {
+                first.branches_without_members.push(branch.clone());
+            }
+            if !branch.path.iter().any(|id| secretaries.contains(id)) {
+                first.branches_without_secretary.push(branch.clone());
+            }
+        }
+        first.members = counts.values().sum();
+        Ok(first)
+    }
+}

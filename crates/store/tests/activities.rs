@@ -721,7 +721,8 @@ async fn later_migrations_apply_to_the_schema_of_the_first_release_and_keep_its_
         pool.close().await;
     }
     let t = build(&store).await;
-    assert_eq!(store.migrate().await.unwrap(), vec![3, 4, 5]);
+    let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 3).collect();
+    assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     assert!(store.person(&t.member, today()).await.unwrap().is_some());
     let mut w = store.writer(&Actor::system("test")).await.unwrap();

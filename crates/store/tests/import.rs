@@ -140,7 +140,7 @@ async fn an_unknown_organization_rejects_the_whole_file_and_writes_nothing() {
     let err = import(store, &t.village, &bad).await.unwrap_err();
     let store::import::ImportError::Rows(rows) = &err else { panic!("{err}") };
     let message = i18n::render(i18n::Lang::ZhCn, &rows[0].message());
-    assert_eq!(message, "第4行 所在党组织：“不存在的支部”找不到");
+    assert_eq!(message, "第4行 所在党组织：“不存在的支部”不在“石桥村党委”之下（只能导入本组织及其下级组织的数据）");
     assert_eq!(store.dump().await.unwrap(), before);
     db.cleanup().await.unwrap();
 }

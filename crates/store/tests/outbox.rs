@@ -238,7 +238,8 @@ async fn migrations_from_4_apply_to_the_previous_schema_and_keep_its_data() {
         pool.close().await;
     }
     let t = build(&store).await;
-    assert_eq!(store.migrate().await.unwrap(), vec![4, 5]);
+    let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 4).collect();
+    assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     assert!(store.person(&t.secretary, day("2026-11-23")).await.unwrap().is_some());
     assert_eq!(store.account_email(&t.account).await.unwrap(), None, "existing accounts have no address");

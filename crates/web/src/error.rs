@@ -29,6 +29,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: Message,
     pub field: Option<Cow<'static, str>>,
+    /// The rows of a refused spreadsheet, each with its own message.
+    pub rows: Vec<domain::sheet::RowError>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -46,11 +48,27 @@ pub struct ErrorDetail {
     /// The request field at fault, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For a refused spreadsheet: every bad row, in the file's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowDetail>,
+}
+
+/// One bad row of a refused spreadsheet.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RowDetail {
+    /// The line of the file (the header is line 1).
+    pub line: usize,
+    /// The column at fault, by its field code.
+    pub field: String,
+    /// A stable snake_case code of the problem.
+    pub code: String,
+    /// The row's problem in the caller's language, as the command line says it.
+    pub message: String,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: Message) -> Self {
-        ApiError { status, code, message, field: None }
+        ApiError { status, code, message, field: None, rows: Vec::new() }
     }
 
     /// Names the request field at fault.
@@ -106,6 +124,7 @@ impl ApiError {
             code: error.problem.code(),
             field: Some(Cow::Borrowed(api_field_name(error.field))),
             message: error.message(),
+            rows: Vec::new(),
         }
     }
 
@@ -116,6 +135,16 @@ impl ApiError {
                 code: self.code.to_owned(),
                 message: i18n::render(lang, &self.message),
                 field: self.field.as_deref().map(str::to_owned),
+                rows: self
+                    .rows
+                    .iter()
+                    .map(|r| RowDetail {
+                        line: r.line,
+                        field: r.error.field.code().to_owned(),
+                        code: r.error.problem.code().to_owned(),
+                        message: i18n::render(lang, &r.message()),
+                    })
+                    .collect(),
             },
         }
     }

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod error;
 pub mod evaluation;
 pub mod pages;
+pub mod uploads;
 pub mod write;
 
 use axum::Router;
@@ -61,6 +62,9 @@ pub struct AppState {
     /// Where attachment files are kept (`<data dir>/attachments`); `None`
     /// refuses uploads with a clear error (503).
     pub files: Option<Arc<store::attachments::Files>>,
+    /// Where uploaded spreadsheets are kept (`<data dir>/imports`); `None`
+    /// refuses uploads with a clear error (503).
+    pub uploads: Option<Arc<store::attachments::Files>>,
 }
 
 impl AppState {
@@ -74,12 +78,18 @@ impl AppState {
     /// The state with a catalogue and calendar already loaded.
     pub fn with_catalogue(store: Store, today: Today, catalogue: Arc<Catalogue>, calendar: Calendar) -> Self {
         let evaluations = Arc::new(evaluation::Evaluations::new(catalogue.clone(), calendar));
-        AppState { store, today, auth: AuthConfig::default(), catalogue, evaluations, files: None }
+        AppState { store, today, auth: AuthConfig::default(), catalogue, evaluations, files: None, uploads: None }
     }
 
     /// The same state keeping attachment files under `dir`.
     pub fn with_files(mut self, dir: PathBuf) -> Self {
         self.files = Some(Arc::new(store::attachments::Files::new(dir)));
+        self
+    }
+
+    /// The same state keeping uploaded spreadsheets under `dir`.
+    pub fn with_uploads(mut self, dir: PathBuf) -> Self {
+        self.uploads = Some(Arc::new(store::attachments::Files::new(dir)));
         self
     }
 }

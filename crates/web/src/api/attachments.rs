@@ -175,7 +175,13 @@ pub fn files(state: &AppState) -> Result<&store::attachments::Files, UploadError
 /// the rest of the body has been read (and dropped), so the client gets the
 /// answer instead of a closed connection. The route's body limit bounds
 /// what is read.
-pub async fn read_multipart(mut multipart: Multipart) -> Result<MultipartForm, UploadError> {
+pub async fn read_multipart(multipart: Multipart) -> Result<MultipartForm, UploadError> {
+    read_multipart_limited(multipart, MAX_ATTACHMENT_BYTES).await
+}
+
+/// Reads a whole multipart form whose files may hold up to `max_file`
+/// bytes each (otherwise as [`read_multipart`]).
+pub async fn read_multipart_limited(mut multipart: Multipart, max_file: usize) -> Result<MultipartForm, UploadError> {
     let mut form = MultipartForm::default();
     let mut too_large = false;
     loop {
@@ -183,7 +189,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<MultipartForm, U
         let Some(mut part) = next else { break };
         let name = part.name().unwrap_or_default().to_owned();
         let file_name = part.file_name().map(str::to_owned);
-        let limit = if file_name.is_some() { MAX_ATTACHMENT_BYTES } else { MAX_TEXT_FIELD_BYTES };
+        let limit = if file_name.is_some() { max_file } else { MAX_TEXT_FIELD_BYTES };
         let mut bytes = Vec::new();
         let mut over = false;
         while let Some(chunk) = part.chunk().await.map_err(part_error)? {
@@ -279,7 +285,7 @@ pub async fn create(
     Ok(written.response())
 }
 
-fn unknown_field(name: &str) -> ApiError {
+pub(crate) fn unknown_field(name: &str) -> ApiError {
     let fits = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     let shown = if fits { name } else { "?" };
     let error = ApiError::new(StatusCode::BAD_REQUEST, "unknown_field", Message::new("api-unknown-field").text("field", shown));

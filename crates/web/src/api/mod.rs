@@ -17,6 +17,7 @@ pub mod codes;
 pub mod extract;
 pub mod fields;
 pub mod idempotency;
+pub mod imports;
 pub mod orgs;
 pub mod people;
 pub mod problems;
@@ -50,9 +51,10 @@ use utoipa::{Modify, OpenApi};
         problems::raise, problems::of_activity, problems::of_org,
         requirements::list_settings, requirements::create_setting, requirements::end_setting,
         requirements::list_exemptions, requirements::create_exemption, requirements::revoke_exemption,
+        imports::create, imports::get, imports::commit, imports::cancel, imports::template,
         openapi_json,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, crate::error::RowDetail)),
     tags(
         (name = "organizations", description = "The organization tree"),
         (name = "people", description = "Party members"),
@@ -60,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "research", description = "Research projects: team, findings, results, and the visits and case analyses recorded for them"),
         (name = "problems", description = "Problems raised at life meetings or found by research, for the rectification ledger"),
         (name = "requirements", description = "Local requirement settings and exemptions"),
+        (name = "imports", description = "Spreadsheets of organizations, members and held activities: previewed, then committed"),
         (name = "meta", description = "This description"),
     ),
 )]
@@ -171,6 +174,11 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/exemptions", get(requirements::list_exemptions))
         .route("/exemptions", post(requirements::create_exemption))
         .route("/exemptions/{id}/revoke", post(requirements::revoke_exemption))
+        .route("/imports", post(imports::create).layer(axum::extract::DefaultBodyLimit::max(crate::uploads::MAX_SHEET_BODY_BYTES)))
+        .route("/imports/{id}", get(imports::get))
+        .route("/imports/{id}/commit", post(imports::commit))
+        .route("/imports/{id}/cancel", post(imports::cancel))
+        .route("/imports/templates/{kind}", get(imports::template))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::render_errors))

@@ -55,8 +55,8 @@ pub struct AttachmentsSection {
     pub csrf: String,
     pub upload_href: String,
     pub accept: &'static str,
-    pub max_files: usize,
-    pub max_mb: usize,
+    /// What files may be added, and how many.
+    pub allowed: String,
 }
 
 /// The section for `activity`, hosted by `host`, as `viewer` may see it.
@@ -91,8 +91,11 @@ pub async fn section(
         csrf: viewer.csrf().unwrap_or_default().to_owned(),
         upload_href: format!("/activities/{}/attachments", activity.id),
         accept: ACCEPT,
-        max_files: MAX_ATTACHMENTS_PER_ACTIVITY,
-        max_mb: MAX_ATTACHMENT_BYTES / (1024 * 1024),
+        allowed: i18n::t_args(
+            lang,
+            "attachments-allowed",
+            &[("mb", (MAX_ATTACHMENT_BYTES / (1024 * 1024)).into()), ("count", MAX_ATTACHMENTS_PER_ACTIVITY.into())],
+        ),
     })
 }
 

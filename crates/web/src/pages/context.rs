@@ -40,6 +40,8 @@ pub struct HeaderUser {
     pub admin: bool,
     /// May read the audit trail (sees 审计).
     pub auditor: bool,
+    /// May bring in spreadsheets (sees 导入表格).
+    pub importer: bool,
 }
 
 impl PageContext {
@@ -81,6 +83,7 @@ impl FromRequestParts<AppState> for PageContext {
                 reader: p.holds(Action::Read, today),
                 admin: p.holds(Action::ManageAccounts, today),
                 auditor: p.holds(Action::ReadAudit, today),
+                importer: p.holds(Action::Import, today),
             });
         }
         Ok(ctx)

@@ -19,6 +19,8 @@ mod calendar;
 mod compliance;
 mod context;
 mod forms;
+mod guide;
+mod imports;
 mod login;
 mod orgs;
 mod people;
@@ -79,6 +81,8 @@ pub fn routes() -> Router<AppState> {
         .merge(birthdays::routes())
         .merge(record::routes())
         .merge(research::routes())
+        .merge(imports::routes())
+        .merge(guide::routes())
         .layer(middleware::from_fn(page_headers))
 }
 

@@ -29,6 +29,9 @@ struct HomePage<'a> {
 /// them; the audit trail for an auditor; or the empty-start page.
 pub async fn home(state: &AppState, ctx: &PageContext, viewer: &Viewer) -> Result<Response, PageError> {
     let today = state.today.date();
+    if viewer.holds(Action::ManageAccounts, today) && super::guide::is_first_hour(state, viewer).await? {
+        return Ok(Redirect::to("/guide").into_response());
+    }
     let roots = viewer.roots(state, Action::Read).await?;
     if let [only] = roots.as_slice() {
         return Ok(Redirect::to(&format!("/orgs/{}", only.id)).into_response());
