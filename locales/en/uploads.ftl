@@ -88,3 +88,5 @@ guide-settings = Set the local frequencies
 guide-settings-explain = Set by the organization department on the local frequencies page; until then the national frequencies apply, and items that no national text sets show as pending the local rule.
 guide-settings-state = { $settings } local settings so far.
 guide-settings-link = See the local frequencies
+imports-done-committed = Imported. The new and changed records are written, and the audit trail records it.
+imports-done-cancelled = Cancelled; nothing was written.

@@ -88,3 +88,5 @@ guide-settings = 确定本地规定频次
 guide-settings-explain = 由组织部门在“本地规定频次”页面设置；未设置的，按全国性规定的频次评估，没有全国性规定的事项显示为“待本地规定”。
 guide-settings-state = 已有本地规定 { $settings } 项。
 guide-settings-link = 查看本地规定频次
+imports-done-committed = 已导入。新增和修改的记录已写入，并记入审计日志。
+imports-done-cancelled = 已取消，未写入任何内容。

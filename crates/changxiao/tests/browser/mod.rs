@@ -8,6 +8,9 @@
 //! and removes its temporary directory. That lets every test share one demo
 //! server (built once) without leaving processes behind.
 
+// Each browser test binary uses part of this support module.
+#![allow(dead_code)]
+
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -55,19 +58,11 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
 }
 
-/// The words of one locale file (`locales/{code}.toml`): flat `key = "value"` lines.
+/// The page words of one language (`zh-CN` or `en`): every message of
+/// `locales/<code>/*.ftl` that takes no arguments, by id.
 pub fn locale(code: &str) -> Result<HashMap<String, String>> {
-    let path = workspace_root().join("locales").join(format!("{code}.toml"));
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut words = HashMap::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        if let Some((key, value)) = line.split_once('=') {
-            let value = value.trim();
-            let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-            words.insert(key.trim().to_owned(), value.replace("\\\"", "\"").replace("\\\\", "\\"));
-        }
-    }
-    Ok(words)
+    let lang = i18n::Lang::parse(code).ok_or_else(|| anyhow!("no language {code}"))?;
+    Ok(i18n::ids(lang).into_iter().filter_map(|id| i18n::lookup(lang, &id).map(|w| (id.clone(), w.to_owned()))).collect())
 }
 
 /// The processes every test shares.
@@ -87,23 +82,60 @@ pub fn harness() -> Result<&'static Harness> {
     HARNESS.get_or_init(|| Harness::start().map_err(|e| format!("{e:#}"))).as_ref().map_err(|e| anyhow!("{e}"))
 }
 
+/// A chromedriver for browsers of a server the test starts itself.
+pub struct Driver {
+    driver_url: String,
+    http: reqwest::blocking::Client,
+    _driver: Watched,
+}
+
+static DRIVER: OnceLock<std::result::Result<Driver, String>> = OnceLock::new();
+
+/// The shared chromedriver (without the demo), started by the first test that asks.
+pub fn driver() -> Result<&'static Driver> {
+    DRIVER.get_or_init(|| Driver::start().map_err(|e| format!("{e:#}"))).as_ref().map_err(|e| anyhow!("{e}"))
+}
+
+fn http_client() -> Result<reqwest::blocking::Client> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("building the HTTP client")
+}
+
+fn check_browser() -> Result<PathBuf> {
+    let chromium = chromium_path();
+    let chromedriver = chromedriver_path();
+    for (what, path, package) in [("Chromium", &chromium, "chromium"), ("chromedriver", &chromedriver, "chromium-driver")] {
+        ensure!(
+            path.exists(),
+            "CHANGXIAO_E2E=1 but {what} is missing at {} (install it: apt-get install {package}, or run .ci/run)",
+            path.display()
+        );
+    }
+    Ok(chromedriver)
+}
+
+impl Driver {
+    fn start() -> Result<Driver> {
+        let chromedriver = check_browser()?;
+        let http = http_client()?;
+        let driver = start_driver(&http, &chromedriver)?;
+        Ok(Driver { driver_url: driver.1, http, _driver: driver.0 })
+    }
+
+    /// A fresh browser on the server at `origin`, its viewport `width`×`height`.
+    pub fn session(&'static self, origin: &str, width: u32, height: u32) -> Result<Session> {
+        open_session(&self.http, &self.driver_url, origin, width, height)
+    }
+}
+
 impl Harness {
     fn start() -> Result<Harness> {
-        let chromium = chromium_path();
-        let chromedriver = chromedriver_path();
-        for (what, path, package) in [("Chromium", &chromium, "chromium"), ("chromedriver", &chromedriver, "chromium-driver")] {
-            ensure!(
-                path.exists(),
-                "CHANGXIAO_E2E=1 but {what} is missing at {} (install it: apt-get install {package}, or run .ci/run)",
-                path.display()
-            );
-        }
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(120))
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .context("building the HTTP client")?;
+        let chromedriver = check_browser()?;
+        let http = http_client()?;
         let demo = start_demo(&http)?;
         let driver = start_driver(&http, &chromedriver)?;
         Ok(Harness { origin: demo.1, driver_url: driver.1, http, _demo: demo.0, _driver: driver.0 })
@@ -112,6 +144,13 @@ impl Harness {
     /// A fresh browser with its own profile (so no cookies are shared),
     /// its window `width`×`height` CSS pixels.
     pub fn session(&'static self, width: u32, height: u32) -> Result<Session> {
+        open_session(&self.http, &self.driver_url, &self.origin, width, height)
+    }
+}
+
+/// A fresh Chromium with its own profile on the server at `origin`.
+fn open_session(http: &reqwest::blocking::Client, driver_url: &str, origin: &str, width: u32, height: u32) -> Result<Session> {
+    {
         let profile = tempfile::Builder::new().prefix("changxiao-chromium-").tempdir().context("creating a Chromium profile directory")?;
         let args = vec![
             "--headless=new".to_owned(),
@@ -137,15 +176,11 @@ impl Harness {
                 }
             }
         });
-        let value = call(&self.http, reqwest::Method::POST, &format!("{}/session", self.driver_url), Some(capabilities))
+        let value = call(http, reqwest::Method::POST, &format!("{driver_url}/session"), Some(capabilities))
             .context("opening a WebDriver session with Chromium")?;
         let id = value["sessionId"].as_str().ok_or_else(|| anyhow!("no sessionId in {value}"))?;
-        let session = Session {
-            http: self.http.clone(),
-            url: format!("{}/session/{id}", self.driver_url),
-            origin: self.origin.clone(),
-            _profile: profile,
-        };
+        let session =
+            Session { http: http.clone(), url: format!("{driver_url}/session/{id}"), origin: origin.to_owned(), _profile: profile };
         session.set_window_size(width, height)?;
         Ok(session)
     }
@@ -153,7 +188,7 @@ impl Harness {
 
 /// A child process ended, and its temporary directory removed, when the
 /// test binary exits (the watchdog's standard input closes).
-struct Watched {
+pub struct Watched {
     _stdin: Mutex<ChildStdin>,
     _child: Mutex<Child>,
 }
@@ -177,6 +212,7 @@ rm -rf "$dir""#;
         .args(args)
         .current_dir(dir)
         .env_remove("CHANGXIAO_DATABASE_URL")
+        .env("CHANGXIAO_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -212,13 +248,24 @@ fn collect(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, lines: O
 
 fn start_demo(http: &reqwest::blocking::Client) -> Result<(Watched, String)> {
     let dir = tempfile::Builder::new().prefix("changxiao-e2e-demo-").tempdir().context("creating the demo directory")?.keep();
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_changxiao"));
     let args: Vec<String> = ["demo", "--addr", "127.0.0.1:0", "--data-dir"]
         .into_iter()
         .map(str::to_owned)
         .chain([dir.display().to_string(), "--today".to_owned(), DEMO_TODAY.to_owned()])
         .collect();
-    let (mut child, stdin) = spawn_watched(&dir, &bin, &args)?;
+    start_changxiao(http, &dir, &args)
+}
+
+/// A `changxiao serve` (or `demo`) process run with `args` in `dir` (which
+/// is removed when the test binary exits), once its `/healthz` answers; the
+/// process and its origin.
+pub fn start_server(dir: &Path, args: &[String]) -> Result<(Watched, String)> {
+    start_changxiao(&http_client()?, dir, args)
+}
+
+fn start_changxiao(http: &reqwest::blocking::Client, dir: &Path, args: &[String]) -> Result<(Watched, String)> {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_changxiao"));
+    let (mut child, stdin) = spawn_watched(dir, &bin, args)?;
     let log = Arc::new(Mutex::new(String::new()));
     let (tx, rx) = mpsc::channel();
     collect(child.stdout.take().ok_or_else(|| anyhow!("no stdout pipe"))?, log.clone(), Some(tx));
@@ -236,18 +283,22 @@ fn start_demo(http: &reqwest::blocking::Client) -> Result<(Watched, String)> {
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                bail!("`changxiao demo` printed no http://127.0.0.1:PORT line within {DEMO_START_TIMEOUT:?}; its output:\n{}", output())
+                bail!(
+                    "`changxiao {}` printed no http://127.0.0.1:PORT line within {DEMO_START_TIMEOUT:?}; its output:\n{}",
+                    args[0],
+                    output()
+                )
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                bail!("`changxiao demo` ended before printing its address; its output:\n{}", output())
+                bail!("`changxiao {}` ended before printing its address; its output:\n{}", args[0], output())
             }
         }
     };
     let watched = Watched { _stdin: Mutex::new(stdin), _child: Mutex::new(child) };
-    wait_until(Duration::from_secs(30), "the demo's /healthz to answer 200", || {
+    wait_until(Duration::from_secs(30), "the server's /healthz to answer 200", || {
         Ok(http.get(format!("{origin}/healthz")).send().is_ok_and(|r| r.status().is_success()))
     })
-    .with_context(|| format!("the demo's output:\n{}", output()))?;
+    .with_context(|| format!("the server's output:\n{}", output()))?;
     Ok((watched, origin))
 }
 
@@ -378,6 +429,14 @@ impl Session {
 
     pub fn text(&self, element: &Element) -> Result<String> {
         Ok(self.get(&format!("/element/{}/text", element.0))?.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Chooses the file at `path` in the file input `css`.
+    pub fn choose_file(&self, css: &str, path: &Path) -> Result<()> {
+        let element = self.find(css)?;
+        self.post(&format!("/element/{}/value", element.0), json!({ "text": path.display().to_string() }))
+            .with_context(|| format!("choosing {} in {css}", path.display()))?;
+        Ok(())
     }
 
     pub fn type_into(&self, element: &Element, text: &str) -> Result<()> {

@@ -4,7 +4,7 @@
 //! - `/imports`: the three templates to download, the upload form (what
 //!   the file holds, for which organization's subtree, the file) and the
 //!   latest uploads there;
-//! - `POST /imports`: reads the file and previews it — every row applied
+//! - `POST /imports/upload`: reads the file and previews it — every row applied
 //!   as a trial, nothing written — then shows the preview; a file with bad
 //!   rows is shown again with every bad row named as the command line
 //!   names it (422), a file over 32 MiB is refused (413);
@@ -26,7 +26,7 @@ use crate::uploads::{self, MAX_SHEET_BYTES, Refusal};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -42,7 +42,13 @@ const RECENT: i64 = 20;
 /// The routes of these pages (merged into the page routes).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/imports", get(list_page).post(upload).layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_SHEET_BODY_BYTES)))
+        .route("/imports", get(list_page))
+        .route(
+            "/imports/upload",
+            get(|| async { Redirect::to("/imports") })
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_SHEET_BODY_BYTES)),
+        )
         .route("/imports/templates/{file}", get(template))
         .route("/imports/{id}", get(upload_page))
         .route("/imports/{id}/commit", post(commit))
@@ -214,7 +220,7 @@ async fn refused(
     render_status(status, &page)
 }
 
-/// `POST /imports`: previews a file.
+/// `POST /imports/upload`: previews a file.
 async fn upload(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -287,6 +293,7 @@ struct UploadPage<'a> {
     /// Rows that change something beyond those listed.
     more: i64,
     error: Option<String>,
+    notice: Option<&'static str>,
 }
 
 async fn upload_view<'a>(state: &AppState, ctx: &'a PageContext, viewer: &Viewer, raw_id: &str) -> Result<UploadPage<'a>, PageError> {
@@ -331,11 +338,34 @@ async fn upload_view<'a>(state: &AppState, ctx: &'a PageContext, viewer: &Viewer
         changes,
         file_name: upload.file_name,
         error: None,
+        notice: None,
     })
 }
 
-async fn upload_page(State(state): State<AppState>, ctx: PageContext, viewer: Viewer, Path(id): Path<String>) -> Response {
-    let result = async { render(&upload_view(&state, &ctx, &viewer, &id).await?) }.await;
+/// `?done=` after a decision, for the notice that says what was done.
+#[derive(serde::Deserialize, Default)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn upload_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    query: Result<Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let done = query.map(|Query(q)| q).unwrap_or_default().done;
+    let result = async {
+        let mut page = upload_view(&state, &ctx, &viewer, &id).await?;
+        page.notice = match done.as_deref() {
+            Some("committed") => Some(i18n::t(ctx.lang, "imports-done-committed")),
+            Some("cancelled") => Some(i18n::t(ctx.lang, "imports-done-cancelled")),
+            _ => None,
+        };
+        render(&page)
+    }
+    .await;
     ctx.respond(result)
 }
 
@@ -355,7 +385,7 @@ async fn commit(State(state): State<AppState>, ctx: PageContext, Path(id): Path<
         let refusal = match done {
             Ok((_, applied)) => {
                 uploads::after_commit(&state, &applied).await;
-                return Ok(Redirect::to(&format!("/imports/{id}")).into_response());
+                return Ok(Redirect::to(&format!("/imports/{id}?done=committed")).into_response());
             }
             Err(r) => r,
         };
@@ -391,7 +421,7 @@ async fn cancel(State(state): State<AppState>, ctx: PageContext, Path(id): Path<
         })
         .await;
         match done {
-            Ok(_) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
+            Ok(_) => Ok(Redirect::to(&format!("/imports/{id}?done=cancelled")).into_response()),
             Err(store::StoreError::Rule(m)) => {
                 let mut page = page;
                 page.error = Some(i18n::render(ctx.lang, &m));
