@@ -6,34 +6,29 @@
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
+use testkit::cli::{Cli, DataDir};
 
-const TODAY: &str = "2026-11-23";
-
-fn changxiao(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_changxiao")).args(args).args(["--today", TODAY]).env("CHANGXIAO_LOG", "error").output().unwrap()
+/// The binary this crate builds, on 2026-11-23.
+fn changxiao() -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_changxiao"))
 }
 
 /// One demo for every test of this file.
-fn demo_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = changxiao(&["demo", "--no-serve", "--data-dir", dir.path().to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        dir
+fn demo() -> &'static DataDir {
+    static DATA: OnceLock<DataDir> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let data = DataDir::sqlite("demo");
+        let out = changxiao().on(&data).run(&["demo", "--no-serve"]);
+        assert!(out.success(), "{}", out.stderr);
+        data
     })
-    .path()
 }
 
 fn evaluate(args: &[&str]) -> Value {
-    let dir = demo_dir().to_str().unwrap().to_owned();
-    let mut all = vec!["evaluate", "--data-dir", &dir];
-    all.extend_from_slice(args);
-    let out = changxiao(&all);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("stdout holds only JSON")
+    let out = changxiao().on(demo()).run(&[&["evaluate"], args].concat());
+    assert!(out.success(), "{}", out.stderr);
+    out.json()
 }
 
 type Key = (String, String, String);
@@ -55,7 +50,7 @@ fn keys(cells: &[Value], status: &str) -> BTreeSet<Key> {
 #[test]
 fn evaluation_finds_exactly_the_planted_gaps() {
     let doc = evaluate(&["--year", "2025", "--as-of", "2026-01-31"]);
-    let planted: Value = serde_json::from_slice(&std::fs::read(demo_dir().join("planted-gaps.json")).unwrap()).unwrap();
+    let planted: Value = serde_json::from_slice(&std::fs::read(demo().path().join("planted-gaps.json")).unwrap()).unwrap();
     let planted: BTreeSet<Key> = planted
         .as_array()
         .unwrap()
@@ -126,16 +121,14 @@ fn the_current_year_shows_due_and_met_cells_and_a_readable_table() {
     assert!(keys(cells, "missed").is_empty());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     assert!(cells.iter().all(|c| rules::Period::parse(c["period"].as_str().unwrap()).unwrap().first_day() <= today));
-    let dir = demo_dir().to_str().unwrap().to_owned();
-    let out = changxiao(&["evaluate", "--data-dir", &dir, "--format", "table", "--lang", "zh-CN"]);
-    let table = String::from_utf8(out.stdout).unwrap();
+    let out = changxiao().on(demo()).run(&["evaluate", "--format", "table", "--lang", "zh-CN"]);
+    let table = out.stdout;
     assert!(table.starts_with("要求\t对象\t期间\t状态\t原因"), "{table:.200}");
     assert!(table.contains("待落实"));
 }
 
 #[test]
 fn bad_arguments_are_refused_by_name() {
-    let dir = demo_dir().to_str().unwrap().to_owned();
     for (args, named) in [
         (vec!["--org", "not-an-id"], "--org"),
         (vec!["--org", "0000000000000000000000000000dead"], "没有组织"),
@@ -143,34 +136,29 @@ fn bad_arguments_are_refused_by_name() {
         (vec!["--year", "1850"], "--year"),
         (vec!["--as-of", "2025-02-30"], "--as-of"),
     ] {
-        let mut all = vec!["evaluate", "--data-dir", &dir];
-        all.extend_from_slice(&args);
-        let out = changxiao(&all);
-        assert!(!out.status.success(), "{args:?} was accepted");
+        let out = changxiao().on(demo()).run(&[&["evaluate"], &args[..]].concat());
+        assert!(!out.success(), "{args:?} was accepted");
         assert!(out.stdout.is_empty());
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(named), "{args:?}: {err}");
+        assert!(out.stderr.contains(named), "{args:?}: {}", out.stderr);
     }
 }
 
 #[test]
 fn gen_writes_a_deterministic_dataset_and_evaluates_it() {
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    for dir in [a.path(), b.path()] {
-        let out_dir = dir.join("world");
-        let out = changxiao(&["gen", "--scale", "0.002", "--seed", "7", "--out", out_dir.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).starts_with("已评估 2025 年的 "), "{}", String::from_utf8_lossy(&out.stdout));
+    let (a, b) = (DataDir::sqlite("a"), DataDir::sqlite("b"));
+    for dir in [&a, &b] {
+        let out = changxiao().run(&["gen", "--scale", "0.002", "--seed", "7", "--out", dir.file("world").to_str().unwrap()]);
+        assert!(out.success(), "{}", out.stderr);
+        assert!(out.stdout.starts_with("已评估 2025 年的 "), "{}", out.stdout);
     }
     for table in ["orgs.csv", "people.csv", "memberships.csv", "positions.csv", "activities.csv", "attendance.csv"] {
-        let first = std::fs::read(a.path().join("world").join(table)).unwrap();
+        let first = std::fs::read(a.file("world").join(table)).unwrap();
         assert!(first.len() > 100, "{table} is nearly empty");
-        assert_eq!(first, std::fs::read(b.path().join("world").join(table)).unwrap(), "{table} differs between two runs");
+        assert_eq!(first, std::fs::read(b.file("world").join(table)).unwrap(), "{table} differs between two runs");
     }
     // A directory that is not empty is never overwritten; a bad scale is refused by name.
-    let out = changxiao(&["gen", "--scale", "0.002", "--out", a.path().to_str().unwrap()]);
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--out"));
-    let out = changxiao(&["gen", "--scale", "galaxy"]);
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--scale"));
+    let out = changxiao().run(&["gen", "--scale", "0.002", "--out", a.file("world").parent().unwrap().to_str().unwrap()]);
+    assert!(!out.success() && out.stderr.contains("--out"));
+    let out = changxiao().run(&["gen", "--scale", "galaxy"]);
+    assert!(!out.success() && out.stderr.contains("--scale"));
 }

@@ -15,8 +15,8 @@ mod browser;
 use anyhow::{Context, Result, ensure};
 use browser::{driver, enabled, locale, start_server};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+use testkit::cli::{Cli, DataDir};
 
 const TODAY: &str = "2026-11-23";
 const TOWNSHIPS: usize = 20;
@@ -113,49 +113,23 @@ fn write_gb18030_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) {
         text.push_str(&row.join(","));
         text.push_str("\r\n");
     }
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
-    assert!(!unmappable);
-    std::fs::write(path, bytes).unwrap();
+    testkit::files::write_gb18030(path, &text);
 }
 
-/// Where the deployment lives: a data directory, and on PostgreSQL a new database.
-struct Place {
-    dir: PathBuf,
-    url: Option<String>,
-}
-
-impl Place {
-    fn new() -> Place {
-        let dir = tempfile::Builder::new().prefix("changxiao-first-hour-").tempdir().unwrap().keep();
-        let url = store::testing::postgres_base().map(|server| format!("{server}/changxiao_first_hour_{}", domain::Id::generate()));
-        Place { dir, url }
+/// The options that point the binary at `place` on the test's fixed day.
+fn args(place: &DataDir, command: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = command.iter().map(|s| (*s).to_owned()).collect();
+    args.extend(["--data-dir".to_owned(), place.arg().to_owned(), "--today".to_owned(), TODAY.to_owned()]);
+    if let Some(url) = place.database_url() {
+        args.extend(["--database-url".to_owned(), url.to_owned()]);
     }
-
-    fn args(&self, command: &[&str]) -> Vec<String> {
-        let mut args: Vec<String> = command.iter().map(|s| (*s).to_owned()).collect();
-        args.extend(["--data-dir".to_owned(), self.dir.display().to_string(), "--today".to_owned(), TODAY.to_owned()]);
-        if let Some(url) = &self.url {
-            args.extend(["--database-url".to_owned(), url.clone()]);
-        }
-        args
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        if let Some(url) = &self.url {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            let _ = runtime.block_on(store::drop_postgres_database(url));
-        }
-    }
+    args
 }
 
 /// Runs `changxiao init` for the county; the administrator's one-time password.
-fn init(place: &Place) -> Result<String> {
-    let args = place.args(&[
+fn init(place: &DataDir) -> Result<String> {
+    const COUNTY: &[&str] = &[
         "init",
-        "--lang",
-        "en",
         "--name",
         "中共示范县委员会",
         "--level",
@@ -174,14 +148,10 @@ fn init(place: &Place) -> Result<String> {
         "auditor",
         "--auditor-name",
         "李审计",
-    ]);
-    let out = Command::new(env!("CARGO_BIN_EXE_changxiao"))
-        .args(&args)
-        .env("CHANGXIAO_LOG", "error")
-        .env_remove("CHANGXIAO_DATABASE_URL")
-        .output()?;
-    let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    ensure!(out.status.success(), "init failed: {}{said}", String::from_utf8_lossy(&out.stderr));
+    ];
+    let out = Cli::new(env!("CARGO_BIN_EXE_changxiao")).en().on(place).run(COUNTY);
+    ensure!(out.success(), "init failed: {}{}", out.stderr, out.stdout);
+    let said = out.stdout;
     let line = said.lines().find(|l| l.contains("login admin,")).context("no administrator line")?;
     Ok(line.split("one-time password ").nth(1).and_then(|s| s.split(' ').next()).context("no password")?.to_owned())
 }
@@ -214,9 +184,10 @@ fn the_first_hour_from_an_empty_machine_to_a_county_at_work() -> Result<()> {
     }
     let zh = locale("zh-CN")?;
     let word = |id: &str| zh.get(id).cloned().with_context(|| format!("no word {id}"));
-    let place = Place::new();
+    let place = DataDir::from_env("first_hour");
     let one_time = init(&place)?;
-    let (_server, origin) = start_server(&place.dir, &place.args(&["serve", "--addr", "127.0.0.1:0"]))?;
+    let server_dir = tempfile::Builder::new().prefix("changxiao-first-hour-").tempdir()?.keep();
+    let (_server, origin) = start_server(&server_dir, &args(&place, &["serve", "--addr", "127.0.0.1:0"]))?;
     let files = tempfile::tempdir()?;
     let s = driver()?.session(&origin, 1366, 900)?;
 

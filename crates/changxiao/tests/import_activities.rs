@@ -6,78 +6,36 @@
 //! Runs on PostgreSQL too when `CHANGXIAO_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
-use domain::{Field, Id, Name, OrgKind, OrgLevel};
+use domain::{Field, Id};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use store::activities::Activity;
-use store::{Actor, Store};
+use testkit::cli::{Cli, DataDir, Ran};
+use testkit::files::write_gb18030;
+use testkit::world::Builder;
+use testkit::{TODAY, today};
 
-const TODAY: &str = "2026-11-23";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
+/// A valid ID number of someone born on 1980-01-01.
 fn id_number(seq: u32) -> String {
-    domain::IdNumber::with_check_char(&format!("51282319800101{seq:03}")).unwrap().expose().to_owned()
-}
-
-fn write_gb18030(path: &Path, text: &str) {
-    let (bytes, _, had_errors) = encoding_rs::GB18030.encode(text);
-    assert!(!had_errors);
-    std::fs::write(path, bytes).unwrap();
+    testkit::id_number(&format!("51282319800101{seq:03}"))
 }
 
 /// A data directory with a village tree: 石桥村党委 with 第一支部 (陈七 its
 /// secretary, 张三, 李四, 王五) and 第二支部 (孙八, another 王五, 周九).
 struct Village {
-    dir: tempfile::TempDir,
-    data: PathBuf,
-    /// The PostgreSQL database, when the environment names a server.
-    database_url: Option<String>,
+    /// On PostgreSQL when the environment names a server.
+    data: DataDir,
     village: String,
     first_branch: String,
 }
 
 impl Village {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let database_url = store::testing::postgres_base().map(|server| format!("{server}/changxiao_acts_{}", Id::generate()));
-        let mut v = Village { dir, data, database_url, village: String::new(), first_branch: String::new() };
-        let migrated = v.run(&["migrate"]);
-        assert!(migrated.status.success(), "{}", stderr(&migrated));
-        let county = runtime().block_on(async {
-            let store = v.store().await;
-            let mut w = store.writer(&Actor::system("test")).await.unwrap();
-            let new = store::orgs::NewOrg {
-                id: None,
-                parent_id: None,
-                name: Name::parse(Field::Name, "清河县委").unwrap(),
-                level: OrgLevel::County,
-                kind: OrgKind::Committee,
-                unit_type: None,
-                founded_on: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-            };
-            let county = store.create_org(&mut w, new).await.unwrap().id;
-            w.commit().await.unwrap();
-            store.close().await;
-            county.to_string()
-        });
-        let orgs = v.dir.path().join("orgs.csv");
+        let data = DataDir::from_env("acts");
+        let cli = Cli::new(env!("CARGO_BIN_EXE_changxiao")).on(&data);
+        let migrated = cli.run(&["migrate"]);
+        assert!(migrated.success(), "{}", migrated.stderr);
+        let county = data.with_store(async |store| Builder::new(store).county("清河县委").founded("1980-01-01").await);
+        let orgs = data.file("orgs.csv");
         std::fs::write(
             &orgs,
             "组织名称,上级组织,组织层级,组织类别,单位类型,成立日期\n\
@@ -86,18 +44,14 @@ impl Village {
              第二支部,石桥村党委,基层,党支部,村,2019-01-01\n",
         )
         .unwrap();
-        let out = v.run(&["import", "orgs", orgs.to_str().unwrap(), "--org", &county]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        let (village, first_branch) = runtime().block_on(async {
-            let store = v.store().await;
+        let out = cli.run(&["import", "orgs", orgs.to_str().unwrap(), "--org", county.as_str()]);
+        assert!(out.success(), "{}", out.stderr);
+        let (village, first_branch) = data.with_store(async |store| {
             let village = store.search_orgs("石桥村党委", None, today(), 5).await.unwrap().pop().unwrap().id;
             let branch = store.search_orgs("第一支部", Some(&village), today(), 5).await.unwrap().pop().unwrap().id;
-            store.close().await;
             (village.to_string(), branch.to_string())
         });
-        v.village = village;
-        v.first_branch = first_branch;
-        let roster = v.dir.path().join("roster.csv");
+        let roster = data.file("roster.csv");
         let people = [
             ("陈七", 1, "第一支部", "书记"),
             ("张三", 2, "第一支部", ""),
@@ -112,48 +66,34 @@ impl Village {
             csv.push_str(&format!("{name},{},正式党员,2000-07-01,{branch},{position}\n", id_number(seq)));
         }
         std::fs::write(&roster, csv).unwrap();
-        let out = v.run(&["import", "roster", roster.to_str().unwrap(), "--org", &v.village]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        v
+        let out = cli.run(&["import", "roster", roster.to_str().unwrap(), "--org", &village]);
+        assert!(out.success(), "{}", out.stderr);
+        Village { data, village, first_branch }
     }
 
     /// Runs the binary on this village's data.
-    fn run(&self, args: &[&str]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_changxiao"));
-        command.args(args).args(["--today", TODAY, "--data-dir", self.data.to_str().unwrap()]).env("CHANGXIAO_LOG", "error");
-        match &self.database_url {
-            Some(url) => command.args(["--database-url", url]),
-            None => command.env_remove("CHANGXIAO_DATABASE_URL"),
-        };
-        command.output().unwrap()
+    fn run(&self, args: &[&str]) -> Ran {
+        Cli::new(env!("CARGO_BIN_EXE_changxiao")).on(&self.data).run(args)
     }
 
-    fn import(&self, file: &Path) -> Output {
+    fn import(&self, file: &Path) -> Ran {
         self.run(&["import", "activities", file.to_str().unwrap(), "--org", &self.village])
     }
 
-    async fn store(&self) -> Store {
-        let keys = store::PiiKeys::load_or_create(&self.data).unwrap();
-        let url = self.database_url.clone().unwrap_or_else(|| store::sqlite_url(&self.data));
-        Store::connect(&url, keys).await.unwrap()
+    fn dump(&self) -> String {
+        self.data.dump()
     }
 
-    fn dump(&self) -> String {
-        runtime().block_on(async {
-            let store = self.store().await;
-            let dump = store.dump().await.unwrap();
-            store.close().await;
-            dump
-        })
+    fn file(&self, name: &str) -> PathBuf {
+        self.data.file(name)
     }
 
     /// Every activity recorded, by day, with the names of the people it names.
     fn activities(&self) -> Vec<Recorded> {
-        runtime().block_on(async {
-            let store = self.store().await;
+        let url = self.data.url();
+        self.data.with_store(async |store| {
             let village = Id::parse(&self.village).unwrap();
             sqlx::any::install_default_drivers();
-            let url = self.database_url.clone().unwrap_or_else(|| store::sqlite_url(&self.data));
             let pool = sqlx::AnyPool::connect(&url).await.unwrap();
             let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM activities WHERE deleted_at IS NULL").fetch_all(&pool).await.unwrap();
             pool.close().await;
@@ -170,15 +110,8 @@ impl Village {
                 let presenter = a.presenter_id.as_ref().map(|id| names[id].clone());
                 out.push((a, people, presenter));
             }
-            store.close().await;
             out
         })
-    }
-
-    fn cleanup(self) {
-        if let Some(url) = &self.database_url {
-            runtime().block_on(store::drop_postgres_database(url)).unwrap();
-        }
     }
 }
 
@@ -205,7 +138,7 @@ fn csv_line(cells: &[String]) -> String {
 #[test]
 fn an_xlsx_file_of_held_activities_imports_once_and_counts_in_the_evaluation() {
     let v = Village::new();
-    let file = v.dir.path().join("活动.xlsx");
+    let file = v.file("活动.xlsx");
     let rows = vec![
         row(&[
             (Field::ActivityKind, "支部党员大会"),
@@ -238,8 +171,8 @@ fn an_xlsx_file_of_held_activities_imports_once_and_counts_in_the_evaluation() {
     std::fs::write(&file, sheets::write_xlsx(&headers(), &rows).unwrap()).unwrap();
 
     let first = v.import(&file);
-    assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("新增 3"), "{}", stdout(&first));
+    assert!(first.success(), "{}", first.stderr);
+    assert!(first.stdout.contains("新增 3"), "{}", first.stdout);
     let recorded = v.activities();
     assert_eq!(recorded.len(), 3);
     let (assembly, people, _) = &recorded[0];
@@ -264,13 +197,13 @@ fn an_xlsx_file_of_held_activities_imports_once_and_counts_in_the_evaluation() {
 
     let before = v.dump();
     let second = v.import(&file);
-    assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stdout(&second).contains("新增 0") && stdout(&second).contains("未变 3"), "{}", stdout(&second));
+    assert!(second.success(), "{}", second.stderr);
+    assert!(second.stdout.contains("新增 0") && second.stdout.contains("未变 3"), "{}", second.stdout);
     assert_eq!(v.dump(), before, "the second import writes nothing");
 
     let out = v.run(&["evaluate", "--org", &v.first_branch, "--year", "2026", "--as-of", TODAY]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.success(), "{}", out.stderr);
+    let doc = out.json();
     let evidence: Vec<&str> = doc["cells"]
         .as_array()
         .unwrap()
@@ -279,13 +212,12 @@ fn an_xlsx_file_of_held_activities_imports_once_and_counts_in_the_evaluation() {
         .flat_map(|c| c["evidence"].as_array().unwrap().iter().filter_map(|e| e.as_str()))
         .collect();
     assert!(evidence.contains(&assembly.id.as_str()), "the imported assembly is evidence for its branch: {evidence:?}");
-    v.cleanup();
 }
 
 #[test]
 fn a_gb18030_csv_file_imports_and_a_second_import_creates_nothing() {
     let v = Village::new();
-    let file = v.dir.path().join("活动.csv");
+    let file = v.file("活动.csv");
     let mut text = csv_line(&headers().iter().map(|h| h.to_string()).collect::<Vec<_>>());
     text.push_str(&csv_line(&row(&[
         (Field::ActivityKind, "主题党日"),
@@ -308,8 +240,8 @@ fn a_gb18030_csv_file_imports_and_a_second_import_creates_nothing() {
     write_gb18030(&file, &text);
 
     let first = v.import(&file);
-    assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("新增 2"), "{}", stdout(&first));
+    assert!(first.success(), "{}", first.stderr);
+    assert!(first.stdout.contains("新增 2"), "{}", first.stdout);
     let recorded = v.activities();
     assert_eq!(recorded.len(), 2);
     let (day, people, _) = &recorded[0];
@@ -325,10 +257,9 @@ fn a_gb18030_csv_file_imports_and_a_second_import_creates_nothing() {
 
     let before = v.dump();
     let second = v.import(&file);
-    assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stdout(&second).contains("未变 2"), "{}", stdout(&second));
+    assert!(second.success(), "{}", second.stderr);
+    assert!(second.stdout.contains("未变 2"), "{}", second.stdout);
     assert_eq!(v.dump(), before);
-    v.cleanup();
 }
 
 #[test]
@@ -363,7 +294,7 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_row_and_its_column() {
         good(&[]),
         good(&[(Field::Title, "另一次")]),
     ];
-    let file = dir_file(&v, "bad.csv");
+    let file = v.file("bad.csv");
     let mut text = csv_line(&headers().iter().map(|h| h.to_string()).collect::<Vec<_>>());
     for r in &rows {
         text.push_str(&csv_line(r));
@@ -372,8 +303,8 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_row_and_its_column() {
 
     let before = v.dump();
     let out = v.import(&file);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
+    assert_eq!(out.code(), Some(2), "{}", out.stderr);
+    let err = &out.stderr;
     for expected in [
         "第2行 活动类型：“茶话会”不是活动类型",
         "第3行 主办组织：“不存在的支部”不在“石桥村党委”之下",
@@ -390,34 +321,24 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_row_and_its_column() {
     assert_eq!(err.lines().filter(|l| l.contains("第")).count(), 8, "{err}");
     assert_eq!(v.dump(), before, "nothing is written when any row is bad");
     assert!(v.activities().is_empty());
-    v.cleanup();
-}
-
-fn dir_file(v: &Village, name: &str) -> PathBuf {
-    v.dir.path().join(name)
 }
 
 #[test]
 fn the_activity_template_has_the_columns_and_an_example_that_is_never_imported() {
     let v = Village::new();
     for name in ["activities.xlsx", "activities.csv"] {
-        let file = dir_file(&v, name);
+        let file = v.file(name);
         let out = v.run(&["import", "template", file.to_str().unwrap(), "--activities"]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.success(), "{}", out.stderr);
         let table = sheets::read_table_from_path(&file).unwrap();
         assert_eq!(table.headers, headers());
         assert_eq!(table.rows.len(), 1);
         assert_eq!(table.rows[0].cells[0].to_text(), "支部党员大会");
         let out = v.import(&file);
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(
-            stderr(&out).contains("第2行 标题：“示例：三月支部党员大会（导入前请删除此行）”是模板中的示例行，请删除"),
-            "{}",
-            stderr(&out)
-        );
+        assert_eq!(out.code(), Some(2), "{}", out.stderr);
+        assert!(out.stderr.contains("第2行 标题：“示例：三月支部党员大会（导入前请删除此行）”是模板中的示例行，请删除"), "{}", out.stderr);
     }
-    let out = v.run(&["import", "template", dir_file(&v, "t.xlsx").to_str().unwrap(), "--activities", "--orgs"]);
-    assert!(!out.status.success());
+    let out = v.run(&["import", "template", v.file("t.xlsx").to_str().unwrap(), "--activities", "--orgs"]);
+    assert!(!out.success());
     assert!(v.activities().is_empty());
-    v.cleanup();
 }

@@ -4,59 +4,10 @@
 //! passwords printed; every refusal names its option and writes nothing.
 #![allow(clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+use testkit::cli::{Cli, DataDir};
 
-const TODAY: &str = "2026-11-23";
-
-/// A fresh place to initialise: its data directory and, on PostgreSQL, the database URL.
-struct Place {
-    dir: tempfile::TempDir,
-    url: Option<String>,
-}
-
-impl Place {
-    fn new() -> Self {
-        let url = store::testing::postgres_base().map(|server| format!("{server}/changxiao_init_{}", domain::Id::generate()));
-        Place { dir: tempfile::tempdir().unwrap(), url }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_changxiao"));
-        command.args(["--data-dir", self.dir.path().to_str().unwrap(), "--today", TODAY]).args(args).env("CHANGXIAO_LOG", "error");
-        match &self.url {
-            Some(url) => command.args(["--database-url", url]),
-            None => command.env_remove("CHANGXIAO_DATABASE_URL"),
-        };
-        command.stdin(std::process::Stdio::null()).output().unwrap()
-    }
-
-    fn dump(&self) -> String {
-        runtime().block_on(async {
-            let keys = store::PiiKeys::load_or_create(self.dir.path()).unwrap();
-            let url = self.url.clone().unwrap_or_else(|| store::sqlite_url(self.dir.path()));
-            let store = store::Store::connect(&url, keys).await.unwrap();
-            store.migrate().await.unwrap();
-            let dump = store.dump().await.unwrap();
-            store.close().await;
-            dump
-        })
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        if let Some(url) = &self.url {
-            let _ = runtime().block_on(store::drop_postgres_database(url));
-        }
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+fn changxiao() -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_changxiao"))
 }
 
 const COUNTY: &[&str] = &[
@@ -89,10 +40,10 @@ fn password_of(out: &str, login: &str) -> String {
 
 #[test]
 fn init_creates_the_root_and_two_accounts_that_must_change_their_passwords() {
-    let place = Place::new();
-    let out = place.run(&[COUNTY, &["--lang", "en"]].concat());
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let said = text(&out.stdout);
+    let place = DataDir::from_env("init");
+    let out = changxiao().en().on(&place).run(COUNTY);
+    assert!(out.success(), "{}", out.stderr);
+    let said = out.stdout;
     assert!(said.contains("Set up 中共示范县委员会"), "{said}");
     let admin = password_of(&said, "admin");
     let auditor = password_of(&said, "auditor");
@@ -105,40 +56,42 @@ fn init_creates_the_root_and_two_accounts_that_must_change_their_passwords() {
     assert!(dump.contains("\"security_auditor\""), "{dump}");
     assert!(!dump.contains(&admin), "a password is never stored as given");
 
-    let verified = place.run(&["audit", "verify", "--lang", "en"]);
-    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    let verified = changxiao().on(&place).run(&["audit", "verify"]);
+    assert!(verified.success(), "{}", verified.stderr);
 }
 
 #[test]
 fn a_second_init_is_refused_and_changes_nothing() {
-    let place = Place::new();
-    assert!(place.run(COUNTY).status.success());
+    let place = DataDir::from_env("init");
+    assert!(changxiao().on(&place).run(COUNTY).success());
     let before = place.dump();
-    let again = place.run(COUNTY);
-    assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("已经初始化"), "{}", text(&again.stderr));
+    let again = changxiao().on(&place).run(COUNTY);
+    assert!(!again.success());
+    assert!(again.stderr.contains("已经初始化"), "{}", again.stderr);
     assert_eq!(place.dump(), before);
 }
 
 #[test]
 fn a_branch_at_the_root_needs_its_province_and_a_bad_code_is_named() {
-    let place = Place::new();
+    let place = DataDir::from_env("init");
+    let run = |args: &[&str]| changxiao().on(&place).run(args);
     let branch = ["init", "--name", "某村党支部", "--level", "grassroots", "--kind", "branch", "--founded-on", "1990-07-01"];
     let accounts = ["--admin-login", "admin", "--admin-name", "王管理", "--auditor-login", "auditor", "--auditor-name", "李审计"];
+    // A database that was never initialised: migrated, and empty.
     let empty = place.dump();
 
-    let missing = place.run(&[&branch[..], &accounts[..]].concat());
-    assert!(!missing.status.success());
-    assert!(text(&missing.stderr).contains("--province"), "{}", text(&missing.stderr));
+    let missing = run(&[&branch[..], &accounts[..]].concat());
+    assert!(!missing.success());
+    assert!(missing.stderr.contains("--province"), "{}", missing.stderr);
 
-    let bad = place.run(&[&branch[..], &accounts[..], &["--province", "99"]].concat());
-    assert!(!bad.status.success());
-    let said = text(&bad.stderr);
+    let bad = run(&[&branch[..], &accounts[..], &["--province", "99"]].concat());
+    assert!(!bad.success());
+    let said = bad.stderr;
     assert!(said.contains("--province") && said.contains("99") && said.contains("行政区划代码"), "{said}");
     assert_eq!(place.dump(), empty, "nothing is written by a refused init");
 
-    let central_with_code = place.run(
-        &[
+    let central_with_code =
+        run(&[
             &[
                 "init",
                 "--name",
@@ -154,22 +107,22 @@ fn a_branch_at_the_root_needs_its_province_and_a_bad_code_is_named() {
             ][..],
             &accounts[..],
         ]
-        .concat(),
-    );
-    assert!(!central_with_code.status.success());
+        .concat());
+    assert!(!central_with_code.success());
     assert_eq!(place.dump(), empty);
 
-    let good = place.run(&[&branch[..], &accounts[..], &["--province", "510000"]].concat());
-    assert!(good.status.success(), "{}", text(&good.stderr));
+    let good = run(&[&branch[..], &accounts[..], &["--province", "510000"]].concat());
+    assert!(good.success(), "{}", good.stderr);
 }
 
 #[test]
 fn the_same_login_for_both_accounts_is_refused() {
-    let place = Place::new();
+    let place = DataDir::from_env("init");
     let mut args = COUNTY.to_vec();
     let auditor = args.iter().position(|a| *a == "auditor").unwrap();
     args[auditor] = "admin";
-    let out = place.run(&args);
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("admin"), "{}", text(&out.stderr));
+    let out = changxiao().on(&place).run(&args);
+    assert!(!out.success());
+    assert!(out.stderr.contains("admin"), "{}", out.stderr);
+    assert!(!place.dump().contains("\"administrator\""), "nothing is written");
 }

@@ -21,11 +21,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Instant;
-
-/// The day the demo is built for and the evaluation is run on.
-const TODAY: &str = "2026-11-23";
+use testkit::TODAY;
+use testkit::cli::{Cli, DataDir, Ran, block_on};
 
 /// A value as the database holds it: its kind (SQLite's storage class of the
 /// value, PostgreSQL's type of the column) and its text. A BIGINT 42 and a
@@ -122,58 +120,25 @@ impl Snapshot {
     }
 }
 
-/// Where one upgrade runs: a data directory, and on PostgreSQL the database's URL.
-struct Place {
-    data_dir: PathBuf,
-    postgres: Option<String>,
+/// Where one upgrade runs: a data directory and, on PostgreSQL, its own
+/// database (dropped when the test ends, also when it fails).
+type Place = DataDir;
+
+/// Runs `bin` with `args` on this place's data (`--data-dir`, `--database-url`, `--today`).
+fn run(place: &Place, bin: &Path, args: &[&str]) -> Ran {
+    Cli::new(bin).on(place).run(args)
 }
 
-impl Place {
-    /// Runs `bin` with `args` on this place's data (`--data-dir`, `--database-url`, `--today`).
-    fn run(&self, bin: &Path, args: &[&str]) -> Output {
-        let mut command = Command::new(bin);
-        command.args(args).arg("--data-dir").arg(&self.data_dir).args(["--today", TODAY]);
-        if let Some(url) = &self.postgres {
-            command.args(["--database-url", url]);
-        }
-        command.env("CHANGXIAO_LOG", "error").env_remove("CHANGXIAO_DATABASE_URL").env_remove("CHANGXIAO_PII_KEY");
-        command.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()))
-    }
-
-    fn url(&self) -> String {
-        match &self.postgres {
-            Some(url) => url.clone(),
-            None => format!("{}?mode=rw", store::sqlite_url(&self.data_dir)),
-        }
-    }
-
-    fn snapshot(&self) -> Snapshot {
-        let tables = runtime().block_on(read_tables(&self.url()));
-        let mut files = BTreeMap::new();
-        read_files(&self.data_dir, &self.data_dir, &mut files);
-        Snapshot { tables, files }
-    }
-}
-
-/// Drops the PostgreSQL database at the end of the test, also when it fails.
-struct DropDatabase(String);
-
-impl Drop for DropDatabase {
-    fn drop(&mut self) {
-        if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build()
-            && let Err(e) = rt.block_on(store::drop_postgres_database(&self.0))
-        {
-            eprintln!("could not drop the test database {}: {e}", self.0);
-        }
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// Everything the place's database and data directory hold now.
+fn snapshot(place: &Place) -> Snapshot {
+    let url = match place.database_url() {
+        Some(url) => url.to_owned(),
+        None => format!("{}?mode=rw", store::sqlite_url(place.path())),
+    };
+    let tables = block_on(read_tables(&url));
+    let mut files = BTreeMap::new();
+    read_files(place.path(), place.path(), &mut files);
+    Snapshot { tables, files }
 }
 
 fn quoted(identifier: &str) -> String {
@@ -447,12 +412,12 @@ fn assert_none(what: &str, found: &[String]) {
 fn upgrade_keeps_everything(previous: &Path, place: &Place) {
     let current = Path::new(env!("CARGO_BIN_EXE_changxiao"));
     let step = Instant::now();
-    let out = place.run(previous, &["demo", "--no-serve"]);
-    assert!(out.status.success(), "the previous release's demo failed: {}", text(&out.stderr));
+    let out = run(place, previous, &["demo", "--no-serve"]);
+    assert!(out.success(), "the previous release's demo failed: {}", out.stderr);
     eprintln!("previous release's demo built in {:.1?}", step.elapsed());
 
     let step = Instant::now();
-    let before = place.snapshot();
+    let before = snapshot(place);
     eprintln!("snapshot of {} tables, {} rows, {} files in {:.1?}", before.tables.len(), before.rows(), before.files.len(), step.elapsed());
     // A snapshot that saw nothing would make every comparison pass.
     assert!(before.rows() > 10_000, "the previous release's demo holds only {} rows", before.rows());
@@ -470,47 +435,31 @@ fn upgrade_keeps_everything(previous: &Path, place: &Place) {
     }
 
     let step = Instant::now();
-    let out = place.run(current, &["migrate"]);
-    assert!(out.status.success(), "this release's migrate failed: {}", text(&out.stderr));
-    eprintln!("migrate: {} in {:.1?}", text(&out.stdout).trim(), step.elapsed());
-    let after = place.snapshot();
+    let out = run(place, current, &["migrate"]);
+    assert!(out.success(), "this release's migrate failed: {}", out.stderr);
+    eprintln!("migrate: {} in {:.1?}", out.stdout.trim(), step.elapsed());
+    let after = snapshot(place);
     assert_none("the upgrade lost or changed records", &differences(&before, &after, EXPECTED_REWRITES, true));
     drop(before);
 
-    let out = place.run(current, &["migrate"]);
-    assert!(out.status.success(), "the second migrate failed: {}", text(&out.stderr));
-    let again = place.snapshot();
+    let out = run(place, current, &["migrate"]);
+    assert!(out.success(), "the second migrate failed: {}", out.stderr);
+    let again = snapshot(place);
     assert_none("a second migrate changed the database", &differences(&after, &again, &[], false));
     // What the comparison does not name: a primary key or the order of the columns.
     assert!(after == again, "a second migrate changed a primary key or the order of columns");
     drop((after, again));
 
-    let out = place.run(current, &["audit", "verify"]);
-    assert!(out.status.success(), "audit verify failed after the upgrade: {}{}", text(&out.stdout), text(&out.stderr));
+    let out = run(place, current, &["audit", "verify"]);
+    assert!(out.success(), "audit verify failed after the upgrade: {}{}", out.stdout, out.stderr);
 
     let step = Instant::now();
-    let out = place.run(current, &["evaluate", "--as-of", TODAY]);
-    assert!(out.status.success(), "evaluate failed after the upgrade: {}", text(&out.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(place, current, &["evaluate", "--as-of", TODAY]);
+    assert!(out.success(), "evaluate failed after the upgrade: {}", out.stderr);
+    let report = out.json();
     let cells = report["cells"].as_array().map_or(0, Vec::len);
     assert!(cells > 0, "evaluate found nothing to evaluate after the upgrade: {}", report["summary"]);
     eprintln!("evaluate: {cells} cells in {:.1?}", step.elapsed());
-}
-
-/// Runs `statements` on the database of `place`, one at a time.
-fn execute(place: &Place, statements: &[&str]) {
-    runtime().block_on(async {
-        sqlx::any::install_default_drivers();
-        let url = match &place.postgres {
-            Some(url) => url.clone(),
-            None => format!("{}?mode=rwc", store::sqlite_url(&place.data_dir)),
-        };
-        let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-        pool.close().await;
-    });
 }
 
 /// A case of the comparison: what changes, its statements, and a phrase
@@ -609,30 +558,26 @@ fn upper() -> Rewrite {
 /// and on PostgreSQL too when `CHANGXIAO_TEST_DATABASE_URL` is set.
 #[test]
 fn the_comparison_names_every_loss_and_allows_only_additions() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut places = vec![Place { data_dir: dir.path().join("sqlite"), postgres: None }];
-    let mut _drop = None;
-    if let Some(server) = store::testing::postgres_base() {
-        let url = format!("{server}/changxiao_upgrade_check_{}", domain::Id::generate());
-        runtime().block_on(async {
+    let mut places = vec![DataDir::sqlite("sqlite")];
+    if let Some(postgres) = DataDir::postgres("upgrade_check") {
+        block_on(async {
             let keys = store::PiiKeys::from_hex(&"5a".repeat(64), "test").unwrap();
-            store::Store::connect(&url, keys).await.unwrap().close().await;
+            store::Store::connect(postgres.database_url().unwrap(), keys).await.unwrap().close().await;
         });
-        _drop = Some(DropDatabase(url.clone()));
-        places.push(Place { data_dir: dir.path().join("postgres"), postgres: Some(url) });
+        places.push(postgres);
     }
     for place in &places {
-        let backend = if place.postgres.is_some() { "PostgreSQL" } else { "SQLite" };
-        std::fs::create_dir_all(place.data_dir.join("attachments")).unwrap();
-        std::fs::write(place.data_dir.join("attachments/file"), b"scan").unwrap();
+        let backend = if place.database_url().is_some() { "PostgreSQL" } else { "SQLite" };
+        std::fs::create_dir_all(place.path().join("attachments")).unwrap();
+        std::fs::write(place.path().join("attachments/file"), b"scan").unwrap();
         let upper_rewrite = upper();
         let runs = [(UPGRADES, &[][..], true), (REWRITTEN, std::slice::from_ref(&upper_rewrite), true), (SECOND_MIGRATES, &[][..], false)];
         for (cases, rewrites, upgrade) in runs {
             for (what, statements, phrase) in cases {
-                execute(place, SCHEMA);
-                let before = place.snapshot();
-                execute(place, statements);
-                let found = differences(&before, &place.snapshot(), rewrites, upgrade);
+                place.execute(SCHEMA);
+                let before = snapshot(place);
+                place.execute(statements);
+                let found = differences(&before, &snapshot(place), rewrites, upgrade);
                 if phrase.is_empty() {
                     assert!(found.is_empty(), "{backend}, {what} (upgrade: {upgrade}): expected no differences, found {found:#?}");
                 } else {
@@ -643,12 +588,12 @@ fn the_comparison_names_every_loss_and_allows_only_additions() {
                 }
             }
         }
-        execute(place, SCHEMA);
-        let before = place.snapshot();
-        std::fs::write(place.data_dir.join("attachments/file"), b"scam").unwrap();
-        assert_eq!(differences(&before, &place.snapshot(), &[], true), ["file attachments/file changed"], "{backend}");
-        std::fs::remove_file(place.data_dir.join("attachments/file")).unwrap();
-        assert_eq!(differences(&before, &place.snapshot(), &[], true), ["file attachments/file is gone"], "{backend}");
+        place.execute(SCHEMA);
+        let before = snapshot(place);
+        std::fs::write(place.path().join("attachments/file"), b"scam").unwrap();
+        assert_eq!(differences(&before, &snapshot(place), &[], true), ["file attachments/file changed"], "{backend}");
+        std::fs::remove_file(place.path().join("attachments/file")).unwrap();
+        assert_eq!(differences(&before, &snapshot(place), &[], true), ["file attachments/file is gone"], "{backend}");
     }
 }
 
@@ -657,8 +602,7 @@ fn an_upgrade_from_the_previous_release_keeps_every_record_on_sqlite() {
     let Some(previous) = previous_release("an_upgrade_from_the_previous_release_keeps_every_record_on_sqlite") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    upgrade_keeps_everything(&previous, &Place { data_dir: dir.path().join("demo"), postgres: None });
+    upgrade_keeps_everything(&previous, &DataDir::sqlite("demo"));
 }
 
 #[test]
@@ -667,13 +611,10 @@ fn an_upgrade_from_the_previous_release_keeps_every_record_on_postgresql() {
     let Some(previous) = previous_release(test) else {
         return;
     };
-    let Some(server) = store::testing::postgres_base() else {
+    // The demo only rebuilds a database whose name says 'demo'.
+    let Some(place) = DataDir::postgres("upgrade_demo") else {
         println!("{test}: skipped: CHANGXIAO_TEST_DATABASE_URL is not set");
         return;
     };
-    // The demo only rebuilds a database whose name says 'demo'.
-    let url = format!("{server}/changxiao_upgrade_demo_{}", domain::Id::generate());
-    let _drop = DropDatabase(url.clone());
-    let dir = tempfile::tempdir().unwrap();
-    upgrade_keeps_everything(&previous, &Place { data_dir: dir.path().join("demo"), postgres: Some(url) });
+    upgrade_keeps_everything(&previous, &place);
 }

@@ -12,20 +12,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use demo::{DEFAULT_SEED, DemoActivity, DemoData, DemoStatus, GapSubject, generate, generate_held_only};
 use domain::{CadreRank, Id};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
-
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn today() -> NaiveDate {
-    ymd(2026, 11, 23)
-}
-
-fn data() -> &'static DemoData {
-    static DATA: OnceLock<DemoData> = OnceLock::new();
-    DATA.get_or_init(|| generate(DEFAULT_SEED, today()))
-}
+use testkit::demo::county as data;
+use testkit::{today, ymd};
 
 fn days(day: NaiveDate, n: u64) -> NaiveDate {
     day.checked_add_days(Days::new(n)).unwrap()

@@ -21,19 +21,8 @@ use rules::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
-
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn today() -> NaiveDate {
-    ymd(2026, 11, 23)
-}
-
-fn data() -> &'static DemoData {
-    static DATA: OnceLock<DemoData> = OnceLock::new();
-    DATA.get_or_init(|| generate(DEFAULT_SEED, today()))
-}
+use testkit::demo::county as data;
+use testkit::{today, ymd};
 
 fn catalogue() -> &'static Catalogue {
     static CAT: OnceLock<Catalogue> = OnceLock::new();

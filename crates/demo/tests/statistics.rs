@@ -7,19 +7,16 @@
 //! belong to branches only, and 党小组 are represented by their leaders.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months};
 use demo::{DEFAULT_SEED, DUPLICATE_NAME, DUPLICATE_NAME_BRANCH, DemoData, DemoOrg, branch_figures, generate, stats};
 use domain::dates::age_on;
 use domain::org::check_placement;
 use domain::{CadreRank, Field, IdNumber, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PositionKind, Sex};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use testkit::today;
 
 const SEEDS: [u64; 3] = [1, 2, DEFAULT_SEED];
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date")
-}
 
 /// The county for each seed, generated once for all tests.
 fn counties() -> &'static [(u64, DemoData)] {

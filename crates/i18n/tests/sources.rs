@@ -29,6 +29,7 @@ const DATA_FILES: &[(&str, &str)] = &[
     ("crates/store/src/schema.rs", "the names of the migrations, kept in the schema_migrations table"),
     ("crates/web/src/api/mod.rs", "the OpenAPI description, written for the API's programmers"),
     ("crates/web/src/api/codes.rs", "the OpenAPI descriptions of the codes, written for the API's programmers"),
+    ("crates/testkit/src", "the test kit, never shipped: the names of the trees and people tests build"),
 ];
 
 /// Constructors whose text is a technical cause for the log, never shown

@@ -8,27 +8,21 @@
 //! server's answer, and the next run tries again.
 
 use chrono::NaiveDate;
-use domain::access::{Login, Password};
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind, UnitType};
+use domain::Id;
 use i18n::Lang;
 use jobs::smtp::SmtpConfig;
 use jobs::{Delivery, FreshEvaluator, run_due, run_weekly_digests};
 use std::sync::{Arc, Mutex};
 use store::obligations::{Obligation, ObligationsError, OpenObligations, SubjectRef};
-use store::orgs::NewOrg;
 use store::outbox::{NO_ADDRESS, NO_MAIL_SERVER, WEEKLY_DIGEST};
-use store::people::NewPerson;
-use store::testing::TestDb;
 use store::{Actor, Store};
+use testkit::world::{Builder, SmallTree};
+use testkit::{TestDb, day, today};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
 
 /// A Monday: ISO week 2026-W48.
 fn monday() -> NaiveDate {
-    day("2026-11-23")
+    today()
 }
 
 struct Tree {
@@ -38,57 +32,15 @@ struct Tree {
     account: Id,
 }
 
-async fn org(store: &Store, w: &mut store::Audited, parent: Option<&Id>, name: &str, level: OrgLevel, kind: OrgKind) -> Id {
-    let unit_type = (level == OrgLevel::Grassroots).then_some(UnitType::Village);
-    let new = NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type,
-        founded_on: day("2000-01-01"),
-    };
-    store.create_org(w, new).await.unwrap().id
-}
-
-async fn person(store: &Store, w: &mut store::Audited, org: &Id, name: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: MemberCategory::Full,
-        status: MemberStatus::Active,
-        join_date: PartialDate::full(day("1998-07-01")),
-        full_member_date: None,
-        cadre_rank: CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    store.create_person(w, new).await.unwrap().id
-}
-
-/// A county down to a branch with its secretary, a member linked to an
-/// account, and a member with neither (who gets no digest).
+/// The small tree with a member linked to an account, and a member with
+/// neither (who gets no digest).
 async fn build(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = org(store, &mut w, None, "中共青川县委员会", OrgLevel::County, OrgKind::Committee).await;
-    let township = org(store, &mut w, Some(&county), "中共临溪镇委员会", OrgLevel::Township, OrgKind::Committee).await;
-    let village = org(store, &mut w, Some(&township), "中共石桥村委员会", OrgLevel::Grassroots, OrgKind::Committee).await;
-    let branch = org(store, &mut w, Some(&village), "石桥村第一党支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    let secretary = person(store, &mut w, &branch, "王建国", vec![(branch.clone(), PositionKind::Secretary)]).await;
-    let member = person(store, &mut w, &branch, "赵红梅", vec![]).await;
-    person(store, &mut w, &branch, "李明", vec![]).await;
-    let login = Login::parse("zhao").unwrap();
-    let password = Password::parse("correct horse battery", &login).unwrap();
-    let name = Name::parse(Field::Name, "赵红梅").unwrap();
-    let account = store.create_account(&mut w, login, name, Some(member.clone()), &password, false).await.unwrap().id;
-    w.commit().await.unwrap();
-    Tree { county, secretary, member, account }
+    let tree = SmallTree::build(store).await;
+    let b = Builder::new(store);
+    let member = b.member("赵红梅", &tree.branch).await;
+    b.member("李明", &tree.branch).await;
+    let account = b.account("zhao", "赵红梅").person(&member).await;
+    Tree { county: tree.county.clone(), secretary: tree.secretary, member, account }
 }
 
 async fn set_email(store: &Store, account: &Id, email: &str) {

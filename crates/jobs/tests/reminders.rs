@@ -6,21 +6,17 @@
 //! a second at seven days, and nothing once the plan is held or cancelled.
 
 use chrono::{Duration, NaiveDate};
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind};
+use domain::Id;
 use i18n::Lang;
 use jobs::reminders::{PLAN_REMINDER, run_plan_reminders};
 use jobs::{Delivery, FreshEvaluator, run_due};
 use rules::Catalogue;
-use store::activities::{Activity, ActivityStatus, NewActivity, NewAgendaItem};
-use store::orgs::NewOrg;
+use store::activities::{Activity, ActivityStatus};
 use store::outbox::{NO_MAIL_SERVER, OutboxMessage};
-use store::people::NewPerson;
-use store::testing::TestDb;
 use store::{Actor, Store};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use testkit::activities::{activity, record_as_of};
+use testkit::world::{Builder, SmallTree};
+use testkit::{TestDb, day};
 
 /// The day the plans are for.
 fn planned_day() -> NaiveDate {
@@ -38,78 +34,17 @@ struct Tree {
     member: Id,
 }
 
+/// The small tree with a member beside the branch's secretary.
 async fn build(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let mut parent = None;
-    let mut ids = Vec::new();
-    for (name, level, kind) in [
-        ("中共青川县委员会", OrgLevel::County, OrgKind::Committee),
-        ("中共临溪镇委员会", OrgLevel::Township, OrgKind::Committee),
-        ("石桥村第一党支部", OrgLevel::Grassroots, OrgKind::Branch),
-    ] {
-        let new = NewOrg {
-            id: None,
-            parent_id: parent.clone(),
-            name: Name::parse(Field::Name, name).unwrap(),
-            level,
-            kind,
-            unit_type: None,
-            founded_on: day("2000-01-01"),
-        };
-        let id = store.create_org(&mut w, new).await.unwrap().id;
-        parent = Some(id.clone());
-        ids.push(id);
-    }
-    let branch = ids[2].clone();
-    let mut people = Vec::new();
-    for (name, positions) in [("王建国", vec![(branch.clone(), PositionKind::Secretary)]), ("赵红梅", vec![])] {
-        let new = NewPerson {
-            id: None,
-            org_id: branch.clone(),
-            name: Name::parse(Field::Name, name).unwrap(),
-            sex: None,
-            ethnicity: None,
-            birth_date: None,
-            category: MemberCategory::Full,
-            status: MemberStatus::Active,
-            join_date: PartialDate::full(day("1998-07-01")),
-            full_member_date: None,
-            cadre_rank: CadreRank::None,
-            id_number: None,
-            phone: None,
-            positions,
-        };
-        people.push(store.create_person(&mut w, new).await.unwrap().id);
-    }
-    w.commit().await.unwrap();
-    Tree { county: ids[0].clone(), branch, secretary: people[0].clone(), member: people[1].clone() }
+    let tree = SmallTree::build(store).await;
+    let member = Builder::new(store).member("赵红梅", &tree.branch).await;
+    Tree { county: tree.county.clone(), branch: tree.branch.clone(), secretary: tree.secretary, member }
 }
 
-/// Plans a theme party day of the branch for [`planned_day`].
+/// Plans a theme party day of the branch for [`planned_day`] (entered on 2026-11-01).
 async fn plan(store: &Store, t: &Tree, title: &str) -> Activity {
-    let new = NewActivity {
-        id: None,
-        kind: "theme_party_day".into(),
-        host_org_id: t.branch.clone(),
-        title: Some(title.into()),
-        held_on: planned_day(),
-        starts_at: None,
-        duration_minutes: 90,
-        presenter_id: None,
-        agenda: vec![NewAgendaItem { kind: "theory_study".into(), title: None }],
-        participants: None,
-        absentees: vec![],
-        visit_kind: None,
-        polarity: None,
-        research_project_id: None,
-        status: ActivityStatus::Planned,
-        minutes: None,
-        minutes_state: None,
-    };
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let a = store.record_activity(&mut w, &Catalogue::embedded().unwrap(), new, day("2026-11-01")).await.unwrap();
-    w.commit().await.unwrap();
-    a
+    let new = activity("theme_party_day", &t.branch, "2026-11-20").titled(title).agenda(&["theory_study"]).planned().build();
+    record_as_of(store, new, day("2026-11-01")).await.unwrap()
 }
 
 /// The plan reminders in the secretary's outbox, oldest first.
@@ -175,25 +110,8 @@ async fn a_plan_held_or_cancelled_gets_no_more_reminders() {
 
     let catalogue = Catalogue::embedded().unwrap();
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let holding = NewActivity {
-        id: None,
-        kind: held.kind.clone(),
-        host_org_id: held.host_org_id.clone(),
-        title: held.title.clone(),
-        held_on: day("2026-11-21"),
-        starts_at: None,
-        duration_minutes: 90,
-        presenter_id: None,
-        agenda: vec![NewAgendaItem { kind: "theory_study".into(), title: None }],
-        participants: None,
-        absentees: vec![],
-        visit_kind: None,
-        polarity: None,
-        research_project_id: None,
-        status: ActivityStatus::Held,
-        minutes: None,
-        minutes_state: None,
-    };
+    let holding = activity(&held.kind, &held.host_org_id, "2026-11-21").titled(held.title.as_deref().unwrap()).agenda(&["theory_study"]);
+    let holding = holding.status(ActivityStatus::Held).build();
     store
         .update_activity(
             &mut w,

@@ -2,13 +2,17 @@
 //! `parse_roster` as an import would.
 #![allow(clippy::unwrap_used)] // Tests may unwrap.
 
-mod common;
-
-use common::{Value, id, id_with_wrong_check, today, xlsx, zh};
 use domain::org_sheet::{org_template_headers, parse_org_sheet};
 use domain::roster::{RosterEntry, parse_roster, template_headers};
 use domain::{MemberCategory, PositionKind, Sex};
 use sheets::read_table;
+use testkit::workbook::{Value, xlsx};
+use testkit::{id_number as id, id_number_with_wrong_check as id_with_wrong_check, zh};
+
+/// The day these files are read on.
+fn today() -> chrono::NaiveDate {
+    testkit::ymd(2025, 6, 1)
+}
 
 fn csv_text(rows: &[&str]) -> String {
     let mut text = template_headers().join(",");

@@ -2,11 +2,15 @@
 //! undecodable, absurdly wide. Each gets a clear error, never a panic.
 #![allow(clippy::unwrap_used)] // Tests may unwrap.
 
-mod common;
-
-use common::{Value, en, today, xlsx, zh};
 use domain::roster::{parse_roster, template_headers};
 use sheets::{Cell, MAX_FILE_BYTES, SheetError, read_table, read_table_from_path};
+use testkit::workbook::{Value, xlsx};
+use testkit::{en, zh};
+
+/// The day these files are read on.
+fn today() -> chrono::NaiveDate {
+    testkit::ymd(2025, 6, 1)
+}
 
 #[test]
 fn an_empty_file_is_refused_as_empty() {

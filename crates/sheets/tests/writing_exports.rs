@@ -2,13 +2,16 @@
 //! formula injection defused in both.
 #![allow(clippy::unwrap_used)] // Tests may unwrap.
 
-mod common;
-
-use common::{id, today};
 use domain::roster::{parse_roster, template_headers};
 use sheets::{Cell, OutputFormat, SheetError, neutralize, read_table, write_csv, write_xlsx};
 use std::borrow::Cow;
 use std::path::Path;
+use testkit::id_number as id;
+
+/// The day these files are read on.
+fn today() -> chrono::NaiveDate {
+    testkit::ymd(2025, 6, 1)
+}
 
 const INJECTIONS: [&str; 6] = ["=1+1", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd"];
 

@@ -16,6 +16,14 @@ pub struct TestDb {
 impl TestDb {
     /// Creates and migrates a fresh database on the backend the environment asks for.
     pub async fn new() -> Result<Self> {
+        let db = Self::empty().await?;
+        db.store.migrate().await?;
+        Ok(db)
+    }
+
+    /// Creates a fresh database without migrating it (for tests that lay
+    /// down an older schema by hand).
+    pub async fn empty() -> Result<Self> {
         let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Setup(e.to_string()))?;
         let keys = PiiKeys::from_hex(&"5a".repeat(64), "test")?;
         let (url, pg_url) = match postgres_base() {
@@ -26,7 +34,6 @@ impl TestDb {
             None => (crate::sqlite_url(dir.path()), None),
         };
         let store = Store::connect(&url, keys).await?;
-        store.migrate().await?;
         Ok(TestDb { store, dir, pg_url })
     }
 

@@ -4,38 +4,24 @@
 //! and leaves the database exactly as it was. Runs on SQLite, and on
 //! PostgreSQL when `CHANGXIAO_TEST_DATABASE_URL` is set.
 
-use chrono::NaiveDate;
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind};
+use domain::{Field, Id, OrgKind, PositionKind};
 use rules::Catalogue;
 use store::activities::{NewAbsentee, NewActivity, NewAgendaItem};
-use store::orgs::NewOrg;
-use store::people::NewPerson;
 use store::requirements::{NewExemption, NewFrequency, NewLocalRequirement};
-use store::testing::TestDb;
 use store::{Actor, Store, StoreError};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn today() -> NaiveDate {
-    day("2026-11-23")
-}
+use testkit::activities::{activity, try_record};
+use testkit::world::{Builder, County};
+use testkit::{TestDb, day, db, today};
 
 fn catalogue() -> Catalogue {
     Catalogue::embedded().unwrap()
 }
 
-/// Two provinces' worth of tree: a county with a township, a village
-/// committee, two branches (the first with a group of members), a branch
-/// closed in 2024 and one founded in 2025; and a county of another province.
+/// Two provinces' worth of tree: the county's tree (the first branch with
+/// a group of members), a branch closed in 2024 and one founded in 2025;
+/// and a county of another province.
 struct Tree {
-    county: Id,
-    township: Id,
-    village: Id,
-    branch: Id,
-    group: Id,
-    other_branch: Id,
+    orgs: County,
     closed_branch: Id,
     new_branch: Id,
     elsewhere: Id,
@@ -48,114 +34,37 @@ struct Tree {
     outsider: Id,
 }
 
-async fn org(store: &Store, w: &mut store::Audited, parent: Option<&Id>, name: &str, level: OrgLevel, kind: OrgKind, founded: &str) -> Id {
-    let new = NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: day(founded),
-    };
-    store.create_org(w, new).await.unwrap().id
-}
-
-async fn person(store: &Store, w: &mut store::Audited, org: &Id, name: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: MemberCategory::Full,
-        status: MemberStatus::Active,
-        join_date: PartialDate::full(day("1998-07-01")),
-        full_member_date: None,
-        cadre_rank: if positions.iter().any(|(_, k)| *k == PositionKind::LeadershipMember) { CadreRank::County } else { CadreRank::None },
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    store.create_person(w, new).await.unwrap().id
-}
-
 async fn build(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = org(store, &mut w, None, "青川县委", OrgLevel::County, OrgKind::Committee, "2000-01-01").await;
-    let township = org(store, &mut w, Some(&county), "临溪镇党委", OrgLevel::Township, OrgKind::Committee, "2000-01-01").await;
-    let village = org(store, &mut w, Some(&township), "石桥村党委", OrgLevel::Grassroots, OrgKind::Committee, "2000-01-01").await;
-    let branch = org(store, &mut w, Some(&village), "第一党支部", OrgLevel::Grassroots, OrgKind::Branch, "2000-01-01").await;
-    let group = org(store, &mut w, Some(&branch), "第一党小组", OrgLevel::Grassroots, OrgKind::Group, "2000-01-01").await;
-    let other_branch = org(store, &mut w, Some(&village), "第二党支部", OrgLevel::Grassroots, OrgKind::Branch, "2000-01-01").await;
-    let closed_branch = org(store, &mut w, Some(&village), "第三党支部", OrgLevel::Grassroots, OrgKind::Branch, "2000-01-01").await;
-    let new_branch = org(store, &mut w, Some(&village), "第四党支部", OrgLevel::Grassroots, OrgKind::Branch, "2025-03-01").await;
-    let elsewhere = org(store, &mut w, None, "外省某县委", OrgLevel::County, OrgKind::Committee, "2000-01-01").await;
-    let secretary = person(store, &mut w, &branch, "王书记", vec![(branch.clone(), PositionKind::Secretary)]).await;
-    let member = person(store, &mut w, &branch, "李党员", vec![]).await;
-    let absentee = person(store, &mut w, &branch, "赵党员", vec![]).await;
-    let group_member = person(store, &mut w, &group, "孙党员", vec![]).await;
-    let other_member = person(store, &mut w, &other_branch, "周党员", vec![]).await;
-    let leader = person(store, &mut w, &county, "县领导", vec![(county.clone(), PositionKind::LeadershipMember)]).await;
-    let outsider = person(store, &mut w, &elsewhere, "外省党员", vec![]).await;
-    w.commit().await.unwrap();
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    store.close_org(&mut w, &closed_branch, day("2024-06-01"), 1).await.unwrap();
-    w.commit().await.unwrap();
-    Tree {
-        county,
-        township,
-        village,
-        branch,
-        group,
-        other_branch,
-        closed_branch,
-        new_branch,
-        elsewhere,
-        secretary,
-        member,
-        absentee,
-        group_member,
-        other_member,
-        leader,
-        outsider,
-    }
+    let orgs = County::build(store).await;
+    let b = Builder::new(store);
+    let closed_branch = b.branch("石桥村第三党支部", &orgs.village).await;
+    let new_branch = b.branch("石桥村第四党支部", &orgs.village).founded("2025-03-01").await;
+    let elsewhere = b.county("外省某县委").await;
+    let secretary = b.member("王书记", &orgs.branch).secretary().await;
+    let member = b.member("李党员", &orgs.branch).await;
+    let absentee = b.member("赵党员", &orgs.branch).await;
+    let group_member = b.member("孙党员", &orgs.group).await;
+    let other_member = b.member("周党员", &orgs.other_branch).await;
+    let leader = b.member("县领导", &orgs.county).leads(&orgs.county).await;
+    let outsider = b.member("外省党员", &elsewhere).await;
+    b.close(&closed_branch, "2024-06-01").await;
+    Tree { orgs, closed_branch, new_branch, elsewhere, secretary, member, absentee, group_member, other_member, leader, outsider }
 }
 
 /// A members' assembly of the branch with the default participants, one absent.
 fn assembly(t: &Tree) -> NewActivity {
-    NewActivity {
-        id: None,
-        kind: "members_assembly".into(),
-        host_org_id: t.branch.clone(),
-        title: Some("十月党员大会".into()),
-        held_on: day("2026-10-10"),
-        starts_at: Some(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap()),
-        duration_minutes: 90,
-        presenter_id: Some(t.secretary.clone()),
-        agenda: vec![
-            NewAgendaItem { kind: "theory_study".into(), title: Some("学习最新重要讲话".into()) },
-            NewAgendaItem { kind: "business".into(), title: None },
-        ],
-        participants: None,
-        absentees: vec![NewAbsentee { person_id: t.absentee.clone(), reason: "外出务工".into() }],
-        visit_kind: None,
-        polarity: None,
-        research_project_id: None,
-        status: store::activities::ActivityStatus::Held,
-        minutes: None,
-        minutes_state: None,
-    }
+    activity("members_assembly", &t.orgs.branch, "2026-10-10")
+        .titled("十月党员大会")
+        .starting("09:30")
+        .presented_by(&t.secretary)
+        .agenda_item("theory_study", "学习最新重要讲话")
+        .agenda(&["business"])
+        .absent(&t.absentee, "外出务工")
+        .build()
 }
 
 async fn record(db: &TestDb, new: NewActivity) -> Result<store::activities::Activity, StoreError> {
-    let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
-    let result = db.store.record_activity(&mut w, &catalogue(), new, today()).await;
-    if result.is_ok() {
-        w.commit().await.unwrap();
-    }
-    result
+    try_record(&db.store, new).await
 }
 
 /// Runs a write that must be refused for `field`, and shows that it changed nothing.
@@ -221,7 +130,7 @@ async fn a_township_meeting_expects_its_leadership_not_every_member_below() {
     let t = build(&db.store).await;
     let mut new = assembly(&t);
     new.kind = "standing_committee_meeting".into();
-    new.host_org_id = t.county.clone();
+    new.host_org_id = t.orgs.county.clone();
     new.absentees = vec![];
     new.presenter_id = Some(t.leader.clone());
     let recorded = record(&db, new).await.unwrap();
@@ -230,7 +139,7 @@ async fn a_township_meeting_expects_its_leadership_not_every_member_below() {
     // But anyone of the county may be listed (a county-wide class).
     let mut class = assembly(&t);
     class.kind = "party_class".into();
-    class.host_org_id = t.county.clone();
+    class.host_org_id = t.orgs.county.clone();
     class.absentees = vec![];
     class.participants = Some(vec![t.member.clone(), t.other_member.clone(), t.leader.clone()]);
     assert_eq!(record(&db, class).await.unwrap().participants.len(), 3);
@@ -362,7 +271,7 @@ async fn activities_are_listed_by_subtree_and_deleted_with_their_version() {
     let t = build(&db.store).await;
     let first = record(&db, assembly(&t)).await.unwrap();
     let mut other = assembly(&t);
-    other.host_org_id = t.other_branch.clone();
+    other.host_org_id = t.orgs.other_branch.clone();
     other.kind = "theme_party_day".into();
     other.held_on = day("2026-03-05");
     other.absentees = vec![];
@@ -378,25 +287,25 @@ async fn activities_are_listed_by_subtree_and_deleted_with_their_version() {
     let ids = |page: store::orgs::Page<store::activities::Activity>| page.items.into_iter().map(|a| a.id).collect::<Vec<_>>();
     let s = &db.store;
     assert_eq!(
-        ids(s.list_activities(&list(&t.county, true, None, None), None, 50, today()).await.unwrap()),
+        ids(s.list_activities(&list(&t.orgs.county, true, None, None), None, 50, today()).await.unwrap()),
         vec![first.id.clone(), second.id.clone()]
     );
-    assert_eq!(ids(s.list_activities(&list(&t.branch, true, None, None), None, 50, today()).await.unwrap()), vec![first.id.clone()]);
-    assert!(ids(s.list_activities(&list(&t.village, false, None, None), None, 50, today()).await.unwrap()).is_empty());
+    assert_eq!(ids(s.list_activities(&list(&t.orgs.branch, true, None, None), None, 50, today()).await.unwrap()), vec![first.id.clone()]);
+    assert!(ids(s.list_activities(&list(&t.orgs.village, false, None, None), None, 50, today()).await.unwrap()).is_empty());
     assert_eq!(
-        ids(s.list_activities(&list(&t.county, true, Some("theme_party_day"), None), None, 50, today()).await.unwrap()),
+        ids(s.list_activities(&list(&t.orgs.county, true, Some("theme_party_day"), None), None, 50, today()).await.unwrap()),
         vec![second.id.clone()]
     );
     assert_eq!(
-        ids(s.list_activities(&list(&t.county, true, None, Some("2026-06-01")), None, 50, today()).await.unwrap()),
+        ids(s.list_activities(&list(&t.orgs.county, true, None, Some("2026-06-01")), None, 50, today()).await.unwrap()),
         vec![first.id.clone()]
     );
-    let page = s.list_activities(&list(&t.county, true, None, None), None, 1, today()).await.unwrap();
+    let page = s.list_activities(&list(&t.orgs.county, true, None, None), None, 1, today()).await.unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].participants.len(), 4, "a page carries the participants");
     let cursor = Id::parse(page.next_cursor.as_deref().unwrap()).unwrap();
     assert_eq!(
-        ids(s.list_activities(&list(&t.county, true, None, None), Some(&cursor), 1, today()).await.unwrap()),
+        ids(s.list_activities(&list(&t.orgs.county, true, None, None), Some(&cursor), 1, today()).await.unwrap()),
         vec![second.id.clone()]
     );
 
@@ -408,7 +317,7 @@ async fn activities_are_listed_by_subtree_and_deleted_with_their_version() {
     w.commit().await.unwrap();
     assert_eq!(deleted.version, 2);
     assert!(s.activity(&first.id).await.unwrap().is_none());
-    assert_eq!(ids(s.list_activities(&list(&t.county, true, None, None), None, 50, today()).await.unwrap()), vec![second.id.clone()]);
+    assert_eq!(ids(s.list_activities(&list(&t.orgs.county, true, None, None), None, 50, today()).await.unwrap()), vec![second.id.clone()]);
     let history = s.history(first.id.as_str()).await.unwrap();
     assert_eq!(history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), vec!["create", "delete"]);
     let mut w = s.writer(&Actor::system("test")).await.unwrap();
@@ -425,7 +334,7 @@ async fn the_world_is_the_tree_in_pre_order_with_people_and_activities() {
     let recorded = record(&db, assembly(&t)).await.unwrap();
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
     let frequency = NewFrequency {
-        org_id: t.county.clone(),
+        org_id: t.orgs.county.clone(),
         requirement_id: "center-group-study".into(),
         period: "quarter".into(),
         count: 2,
@@ -436,7 +345,7 @@ async fn the_world_is_the_tree_in_pre_order_with_people_and_activities() {
     let exemption = NewExemption {
         requirement_id: "theme-party-day".into(),
         subject_kind: "organization".into(),
-        subject_id: t.other_branch.clone(),
+        subject_id: t.orgs.other_branch.clone(),
         from: day("2026-07-01"),
         to: day("2026-08-31"),
         reason: "汛期抢险".into(),
@@ -445,10 +354,13 @@ async fn the_world_is_the_tree_in_pre_order_with_people_and_activities() {
     db.store.exempt(&mut w, &cat, exemption).await.unwrap();
     w.commit().await.unwrap();
 
-    let loaded = db.store.load_world(&cat, Some(&t.village), 2026, today()).await.unwrap();
+    let loaded = db.store.load_world(&cat, Some(&t.orgs.village), 2026, today()).await.unwrap();
     loaded.world.check().unwrap();
     // Village, then its branches by name (the one closed in 2024 is gone), the group under the first.
-    assert_eq!(loaded.org_ids, vec![t.village.clone(), t.branch.clone(), t.group.clone(), t.other_branch.clone(), t.new_branch.clone()]);
+    assert_eq!(
+        loaded.org_ids,
+        vec![t.orgs.village.clone(), t.orgs.branch.clone(), t.orgs.group.clone(), t.orgs.other_branch.clone(), t.new_branch.clone()]
+    );
     let ends: Vec<u32> = loaded.world.orgs.iter().map(|o| o.subtree_end).collect();
     assert_eq!(ends, vec![5, 3, 3, 4, 5]);
     let parents: Vec<Option<u32>> = loaded.world.orgs.iter().map(|o| o.parent).collect();
@@ -482,12 +394,12 @@ async fn the_world_is_the_tree_in_pre_order_with_people_and_activities() {
     all.world.check().unwrap();
     assert_eq!(all.org_ids.len(), 8, "every organization but the branch closed in 2024");
     assert!(all.person_index.contains_key(&t.leader) && all.person_index.contains_key(&t.outsider));
-    assert_eq!(all.settings.frequencies[0].org, all.org_index[&t.county]);
+    assert_eq!(all.settings.frequencies[0].org, all.org_index[&t.orgs.county]);
     // In 2023 the closed branch still stood, and nothing was held.
-    let past = db.store.load_world(&cat, Some(&t.village), 2023, today()).await.unwrap();
+    let past = db.store.load_world(&cat, Some(&t.orgs.village), 2023, today()).await.unwrap();
     assert!(past.org_index.contains_key(&t.closed_branch) && !past.org_index.contains_key(&t.new_branch));
     assert!(past.world.activities.is_empty());
-    let _ = (&t.township, &t.elsewhere);
+    let _ = (&t.orgs.township, &t.elsewhere);
     db.cleanup().await.unwrap();
 }
 
@@ -510,7 +422,7 @@ async fn settings_are_checked_listed_with_their_ancestors_and_ended() {
     let t = build(&db.store).await;
     let cat = catalogue();
     let freq = |requirement: &str, period: &str, count: i64, reason: &str| NewFrequency {
-        org_id: t.county.clone(),
+        org_id: t.orgs.county.clone(),
         requirement_id: requirement.into(),
         period: period.into(),
         count,
@@ -534,7 +446,7 @@ async fn settings_are_checked_listed_with_their_ancestors_and_ended() {
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
     let county_setting = db.store.set_frequency(&mut w, &cat, freq("center-group-study", "quarter", 2, "县委决定")).await.unwrap();
     let mut own = freq("center-group-study", "month", 1, "镇党委决定");
-    own.org_id = t.township.clone();
+    own.org_id = t.orgs.township.clone();
     db.store.set_frequency(&mut w, &cat, own).await.unwrap();
     w.commit().await.unwrap();
     refused(&db, Field::ValidFrom, |mut w| {
@@ -547,19 +459,23 @@ async fn settings_are_checked_listed_with_their_ancestors_and_ended() {
     })
     .await;
 
-    let listed = db.store.list_settings(&t.branch, today()).await.unwrap();
+    let listed = db.store.list_settings(&t.orgs.branch, today()).await.unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|l| l.inherited));
-    assert_eq!(listed[0].setting.org_id, t.county, "from the top down");
-    let listed = db.store.list_settings(&t.township, today()).await.unwrap();
+    assert_eq!(listed[0].setting.org_id, t.orgs.county, "from the top down");
+    let listed = db.store.list_settings(&t.orgs.township, today()).await.unwrap();
     assert_eq!(listed.iter().map(|l| l.inherited).collect::<Vec<_>>(), vec![true, false]);
 
     // A local requirement: checked against the catalogue, the line kept in the message.
     let bad = LOCAL.replace("\"grassroots_visit\"", "\"picnic\"");
     let m = refused(&db, Field::Definition, |mut w| {
         let cat = &cat;
-        let new =
-            NewLocalRequirement { org_id: t.county.clone(), definition: bad, valid_from: day("2026-01-01"), reason: "县委决定".into() };
+        let new = NewLocalRequirement {
+            org_id: t.orgs.county.clone(),
+            definition: bad,
+            valid_from: day("2026-01-01"),
+            reason: "县委决定".into(),
+        };
         async move {
             let r = s.add_local_requirement(&mut w, cat, new).await;
             (w, r)
@@ -574,12 +490,12 @@ async fn settings_are_checked_listed_with_their_ancestors_and_ended() {
         reason: "县委决定".into(),
     };
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
-    let added = db.store.add_local_requirement(&mut w, &cat, local(&t.county)).await.unwrap();
+    let added = db.store.add_local_requirement(&mut w, &cat, local(&t.orgs.county)).await.unwrap();
     w.commit().await.unwrap();
     assert_eq!((added.requirement_id.as_str(), added.period.as_deref()), ("county-visit", None));
     refused(&db, Field::Definition, |mut w| {
         let cat = &cat;
-        let new = local(&t.township);
+        let new = local(&t.orgs.township);
         async move {
             let r = s.add_local_requirement(&mut w, cat, new).await;
             (w, r)
@@ -595,13 +511,13 @@ async fn settings_are_checked_listed_with_their_ancestors_and_ended() {
     let ended = db.store.end_setting(&mut w, &county_setting.id, today(), 1).await.unwrap();
     w.commit().await.unwrap();
     assert_eq!((ended.ended_on, ended.version), (Some(today()), 2));
-    let listed = db.store.list_settings(&t.branch, today()).await.unwrap();
+    let listed = db.store.list_settings(&t.orgs.branch, today()).await.unwrap();
     assert!(listed.iter().all(|l| l.setting.id != county_setting.id));
     let history = db.store.history(county_setting.id.as_str()).await.unwrap();
     assert_eq!(history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), vec!["create", "end"]);
 
     // The local requirement reaches the world with an index after the catalogue's.
-    let loaded = db.store.load_world(&cat, Some(&t.township), 2026, today()).await.unwrap();
+    let loaded = db.store.load_world(&cat, Some(&t.orgs.township), 2026, today()).await.unwrap();
     assert_eq!(loaded.settings.local_requirements.len(), 1);
     assert_eq!(loaded.settings.local_requirements[0].0.id, "county-visit");
     db.cleanup().await.unwrap();
@@ -623,11 +539,11 @@ async fn exemptions_are_checked_listed_and_revoked() {
         approved_by: "system:test".into(),
     };
     for (field, new) in [
-        (Field::ToDate, exemption("theme-party-day", "organization", &t.branch, "2026-07-01", "2026-06-30", "汛期")),
-        (Field::Reason, exemption("theme-party-day", "organization", &t.branch, "2026-07-01", "2026-07-31", "")),
+        (Field::ToDate, exemption("theme-party-day", "organization", &t.orgs.branch, "2026-07-01", "2026-06-30", "汛期")),
+        (Field::Reason, exemption("theme-party-day", "organization", &t.orgs.branch, "2026-07-01", "2026-07-31", "")),
         (Field::Subject, exemption("theme-party-day", "organization", &Id::generate(), "2026-07-01", "2026-07-31", "汛期")),
-        (Field::Subject, exemption("political-birthday", "person", &t.branch, "2026-07-01", "2026-07-31", "汛期")),
-        (Field::Requirement, exemption("county-visit", "organization", &t.branch, "2026-07-01", "2026-07-31", "汛期")),
+        (Field::Subject, exemption("political-birthday", "person", &t.orgs.branch, "2026-07-01", "2026-07-31", "汛期")),
+        (Field::Requirement, exemption("county-visit", "organization", &t.orgs.branch, "2026-07-01", "2026-07-31", "汛期")),
         (Field::SubjectKind, exemption("theme-party-day", "person", &t.member, "2026-07-01", "2026-07-31", "汛期")),
         (Field::SubjectKind, exemption("theme-party-day", "robot", &t.member, "2026-07-01", "2026-07-31", "汛期")),
     ] {
@@ -641,7 +557,7 @@ async fn exemptions_are_checked_listed_and_revoked() {
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
     let org_exemption = db
         .store
-        .exempt(&mut w, &cat, exemption("theme-party-day", "organization", &t.branch, "2026-07-01", "2026-07-31", "汛期"))
+        .exempt(&mut w, &cat, exemption("theme-party-day", "organization", &t.orgs.branch, "2026-07-01", "2026-07-31", "汛期"))
         .await
         .unwrap();
     db.store
@@ -654,19 +570,22 @@ async fn exemptions_are_checked_listed_and_revoked() {
         .unwrap();
     // A local requirement in force can be exempted from too.
     let local = NewLocalRequirement {
-        org_id: t.county.clone(),
+        org_id: t.orgs.county.clone(),
         definition: LOCAL.into(),
         valid_from: day("2026-01-01"),
         reason: "县委决定".into(),
     };
     db.store.add_local_requirement(&mut w, &cat, local).await.unwrap();
-    db.store.exempt(&mut w, &cat, exemption("county-visit", "organization", &t.branch, "2026-07-01", "2026-09-30", "汛期")).await.unwrap();
+    db.store
+        .exempt(&mut w, &cat, exemption("county-visit", "organization", &t.orgs.branch, "2026-07-01", "2026-09-30", "汛期"))
+        .await
+        .unwrap();
     w.commit().await.unwrap();
 
-    let listed = db.store.list_exemptions(&t.branch, today()).await.unwrap();
+    let listed = db.store.list_exemptions(&t.orgs.branch, today()).await.unwrap();
     assert_eq!(listed.len(), 3, "the branch's two and its member's, not the other branch's member");
     assert_eq!(listed[0].subject_id, t.member);
-    let everyone = db.store.list_exemptions(&t.village, today()).await.unwrap();
+    let everyone = db.store.list_exemptions(&t.orgs.village, today()).await.unwrap();
     assert_eq!(everyone.len(), 4);
 
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
@@ -676,9 +595,9 @@ async fn exemptions_are_checked_listed_and_revoked() {
     let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
     assert!(matches!(db.store.revoke_exemption(&mut w, &org_exemption.id, 2).await, Err(StoreError::Rule(_))));
     drop(w);
-    assert_eq!(db.store.list_exemptions(&t.branch, today()).await.unwrap().len(), 2);
+    assert_eq!(db.store.list_exemptions(&t.orgs.branch, today()).await.unwrap().len(), 2);
 
-    let loaded = db.store.load_world(&cat, Some(&t.village), 2026, today()).await.unwrap();
+    let loaded = db.store.load_world(&cat, Some(&t.orgs.village), 2026, today()).await.unwrap();
     let local_ix = cat.requirements.len() as u16;
     assert!(loaded.settings.exemptions.iter().any(|e| e.requirement == local_ix && e.subject == rules::Subject::Org(1)));
     assert_eq!(loaded.settings.exemptions.len(), 3, "the revoked one is left out");
@@ -689,38 +608,9 @@ async fn exemptions_are_checked_listed_and_revoked() {
 /// 2) with a member in it, migrated to the current one.
 #[tokio::test]
 async fn later_migrations_apply_to_the_schema_of_the_first_release_and_keep_its_data() {
-    sqlx::any::install_default_drivers();
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match store::testing::postgres_base() {
-        Some(server) => {
-            let url = format!("{server}/changxiao_test_{}", Id::generate());
-            (url.clone(), Some(url))
-        }
-        None => (store::sqlite_url(dir.path()), None),
-    };
-    let keys = store::PiiKeys::from_hex(&"5a".repeat(64), "test").unwrap();
-    let store = Store::connect(&url, keys).await.unwrap();
-    let backend = store.backend();
-    {
-        let pool = sqlx::AnyPool::connect(&if pg.is_some() { url.clone() } else { format!("{url}?mode=rwc") }).await.unwrap();
-        sqlx::query("CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        for m in &store::schema::MIGRATIONS[..2] {
-            for statement in m.statements {
-                sqlx::query(&store::schema::render(statement, backend)).execute(&pool).await.unwrap();
-            }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, '2026-01-01T00:00:00+08:00')")
-                .bind(m.version)
-                .bind(m.name)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-        pool.close().await;
-    }
-    let t = build(&store).await;
+    let db = db::with_first_migrations(2).await;
+    let store = &db.store;
+    let t = build(store).await;
     let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 3).collect();
     assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
@@ -728,10 +618,7 @@ async fn later_migrations_apply_to_the_schema_of_the_first_release_and_keep_its_
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     store.record_activity(&mut w, &catalogue(), assembly(&t), today()).await.unwrap();
     w.commit().await.unwrap();
-    store.close().await;
-    if let Some(url) = pg {
-        store::drop_postgres_database(&url).await.unwrap();
-    }
+    db.cleanup().await.unwrap();
 }
 
 #[tokio::test]

@@ -6,20 +6,15 @@
 //! not a document or image, disagrees with the name, or is too large. Runs on
 //! SQLite, and on PostgreSQL when `CHANGXIAO_TEST_DATABASE_URL` is set.
 
-use chrono::NaiveDate;
-use domain::{Field, Id, Name, OrgKind, OrgLevel};
-use rules::Catalogue;
+use domain::{Field, Id};
 use std::io::Write;
-use std::path::Path;
-use store::activities::{Activity, ActivityStatus, NewActivity, NewAgendaItem};
+use store::activities::{Activity, ActivityStatus};
 use store::attachments::{Files, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_ACTIVITY};
-use store::orgs::NewOrg;
-use store::testing::TestDb;
 use store::{Actor, StoreError};
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use testkit::TestDb;
+use testkit::activities::{activity, record};
+use testkit::files::{PNG, files_on_disk, pdf};
+use testkit::world::Builder;
 
 /// A branch and one members' assembly it held, with the attachment
 /// directory beside the database.
@@ -32,97 +27,19 @@ struct Fixture {
 
 async fn fixture() -> Fixture {
     let db = TestDb::new().await.unwrap();
-    let store = &db.store;
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let new = |parent: Option<Id>, name: &str, level, kind| NewOrg {
-        id: None,
-        parent_id: parent,
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: day("2000-01-01"),
-    };
-    let county = store.create_org(&mut w, new(None, "青川县委", OrgLevel::County, OrgKind::Committee)).await.unwrap().id;
-    let branch = store.create_org(&mut w, new(Some(county), "第一党支部", OrgLevel::Grassroots, OrgKind::Branch)).await.unwrap().id;
-    w.commit().await.unwrap();
-    let activity = record(&db, &branch, ActivityStatus::Held).await;
+    let b = Builder::new(&db.store);
+    let county = b.county("青川县委").await;
+    let branch = b.branch("第一党支部", &county).await;
+    let activity = assembly(&db, &branch, ActivityStatus::Held).await;
     let files = Files::new(db.path().join("attachments"));
     Fixture { db, files, activity, branch }
 }
 
-async fn record(db: &TestDb, branch: &Id, status: ActivityStatus) -> Activity {
-    let new = NewActivity {
-        id: None,
-        kind: "members_assembly".into(),
-        host_org_id: branch.clone(),
-        title: Some("十月党员大会".into()),
-        held_on: day("2026-10-10"),
-        starts_at: None,
-        duration_minutes: 90,
-        presenter_id: None,
-        agenda: vec![NewAgendaItem { kind: "theory_study".into(), title: None }],
-        participants: Some(Vec::new()),
-        absentees: Vec::new(),
-        visit_kind: None,
-        polarity: None,
-        research_project_id: None,
-        status,
-        minutes: None,
-        minutes_state: None,
-    };
-    let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
-    let activity = db.store.record_activity(&mut w, &Catalogue::embedded().unwrap(), new, day("2026-11-23")).await.unwrap();
-    w.commit().await.unwrap();
-    activity
+/// The branch's October assembly, with nobody expected.
+async fn assembly(db: &TestDb, branch: &Id, status: ActivityStatus) -> Activity {
+    let new = activity("members_assembly", branch, "2026-10-10").titled("十月党员大会").agenda(&["theory_study"]).participants(&[]);
+    record(&db.store, new.status(status).build()).await
 }
-
-/// Every file under `dir` (temporary files included), as paths relative to it.
-fn files_on_disk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_on_disk(&path).into_iter().map(|f| format!("{}/{f}", entry.file_name().to_string_lossy())));
-        } else {
-            out.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    out.sort();
-    out
-}
-
-/// A one-page PDF with a correct cross-reference table.
-fn pdf() -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-        "<< /Length 0 >>\nstream\n\nendstream",
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").bytes());
-    }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).bytes());
-    out
-}
-
-/// A 1×1 PNG (its chunks' CRCs and the zlib stream are real).
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
-    0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
-    0x38, 0x21, 0xa0, 0x00, 0x00, 0x02, 0x9c, 0x00, 0xf9, 0xfc, 0xd8, 0xdd, 0x2e, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-];
 
 /// A Word document with one paragraph, built part by part as Word writes it.
 fn docx() -> Vec<u8> {
@@ -325,7 +242,7 @@ async fn a_removed_attachment_is_gone_from_lists_but_kept_in_the_history() {
 #[tokio::test]
 async fn nothing_is_attached_to_a_cancelled_plan_or_a_deleted_record() {
     let f = fixture().await;
-    let plan = record(&f.db, &f.branch, ActivityStatus::Planned).await;
+    let plan = assembly(&f.db, &f.branch, ActivityStatus::Planned).await;
     let mut w = f.db.store.writer(&Actor::system("test")).await.unwrap();
     let cancelled = f.db.store.cancel_plan(&mut w, &plan.id, plan.version).await.unwrap().after;
     w.commit().await.unwrap();

@@ -4,36 +4,22 @@
 //! keeps the rest verifiable.
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
-use domain::{Field, Id, Name, OrgKind, OrgLevel};
-use store::orgs::NewOrg;
-use store::testing::TestDb;
+use domain::Id;
 use store::{Actor, Store};
-
-fn new_org(parent: Option<&Id>, name: &str, kind: OrgKind, level: OrgLevel) -> NewOrg {
-    NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-    }
-}
+use testkit::world::Builder;
+use testkit::{TestDb, db};
 
 /// A county with `n` branches written by `n` concurrent writers; returns the county id.
 async fn concurrent_tree(store: &Store, n: usize) -> Id {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = store.create_org(&mut w, new_org(None, "县委", OrgKind::Committee, OrgLevel::County)).await.unwrap().id;
-    w.commit().await.unwrap();
+    let county = Builder::new(store).county("县委").await;
     let mut tasks = Vec::new();
     for i in 0..n {
         let store = store.clone();
         let county = county.clone();
         tasks.push(tokio::spawn(async move {
+            let branch = Builder::new(&store).branch(&format!("支部{i}"), &county).build();
             let mut w = store.writer(&Actor { id: format!("writer-{i}"), address: Some("127.0.0.1".into()) }).await.unwrap();
-            store.create_org(&mut w, new_org(Some(&county), &format!("支部{i}"), OrgKind::Branch, OrgLevel::Grassroots)).await.unwrap();
+            store.create_org(&mut w, branch).await.unwrap();
             w.commit().await.unwrap();
         }));
     }
@@ -43,13 +29,9 @@ async fn concurrent_tree(store: &Store, n: usize) -> Id {
     county
 }
 
+/// Tampering goes around the store, as an intruder with database access would.
 async fn tamper(db: &TestDb, sql: &str) {
-    // Tampering goes around the store, as an intruder with database access would.
-    let url = if db.is_postgres() { db.url().to_owned() } else { store::sqlite_url(db.path()) };
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    sqlx::query(sql).execute(&pool).await.unwrap();
-    pool.close().await;
+    db::execute(db, sql, &[]).await;
 }
 
 #[tokio::test]
@@ -126,9 +108,7 @@ async fn purging_old_entries_keeps_the_rest_verifiable_and_new_entries_chain_on(
     let report = db.store.verify_audit().await.unwrap();
     assert_eq!(report.first_break, None, "the chain now starts at its anchor");
     assert_eq!(report.entries, 3);
-    let mut w = db.store.writer(&Actor::system("test")).await.unwrap();
-    db.store.create_org(&mut w, new_org(Some(&county), "新支部", OrgKind::Branch, OrgLevel::Grassroots)).await.unwrap();
-    w.commit().await.unwrap();
+    Builder::new(&db.store).branch("新支部", &county).await;
     assert_eq!(db.store.verify_audit().await.unwrap().first_break, None);
     db.cleanup().await.unwrap();
 }

@@ -3,17 +3,12 @@
 //! changed rows update only what changed, and a bad row rejects the file.
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
+use domain::Id;
 use domain::sheet::{Cell, SheetRow, Table};
-use domain::{Field, Id, IdNumber, Name, OrgKind, OrgLevel};
 use store::import::ImportError;
-use store::orgs::NewOrg;
-use store::testing::TestDb;
 use store::{Actor, Store};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+use testkit::world::Builder;
+use testkit::{TestDb, db, today};
 
 fn table(headers: &[&str], rows: &[Vec<String>]) -> Table {
     Table {
@@ -30,7 +25,7 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> Table {
 }
 
 fn id_number(seq: u32, birth: &str) -> String {
-    IdNumber::with_check_char(&format!("512823{birth}{seq:03}")).unwrap().expose().to_owned()
+    testkit::id_number(&format!("512823{birth}{seq:03}"))
 }
 
 /// A roster row in template order.
@@ -43,25 +38,13 @@ struct Tree {
     branch: Id,
 }
 
+/// A county, a village committee under it and its two branches, founded in 1980.
 async fn tree(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let mut make = async |parent: Option<&Id>, name: &str, level, kind| {
-        let new = NewOrg {
-            id: None,
-            parent_id: parent.cloned(),
-            name: Name::parse(Field::Name, name).unwrap(),
-            level,
-            kind,
-            unit_type: None,
-            founded_on: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-        };
-        store.create_org(&mut w, new).await.unwrap().id
-    };
-    let county = make(None, "县委", OrgLevel::County, OrgKind::Committee).await;
-    let village = make(Some(&county), "石桥村党委", OrgLevel::Grassroots, OrgKind::Committee).await;
-    let branch = make(Some(&village), "第一支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    make(Some(&village), "第二支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    w.commit().await.unwrap();
+    let b = Builder::new(store);
+    let county = b.county("县委").founded("1980-01-01").await;
+    let village = b.village("石桥村党委", &county).founded("1980-01-01").await;
+    let branch = b.branch("第一支部", &village).founded("1980-01-01").await;
+    b.branch("第二支部", &village).founded("1980-01-01").await;
     Tree { village, branch }
 }
 
@@ -220,36 +203,9 @@ async fn moving_a_member_ends_only_the_positions_held_in_the_old_branch() {
     import(store, &t.village, &roster()).await.unwrap();
     let wang = store.search_people("王建国", None, today(), 5).await.unwrap().pop().unwrap();
     // 王建国 also sits on the village committee.
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let new = store::people::NewPerson {
-        id: None,
-        org_id: t.village.clone(),
-        name: Name::parse(Field::Name, "占位").unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: domain::MemberCategory::Full,
-        status: domain::MemberStatus::Active,
-        join_date: domain::PartialDate::full(NaiveDate::from_ymd_opt(2000, 7, 1).unwrap()),
-        full_member_date: None,
-        cadre_rank: domain::CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions: Vec::new(),
-    };
-    store.create_person(&mut w, new).await.unwrap();
-    w.commit().await.unwrap();
-    sqlx::any::install_default_drivers();
-    let url = if db.is_postgres() { db.url().to_owned() } else { store::sqlite_url(db.path()) };
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    sqlx::query("INSERT INTO positions (province_id, id, person_id, org_id, kind, valid_from, valid_to) VALUES ($1, 'p1', $2, $3, 'committee_member', '2020-01-01', NULL)")
-        .bind(wang.province_id.as_str())
-        .bind(wang.id.as_str())
-        .bind(t.village.as_str())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    Builder::new(store).member("占位", &t.village).joined("2000-07-01").await;
+    let seat = "INSERT INTO positions (province_id, id, person_id, org_id, kind, valid_from, valid_to) VALUES ($1, 'p1', $2, $3, 'committee_member', '2020-01-01', NULL)";
+    db::execute(&db, seat, &[wang.province_id.as_str(), wang.id.as_str(), t.village.as_str()]).await;
     let second = store.search_orgs("第二支部", None, today(), 5).await.unwrap().pop().unwrap();
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     store.move_person(&mut w, &wang.id, &second.id, today(), wang.version).await.unwrap();

@@ -5,81 +5,35 @@
 //! account, and who the weekly digest is for. Runs on SQLite, and on
 //! PostgreSQL when `CHANGXIAO_TEST_DATABASE_URL` is set.
 
-use chrono::NaiveDate;
-use domain::access::{Login, Password};
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, PartialDate, PositionKind};
+use domain::Id;
 use store::feeds::FeedSubjectKind;
-use store::orgs::NewOrg;
 use store::outbox::{NO_MAIL_SERVER, NewMessage, WEEKLY_DIGEST};
-use store::people::NewPerson;
-use store::testing::TestDb;
-use store::{Actor, Store, StoreError};
+use store::{Actor, StoreError};
+use testkit::world::{Builder, County};
+use testkit::{TestDb, db, today};
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
+/// The county's tree; its branch's secretary, a member, and a member linked to an account.
 struct Tree {
-    county: Id,
-    branch: Id,
+    orgs: County,
     secretary: Id,
     member: Id,
     linked: Id,
     account: Id,
 }
 
-async fn org(store: &Store, w: &mut store::Audited, parent: Option<&Id>, name: &str, level: OrgLevel, kind: OrgKind) -> Id {
-    let new = NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: day("2000-01-01"),
-    };
-    store.create_org(w, new).await.unwrap().id
-}
-
-async fn person(store: &Store, w: &mut store::Audited, org: &Id, name: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: MemberCategory::Full,
-        status: MemberStatus::Active,
-        join_date: PartialDate::full(day("1998-07-01")),
-        full_member_date: None,
-        cadre_rank: CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    store.create_person(w, new).await.unwrap().id
-}
-
-/// A county with a branch: its secretary, a member, and a member linked to an account.
-async fn build(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = org(store, &mut w, None, "青川县委", OrgLevel::County, OrgKind::Committee).await;
-    let branch = org(store, &mut w, Some(&county), "第一党支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    let secretary = person(store, &mut w, &branch, "王书记", vec![(branch.clone(), PositionKind::Secretary)]).await;
-    let member = person(store, &mut w, &branch, "李党员", vec![]).await;
-    let linked = person(store, &mut w, &branch, "赵党员", vec![]).await;
-    let login = Login::parse("zhao").unwrap();
-    let password = Password::parse("correct horse battery", &login).unwrap();
-    let account = store.create_account(&mut w, login, Name::parse(Field::Name, "赵党员").unwrap(), Some(linked.clone()), &password, false);
-    let account = account.await.unwrap().id;
-    w.commit().await.unwrap();
-    Tree { county, branch, secretary, member, linked, account }
+async fn build(store: &store::Store) -> Tree {
+    let orgs = County::build(store).await;
+    let b = Builder::new(store);
+    let secretary = b.member("王书记", &orgs.branch).secretary().await;
+    let member = b.member("李党员", &orgs.branch).await;
+    let linked = b.member("赵党员", &orgs.branch).await;
+    let account = b.account("zhao", "赵党员").person(&linked).await;
+    Tree { orgs, secretary, member, linked, account }
 }
 
 fn digest(t: &Tree, person: &Id, week: &str) -> NewMessage {
     NewMessage {
-        province_id: t.county.clone(),
+        province_id: t.orgs.county.clone(),
         person_id: person.clone(),
         kind: WEEKLY_DIGEST.to_owned(),
         period_key: week.to_owned(),
@@ -95,33 +49,33 @@ async fn a_feed_token_is_shown_once_stored_hashed_and_replaced_by_a_new_one() {
     let store = &db.store;
     let t = build(store).await;
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let (feed, token) = store.create_calendar_feed(&mut w, &t.county, FeedSubjectKind::Organization, &t.branch).await.unwrap();
+    let (feed, token) = store.create_calendar_feed(&mut w, &t.orgs.county, FeedSubjectKind::Organization, &t.orgs.branch).await.unwrap();
     w.commit().await.unwrap();
     assert_eq!(token.len(), store::feeds::TOKEN_LEN);
-    assert!(token.starts_with(t.county.as_str()), "the token starts with the province");
+    assert!(token.starts_with(t.orgs.county.as_str()), "the token starts with the province");
     let dump = store.dump().await.unwrap();
     assert!(!dump.contains(&token[32..]), "only a hash of the token is stored");
     assert!(dump.contains("entity=\"calendar_feed\""), "creating a feed is audited");
     assert_eq!(store.calendar_feed_by_token(&token).await.unwrap(), Some(feed.clone()));
-    assert_eq!(store.calendar_feed_of(&t.county, &t.branch).await.unwrap(), Some(feed.clone()));
+    assert_eq!(store.calendar_feed_of(&t.orgs.county, &t.orgs.branch).await.unwrap(), Some(feed.clone()));
     for bad in ["", "x", &token[..95], &token.to_uppercase(), &format!("{}{}", &token[..32], "0".repeat(64))] {
         assert_eq!(store.calendar_feed_by_token(bad).await.unwrap(), None, "{bad}");
     }
 
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let (second, token2) = store.create_calendar_feed(&mut w, &t.county, FeedSubjectKind::Organization, &t.branch).await.unwrap();
+    let (second, token2) = store.create_calendar_feed(&mut w, &t.orgs.county, FeedSubjectKind::Organization, &t.orgs.branch).await.unwrap();
     w.commit().await.unwrap();
     assert_ne!(token, token2);
     assert_eq!(store.calendar_feed_by_token(&token).await.unwrap(), None, "a new link revokes the old");
     assert_eq!(store.calendar_feed_by_token(&token2).await.unwrap(), Some(second));
 
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    store.revoke_calendar_feed(&mut w, &t.county, &t.branch).await.unwrap();
+    store.revoke_calendar_feed(&mut w, &t.orgs.county, &t.orgs.branch).await.unwrap();
     w.commit().await.unwrap();
     assert_eq!(store.calendar_feed_by_token(&token2).await.unwrap(), None);
-    assert_eq!(store.calendar_feed_of(&t.county, &t.branch).await.unwrap(), None);
+    assert_eq!(store.calendar_feed_of(&t.orgs.county, &t.orgs.branch).await.unwrap(), None);
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    assert!(matches!(store.revoke_calendar_feed(&mut w, &t.county, &t.branch).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.revoke_calendar_feed(&mut w, &t.orgs.county, &t.orgs.branch).await, Err(StoreError::NotFound)));
     drop(w);
     assert_eq!(store.dump().await.unwrap().matches("action=\"revoke\"").count(), 2, "each revocation is audited");
     db.cleanup().await.unwrap();
@@ -138,10 +92,10 @@ async fn a_message_is_queued_once_per_person_kind_and_week_and_marked_sent_or_fa
     let next = store.queue_message(&mut w, digest(&t, &t.secretary, "2026-W48")).await.unwrap().unwrap();
     w.commit().await.unwrap();
     assert_eq!(again, None, "the same person, kind and week: nothing new");
-    let listed = store.outbox_for(&t.county, &t.secretary, 10).await.unwrap();
+    let listed = store.outbox_for(&t.orgs.county, &t.secretary, 10).await.unwrap();
     assert_eq!(listed.iter().map(|m| m.period_key.as_str()).collect::<Vec<_>>(), ["2026-W48", "2026-W47"], "latest first");
-    assert_eq!(store.outbox_for(&t.county, &t.member, 10).await.unwrap(), vec![]);
-    assert_eq!(store.unsent_messages(&t.county, WEEKLY_DIGEST, "2026-W47").await.unwrap(), vec![first.clone()]);
+    assert_eq!(store.outbox_for(&t.orgs.county, &t.member, 10).await.unwrap(), vec![]);
+    assert_eq!(store.unsent_messages(&t.orgs.county, WEEKLY_DIGEST, "2026-W47").await.unwrap(), vec![first.clone()]);
 
     let mut w = store.writer(&Actor::system("jobs")).await.unwrap();
     assert!(store.mark_failed(&mut w, &first, NO_MAIL_SERVER).await.unwrap());
@@ -151,14 +105,14 @@ async fn a_message_is_queued_once_per_person_kind_and_week_and_marked_sent_or_fa
     assert!(!store.mark_failed(&mut w, &first, NO_MAIL_SERVER).await.unwrap(), "the same reason again changes nothing");
     w.commit().await.unwrap();
     assert_eq!(store.dump().await.unwrap(), before);
-    let failed = store.unsent_messages(&t.county, WEEKLY_DIGEST, "2026-W47").await.unwrap();
+    let failed = store.unsent_messages(&t.orgs.county, WEEKLY_DIGEST, "2026-W47").await.unwrap();
     assert_eq!(failed[0].send_error.as_deref(), Some(NO_MAIL_SERVER), "still unsent, with the reason");
 
     let mut w = store.writer(&Actor::system("jobs")).await.unwrap();
     store.mark_sent(&mut w, &failed[0]).await.unwrap();
     w.commit().await.unwrap();
-    assert_eq!(store.unsent_messages(&t.county, WEEKLY_DIGEST, "2026-W47").await.unwrap(), vec![]);
-    let sent = &store.outbox_for(&t.county, &t.secretary, 10).await.unwrap()[1];
+    assert_eq!(store.unsent_messages(&t.orgs.county, WEEKLY_DIGEST, "2026-W47").await.unwrap(), vec![]);
+    let sent = &store.outbox_for(&t.orgs.county, &t.secretary, 10).await.unwrap()[1];
     assert!(sent.sent_at.is_some() && sent.send_error.is_none());
     let mut w = store.writer(&Actor::system("jobs")).await.unwrap();
     assert!(matches!(store.mark_sent(&mut w, sent).await, Err(StoreError::NotFound)), "sent once");
@@ -176,14 +130,14 @@ async fn the_digest_goes_to_linked_members_and_secretaries_with_the_accounts_add
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let recipients = store.digest_recipients(day("2026-11-23")).await.unwrap();
+    let recipients = store.digest_recipients(today()).await.unwrap();
     let mut ids: Vec<&Id> = recipients.iter().map(|r| &r.person_id).collect();
     ids.sort();
     let mut expected = vec![&t.secretary, &t.linked];
     expected.sort();
     assert_eq!(ids, expected, "not the member without account or position");
     let secretary = recipients.iter().find(|r| r.person_id == t.secretary).unwrap();
-    assert_eq!(secretary.secretary_of, vec![t.branch.clone()]);
+    assert_eq!(secretary.secretary_of, vec![t.orgs.branch.clone()]);
     assert!(recipients.iter().all(|r| r.email.is_none()));
 
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
@@ -193,7 +147,7 @@ async fn the_digest_goes_to_linked_members_and_secretaries_with_the_accounts_add
     w.commit().await.unwrap();
     assert_eq!(store.account_email(&t.account).await.unwrap().as_deref(), Some("zhao@example.org"));
     assert_eq!(store.person_email(&t.linked).await.unwrap().as_deref(), Some("zhao@example.org"));
-    let linked = store.digest_recipients(day("2026-11-23")).await.unwrap().into_iter().find(|r| r.person_id == t.linked).unwrap();
+    let linked = store.digest_recipients(today()).await.unwrap().into_iter().find(|r| r.person_id == t.linked).unwrap();
     assert_eq!(linked.email.as_deref(), Some("zhao@example.org"));
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     store.set_account_email(&mut w, &t.account, Some("")).await.unwrap();
@@ -206,52 +160,20 @@ async fn the_digest_goes_to_linked_members_and_secretaries_with_the_accounts_add
 /// 3) with a member and an account in it, migrated to the current one.
 #[tokio::test]
 async fn migrations_from_4_apply_to_the_previous_schema_and_keep_its_data() {
-    sqlx::any::install_default_drivers();
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match store::testing::postgres_base() {
-        Some(server) => {
-            let url = format!("{server}/changxiao_test_{}", Id::generate());
-            (url.clone(), Some(url))
-        }
-        None => (store::sqlite_url(dir.path()), None),
-    };
-    let keys = store::PiiKeys::from_hex(&"5a".repeat(64), "test").unwrap();
-    let store = Store::connect(&url, keys).await.unwrap();
-    let backend = store.backend();
-    {
-        let pool = sqlx::AnyPool::connect(&if pg.is_some() { url.clone() } else { format!("{url}?mode=rwc") }).await.unwrap();
-        sqlx::query("CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        for m in &store::schema::MIGRATIONS[..3] {
-            for statement in m.statements {
-                sqlx::query(&store::schema::render(statement, backend)).execute(&pool).await.unwrap();
-            }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, '2026-01-01T00:00:00+08:00')")
-                .bind(m.version)
-                .bind(m.name)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-        pool.close().await;
-    }
-    let t = build(&store).await;
+    let db = db::with_first_migrations(3).await;
+    let store = &db.store;
+    let t = build(store).await;
     let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 4).collect();
     assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
-    assert!(store.person(&t.secretary, day("2026-11-23")).await.unwrap().is_some());
+    assert!(store.person(&t.secretary, today()).await.unwrap().is_some());
     assert_eq!(store.account_email(&t.account).await.unwrap(), None, "existing accounts have no address");
     assert!(store.account(&t.account).await.unwrap().is_some());
     let mut w = store.writer(&Actor::system("jobs")).await.unwrap();
     store.queue_message(&mut w, digest(&t, &t.secretary, "2026-W48")).await.unwrap().unwrap();
-    store.create_calendar_feed(&mut w, &t.county, FeedSubjectKind::Person, &t.secretary).await.unwrap();
+    store.create_calendar_feed(&mut w, &t.orgs.county, FeedSubjectKind::Person, &t.secretary).await.unwrap();
     w.commit().await.unwrap();
     let dump = store.dump().await.unwrap();
     assert!(dump.contains("outbox ") && dump.contains("calendar_feeds "), "both new tables are in the dump");
-    store.close().await;
-    if let Some(url) = pg {
-        store::drop_postgres_database(&url).await.unwrap();
-    }
+    db.cleanup().await.unwrap();
 }

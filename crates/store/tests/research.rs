@@ -6,28 +6,21 @@
 //! database exactly as it was. Runs on SQLite, and on PostgreSQL when
 //! `CHANGXIAO_TEST_DATABASE_URL` is set.
 
-use chrono::NaiveDate;
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, OrgKind, OrgLevel, Organization, PartialDate, PositionKind};
+use domain::{Field, Id, Organization, PositionKind};
 use rules::Catalogue;
-use store::activities::{Activity, ActivityStatus, NewActivity, NewAgendaItem};
-use store::orgs::NewOrg;
-use store::people::NewPerson;
+use store::activities::{ActivityStatus, NewActivity};
 use store::problems::NewProblem;
-use store::research::{NewProject, ProjectChanges, ResultKind};
-use store::testing::TestDb;
+use store::research::{NewProject, Project, ProjectChanges, ResultKind};
 use store::{Actor, Store, StoreError};
+use testkit::activities::{activity, record};
+use testkit::world::{Builder, County};
+use testkit::{TestDb, day, field_of, today};
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn today() -> NaiveDate {
-    day("2026-11-23")
-}
-
+/// The county's tree with a third branch, closed in 2024; the county's
+/// leader, the first branch's secretary and a member, a member of the
+/// second branch; a county of another province with one member.
 struct Tree {
-    county: Id,
-    branch: Id,
+    orgs: County,
     closed_branch: Id,
     leader: Id,
     secretary: Id,
@@ -36,66 +29,23 @@ struct Tree {
     outsider: Id,
 }
 
-async fn org(store: &Store, w: &mut store::Audited, parent: Option<&Id>, name: &str, level: OrgLevel, kind: OrgKind) -> Id {
-    let new = NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: day("2000-01-01"),
-    };
-    store.create_org(w, new).await.unwrap().id
-}
-
-async fn person(store: &Store, w: &mut store::Audited, org: &Id, name: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: MemberCategory::Full,
-        status: MemberStatus::Active,
-        join_date: PartialDate::full(day("1998-07-01")),
-        full_member_date: None,
-        cadre_rank: CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    store.create_person(w, new).await.unwrap().id
-}
-
-/// A county with a township, a village committee and three branches (one
-/// closed), its leader, a branch's secretary and members; a county of
-/// another province with one member.
 async fn build(store: &Store) -> Tree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = org(store, &mut w, None, "青川县委", OrgLevel::County, OrgKind::Committee).await;
-    let township = org(store, &mut w, Some(&county), "临溪镇党委", OrgLevel::Township, OrgKind::Committee).await;
-    let village = org(store, &mut w, Some(&township), "石桥村党委", OrgLevel::Grassroots, OrgKind::Committee).await;
-    let branch = org(store, &mut w, Some(&village), "第一党支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    let other_branch = org(store, &mut w, Some(&village), "第二党支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    let closed_branch = org(store, &mut w, Some(&village), "第三党支部", OrgLevel::Grassroots, OrgKind::Branch).await;
-    let elsewhere = org(store, &mut w, None, "外省某县委", OrgLevel::County, OrgKind::Committee).await;
-    let leader = person(store, &mut w, &county, "县领导", vec![(county.clone(), PositionKind::LeadershipMember)]).await;
-    let secretary = person(store, &mut w, &branch, "王书记", vec![(branch.clone(), PositionKind::Secretary)]).await;
-    let member = person(store, &mut w, &branch, "李党员", vec![]).await;
-    let other_member = person(store, &mut w, &other_branch, "周党员", vec![]).await;
-    let outsider = person(store, &mut w, &elsewhere, "外省党员", vec![]).await;
-    w.commit().await.unwrap();
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    store.close_org(&mut w, &closed_branch, day("2024-06-01"), 1).await.unwrap();
-    w.commit().await.unwrap();
-    Tree { county, branch, closed_branch, leader, secretary, member, other_member, outsider }
+    let orgs = County::build(store).await;
+    let b = Builder::new(store);
+    let closed_branch = b.branch("石桥村第三党支部", &orgs.village).await;
+    b.close(&closed_branch, "2024-06-01").await;
+    let elsewhere = b.county("外省某县委").await;
+    let leader = b.member("县领导", &orgs.county).holds_in(&orgs.county, PositionKind::LeadershipMember).await;
+    let secretary = b.member("王书记", &orgs.branch).secretary().await;
+    let member = b.member("李党员", &orgs.branch).await;
+    let other_member = b.member("周党员", &orgs.other_branch).await;
+    let outsider = b.member("外省党员", &elsewhere).await;
+    Tree { orgs, closed_branch, leader, secretary, member, other_member, outsider }
 }
 
 fn project_of(t: &Tree) -> NewProject {
     NewProject {
-        org_id: t.county.clone(),
+        org_id: t.orgs.county.clone(),
         topic: "村级集体经济发展情况调研".into(),
         lead_id: t.leader.clone(),
         team: vec![t.secretary.clone(), t.member.clone()],
@@ -104,46 +54,21 @@ fn project_of(t: &Tree) -> NewProject {
     }
 }
 
-async fn county_org(store: &Store, t: &Tree) -> Organization {
-    store.org_required(&t.county, today()).await.unwrap()
-}
-
-fn activity(kind: &str, host: &Id, agenda: &[&str]) -> NewActivity {
-    NewActivity {
-        id: None,
-        kind: kind.into(),
-        host_org_id: host.clone(),
-        title: None,
-        held_on: day("2026-10-15"),
-        starts_at: None,
-        duration_minutes: 120,
-        presenter_id: None,
-        agenda: agenda.iter().map(|k| NewAgendaItem { kind: (*k).into(), title: None }).collect(),
-        participants: None,
-        absentees: Vec::new(),
-        visit_kind: None,
-        polarity: None,
-        research_project_id: None,
-        status: ActivityStatus::Held,
-        minutes: None,
-        minutes_state: None,
-    }
-}
-
-async fn record(store: &Store, new: NewActivity) -> Activity {
-    let catalogue = Catalogue::embedded().unwrap();
+/// Starts the project, committed.
+async fn start(store: &Store, new: NewProject) -> Project {
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let a = store.record_activity(&mut w, &catalogue, new, today()).await.unwrap();
+    let project = store.create_project(&mut w, new, today()).await.unwrap();
     w.commit().await.unwrap();
-    a
+    project
 }
 
-/// The field a refused write names; asserts that it was refused as invalid.
-fn field_of<T: std::fmt::Debug>(result: Result<T, StoreError>) -> Field {
-    match result {
-        Err(StoreError::Invalid(e)) => e.field,
-        other => panic!("expected a field error, got {other:?}"),
-    }
+async fn county_org(store: &Store, t: &Tree) -> Organization {
+    store.org_required(&t.orgs.county, today()).await.unwrap()
+}
+
+/// A held activity of `kind` hosted by `host` on 2026-10-15, two hours long.
+fn held(kind: &str, host: &Id, agenda: &[&str]) -> NewActivity {
+    activity(kind, host, "2026-10-15").minutes(120).agenda(agenda).build()
 }
 
 #[tokio::test]
@@ -151,13 +76,11 @@ async fn a_project_keeps_its_team_visits_and_results_and_says_when_it_produced_n
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let mut new = project_of(&t);
     // The lead named in the team too is simply left out of it.
     new.team.push(t.leader.clone());
     new.findings = Some("  集体经济收入普遍偏低。\r\n部分村缺少产业。 ".into());
-    let project = store.create_project(&mut w, new, today()).await.unwrap();
-    w.commit().await.unwrap();
+    let project = start(store, new).await;
     let mut expected_team = vec![t.secretary.clone(), t.member.clone()];
     expected_team.sort();
     assert_eq!(project.team, expected_team);
@@ -167,11 +90,11 @@ async fn a_project_keeps_its_team_visits_and_results_and_says_when_it_produced_n
     assert!(audit.lines().any(|l| l.starts_with("audit_log") && l.contains("\"research_project\"") && l.contains("\"create\"")), "audited");
 
     // A visit and a case analysis of the branch are recorded for it.
-    let mut visit = activity("grassroots_visit", &t.branch, &["business"]);
+    let mut visit = held("grassroots_visit", &t.orgs.branch, &["business"]);
     visit.visit_kind = Some("investigate".into());
     visit.research_project_id = Some(project.id.clone());
     let visit = record(store, visit).await;
-    let mut case = activity("case_analysis", &t.branch, &["business"]);
+    let mut case = held("case_analysis", &t.orgs.branch, &["business"]);
     case.polarity = Some("negative".into());
     case.research_project_id = Some(project.id.clone());
     case.held_on = day("2026-10-20");
@@ -186,7 +109,7 @@ async fn a_project_keeps_its_team_visits_and_results_and_says_when_it_produced_n
     let listed = store.projects_of(&county, true).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].produced_nothing);
-    let branch = store.org_required(&t.branch, today()).await.unwrap();
+    let branch = store.org_required(&t.orgs.branch, today()).await.unwrap();
     assert!(store.projects_of(&branch, true).await.unwrap().is_empty(), "a project of the county is not the branch's");
 
     // A measure, then a problem handed to the rectification ledger.
@@ -206,7 +129,7 @@ async fn a_project_keeps_its_team_visits_and_results_and_says_when_it_produced_n
     assert_eq!(result.problem_id.as_ref(), Some(&problem.id));
     assert_eq!(problem.source_project_id.as_ref(), Some(&project.id));
     assert_eq!(problem.source_activity_id, None);
-    assert_eq!(problem.org_id, t.county);
+    assert_eq!(problem.org_id, t.orgs.county);
     assert_eq!(problem.description, "石桥村未建立集体经济发展规划", "worded like the result by default");
     assert_eq!(problem.raised_on, today());
     assert_eq!(problem.version, 1);
@@ -223,22 +146,20 @@ async fn an_activity_may_name_only_a_project_of_its_own_province() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let project = store.create_project(&mut w, project_of(&t), today()).await.unwrap();
-    w.commit().await.unwrap();
+    let project = start(store, project_of(&t)).await;
     let outsider = store.person(&t.outsider, today()).await.unwrap().unwrap();
     let catalogue = Catalogue::embedded().unwrap();
     let linked = |host: &Id, project: &Id| {
-        let mut a = activity("case_analysis", host, &["negative_case_analysis"]);
+        let mut a = held("case_analysis", host, &["negative_case_analysis"]);
         a.polarity = Some("negative".into());
         a.research_project_id = Some(project.clone());
         a
     };
     // Checked before a write and inside one alike.
-    store.check_new_activity(&catalogue, linked(&t.county, &project.id), today()).await.unwrap();
+    store.check_new_activity(&catalogue, linked(&t.orgs.county, &project.id), today()).await.unwrap();
     let elsewhere = linked(&outsider.org_id, &project.id);
     assert_eq!(field_of(store.check_new_activity(&catalogue, elsewhere.clone(), today()).await), Field::ResearchProject);
-    let unknown = linked(&t.county, &Id::generate());
+    let unknown = linked(&t.orgs.county, &Id::generate());
     assert_eq!(field_of(store.check_new_activity(&catalogue, unknown.clone(), today()).await), Field::ResearchProject);
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     assert_eq!(field_of(store.record_activity(&mut w, &catalogue, elsewhere, today()).await), Field::ResearchProject);
@@ -267,9 +188,14 @@ async fn bad_projects_are_refused_naming_the_field_and_change_nothing() {
         (NewProject { org_id: Id::generate(), ..project_of(&t) }, Field::Organization),
         (NewProject { org_id: t.closed_branch.clone(), ..project_of(&t) }, Field::Organization),
         // A branch's project: the county's leader holds no post there and is no member of it.
-        (NewProject { org_id: t.branch.clone(), ..project_of(&t) }, Field::Lead),
+        (NewProject { org_id: t.orgs.branch.clone(), ..project_of(&t) }, Field::Lead),
         (
-            NewProject { org_id: t.branch.clone(), lead_id: t.secretary.clone(), team: vec![t.other_member.clone()], ..project_of(&t) },
+            NewProject {
+                org_id: t.orgs.branch.clone(),
+                lead_id: t.secretary.clone(),
+                team: vec![t.other_member.clone()],
+                ..project_of(&t)
+            },
             Field::Team,
         ),
     ];
@@ -288,9 +214,7 @@ async fn a_stale_version_is_a_conflict_and_new_people_are_checked() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let project = store.create_project(&mut w, project_of(&t), today()).await.unwrap();
-    w.commit().await.unwrap();
+    let project = start(store, project_of(&t)).await;
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let changes = ProjectChanges { findings: Some(Some("发现三个问题".into())), ..ProjectChanges::default() };
     let updated = store.update_project(&mut w, &project.id, 1, changes, today()).await.unwrap();
@@ -334,7 +258,7 @@ async fn problems_raised_at_a_life_meeting_are_stored_for_the_ledger() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let meeting = record(store, activity("organizational_life_meeting", &t.branch, &["criticism_self_criticism"])).await;
+    let meeting = record(store, held("organizational_life_meeting", &t.orgs.branch, &["criticism_self_criticism"])).await;
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let raised = store
         .raise_problems(
@@ -351,7 +275,9 @@ async fn problems_raised_at_a_life_meeting_are_stored_for_the_ledger() {
     w.commit().await.unwrap();
     assert_eq!(raised.len(), 2);
     assert!(
-        raised.iter().all(|p| p.org_id == t.branch && p.source_activity_id.as_ref() == Some(&meeting.id) && p.raised_on == meeting.held_on)
+        raised
+            .iter()
+            .all(|p| p.org_id == t.orgs.branch && p.source_activity_id.as_ref() == Some(&meeting.id) && p.raised_on == meeting.held_on)
     );
     assert_eq!(store.problems_of_activity(&meeting).await.unwrap(), raised);
     let county = county_org(store, &t).await;
@@ -364,7 +290,7 @@ async fn problems_raised_at_a_life_meeting_are_stored_for_the_ledger() {
 
     let one = |person: Option<Id>, text: &str| vec![NewProblem { person_id: person, description: text.into() }];
     // Not a life meeting.
-    let assembly = record(store, activity("members_assembly", &t.branch, &["theory_study"])).await;
+    let assembly = record(store, held("members_assembly", &t.orgs.branch, &["theory_study"])).await;
     let before = store.dump().await.unwrap();
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     assert_eq!(field_of(store.raise_problems(&mut w, &assembly, one(None, "问题"), today()).await), Field::ActivityKind);
@@ -379,7 +305,7 @@ async fn problems_raised_at_a_life_meeting_are_stored_for_the_ledger() {
     assert_eq!(store.dump().await.unwrap(), before);
 
     // A planned meeting takes no problems until it is held.
-    let mut plan = activity("organizational_life_meeting", &t.branch, &["criticism_self_criticism"]);
+    let mut plan = held("organizational_life_meeting", &t.orgs.branch, &["criticism_self_criticism"]);
     plan.status = ActivityStatus::Planned;
     plan.held_on = day("2026-12-10");
     let plan = record(store, plan).await;

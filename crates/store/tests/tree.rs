@@ -2,35 +2,14 @@
 //! the tree as it was on a past day, moves, closures and their audit entries.
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
-use domain::{Field, Id, Name, OrgKind, OrgLevel};
-use store::orgs::{NewOrg, OrgChanges};
-use store::testing::TestDb;
+use domain::{Field, Id, Name};
+use store::orgs::OrgChanges;
 use store::{Actor, Store, StoreError};
+use testkit::world::Builder;
+use testkit::{TestDb, day};
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn new_org(parent: Option<&Id>, name: &str, level: OrgLevel, kind: OrgKind, founded: &str) -> NewOrg {
-    NewOrg {
-        id: None,
-        parent_id: parent.cloned(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        level,
-        kind,
-        unit_type: None,
-        founded_on: day(founded),
-    }
-}
-
-async fn create(store: &Store, new: NewOrg) -> Result<domain::Organization, StoreError> {
-    let mut w = store.writer(&Actor::system("test")).await?;
-    let org = store.create_org(&mut w, new).await?;
-    w.commit().await?;
-    Ok(org)
-}
-
+/// A county with two townships; under the first a general branch, its
+/// branch and the branch's group.
 struct Tree {
     county: Id,
     town_a: Id,
@@ -41,14 +20,13 @@ struct Tree {
 }
 
 async fn build(store: &Store) -> Tree {
-    let county = create(store, new_org(None, "县委", OrgLevel::County, OrgKind::Committee, "1950-01-01")).await.unwrap().id;
-    let town_a = create(store, new_org(Some(&county), "甲镇党委", OrgLevel::Township, OrgKind::Committee, "1960-01-01")).await.unwrap().id;
-    let town_b = create(store, new_org(Some(&county), "乙镇党委", OrgLevel::Township, OrgKind::Committee, "1960-01-01")).await.unwrap().id;
-    let village =
-        create(store, new_org(Some(&town_a), "东村党总支", OrgLevel::Grassroots, OrgKind::GeneralBranch, "1980-01-01")).await.unwrap().id;
-    let branch =
-        create(store, new_org(Some(&village), "东村第一支部", OrgLevel::Grassroots, OrgKind::Branch, "1990-01-01")).await.unwrap().id;
-    let group = create(store, new_org(Some(&branch), "第一党小组", OrgLevel::Grassroots, OrgKind::Group, "2000-01-01")).await.unwrap().id;
+    let b = Builder::new(store);
+    let county = b.county("县委").founded("1950-01-01").await;
+    let town_a = b.township("甲镇党委", &county).founded("1960-01-01").await;
+    let town_b = b.township("乙镇党委", &county).founded("1960-01-01").await;
+    let village = b.general_branch("东村党总支", &town_a).founded("1980-01-01").await;
+    let branch = b.branch("东村第一支部", &village).founded("1990-01-01").await;
+    let group = b.group("第一党小组", &branch).await;
     Tree { county, town_a, town_b, village, branch, group }
 }
 
@@ -61,7 +39,7 @@ async fn descendants_and_paths_come_from_the_materialized_path() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let today = day("2026-11-23");
+    let today = testkit::today();
     let subtree = store.subtree(&t.town_a, today).await.unwrap();
     assert_eq!(names(&subtree), ["甲镇党委", "东村党总支", "东村第一支部", "第一党小组"]);
     let path = store.path_to(&t.group, today).await.unwrap();
@@ -120,12 +98,7 @@ async fn a_move_under_its_own_descendant_or_a_group_is_refused_and_changes_nothi
     let err = store.move_org(&mut w, &t.town_a, &t.branch, day("2026-01-01"), version).await.unwrap_err();
     drop(w);
     assert!(matches!(err, StoreError::Invalid(ref e) if e.field == Field::Parent), "{err}");
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let err = store
-        .create_org(&mut w, new_org(Some(&t.group), "小组下的支部", OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01"))
-        .await
-        .unwrap_err();
-    drop(w);
+    let err = Builder::new(store).branch("小组下的支部", &t.group).founded("2020-01-01").try_create().await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     assert_eq!(store.dump().await.unwrap(), before);
     db.cleanup().await.unwrap();
@@ -136,7 +109,7 @@ async fn a_stale_version_is_a_conflict() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let today = day("2026-11-23");
+    let today = testkit::today();
     let changes = OrgChanges { name: Some(Name::parse(Field::Name, "东村党委").unwrap()), unit_type: None };
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
     let renamed = store.update_org(&mut w, &t.village, 1, changes.clone(), today).await.unwrap();
@@ -177,7 +150,7 @@ async fn searching_finds_chinese_names_and_treats_wildcards_as_text() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let today = day("2026-11-23");
+    let today = testkit::today();
     let found = store.search_orgs("东村", None, today, 50).await.unwrap();
     assert_eq!(names(&found), ["东村党总支", "东村第一支部"]);
     let within_b = store.search_orgs("东村", Some(&t.town_b), today, 50).await.unwrap();
@@ -192,7 +165,7 @@ async fn cursor_paging_visits_every_organization_once() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    let today = day("2026-11-23");
+    let today = testkit::today();
     let mut seen = Vec::new();
     let mut cursor: Option<Id> = None;
     loop {
@@ -221,12 +194,7 @@ async fn concurrent_writers_number_the_audit_trail_without_gaps() {
         let store = store.clone();
         let parent = t.village.clone();
         tasks.push(tokio::spawn(async move {
-            let mut w = store.writer(&Actor::system("test")).await.unwrap();
-            store
-                .create_org(&mut w, new_org(Some(&parent), &format!("并发支部{i}"), OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01"))
-                .await
-                .unwrap();
-            w.commit().await.unwrap();
+            Builder::new(&store).branch(&format!("并发支部{i}"), &parent).founded("2020-01-01").await;
         }));
     }
     for task in tasks {
@@ -247,7 +215,7 @@ async fn a_backdated_move_cannot_leave_a_later_founded_branch_behind() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    create(store, new_org(Some(&t.village), "新支部", OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01")).await.unwrap();
+    Builder::new(store).branch("新支部", &t.village).founded("2020-01-01").await;
     let before = store.dump().await.unwrap();
     let version = store.org(&t.village, day("2010-01-01")).await.unwrap().unwrap().version;
     let mut w = store.writer(&Actor::system("test")).await.unwrap();
@@ -264,7 +232,7 @@ async fn search_ignores_latin_case_on_both_backends() {
     let db = TestDb::new().await.unwrap();
     let store = &db.store;
     let t = build(store).await;
-    create(store, new_org(Some(&t.town_b), "ABC科技有限公司支部", OrgLevel::Grassroots, OrgKind::Branch, "2020-01-01")).await.unwrap();
+    Builder::new(store).branch("ABC科技有限公司支部", &t.town_b).founded("2020-01-01").await;
     let found = store.search_orgs("abc科技", None, day("2026-01-01"), 10).await.unwrap();
     assert_eq!(names(&found), ["ABC科技有限公司支部"]);
     db.cleanup().await.unwrap();

@@ -4,16 +4,11 @@
 //! limited to their subtree and scope.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use domain::access::Role;
-use domain::{Field, Id, Name, OrgKind, OrgLevel, UnitType};
+use domain::{Id, UnitType};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use store::Actor;
-use store::orgs::NewOrg;
-use store::people::NewPerson;
-use support::{Bearer, Reply, Session, TestApp, spawn_app};
+use testkit::app::{Bearer, Reply, Session, TestApp, spawn_app};
 
 /// Who asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,61 +116,18 @@ struct Target {
     person: Id,
 }
 
-fn name(s: &str) -> Name {
-    Name::parse(Field::Name, s).unwrap()
-}
-
-fn day(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// Records a member in `org`.
+/// Records a woman, joined 1990-03-15, in `org`.
 async fn add_member(app: &TestApp, org: &Id, member: &str) -> Id {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: name(member),
-        sex: Some(domain::Sex::Female),
-        ethnicity: None,
-        birth_date: None,
-        category: domain::MemberCategory::Full,
-        status: domain::MemberStatus::Active,
-        join_date: domain::PartialDate::full(day("1990-03-15")),
-        full_member_date: None,
-        cadre_rank: domain::CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions: vec![],
-    };
-    let id = app.store.create_person(&mut w, new).await.unwrap().id;
-    w.commit().await.unwrap();
-    id
+    app.builder().member(member, org).female().joined("1990-03-15").await
 }
 
 /// Another county with one branch and one member: outside every seeded grant.
 async fn another_county(app: &TestApp) -> Target {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    let found = |parent: Option<Id>, n: &str, level, kind, unit| NewOrg {
-        id: None,
-        parent_id: parent,
-        name: name(n),
-        level,
-        kind,
-        unit_type: unit,
-        founded_on: day("2001-01-01"),
-    };
-    let county =
-        app.store.create_org(&mut w, found(None, "中共临江县委员会", OrgLevel::County, OrgKind::Committee, None)).await.unwrap().id;
-    let branch = app
-        .store
-        .create_org(&mut w, found(Some(county), "临江村党支部", OrgLevel::Grassroots, OrgKind::Branch, Some(UnitType::Village)))
-        .await
-        .unwrap()
-        .id;
-    w.commit().await.unwrap();
-    let person = add_member(app, &branch, "李临江").await;
-    Target { org: branch, person }
+    let b = app.builder();
+    let county = b.county("中共临江县委员会").founded("2001-01-01").await;
+    let org = b.branch("临江村党支部", &county).unit(UnitType::Village).founded("2001-01-01").await;
+    let person = add_member(app, &org, "李临江").await;
+    Target { org, person }
 }
 
 fn status(reply: &Reply) -> String {
@@ -183,7 +135,7 @@ fn status(reply: &Reply) -> String {
 }
 
 async fn ask(app: &TestApp, session: Option<&Session>, what: What, target: &Target) -> String {
-    let anonymous = support::plain_client();
+    let anonymous = testkit::app::plain_client();
     let client = session.map_or(&anonymous, |s| &s.client);
     let url = |path: String| app.url(&path);
     let send = |request: reqwest::RequestBuilder| async move { Reply::of(request.send().await.unwrap()).await };
@@ -192,7 +144,7 @@ async fn ask(app: &TestApp, session: Option<&Session>, what: What, target: &Targ
         PersonPage => status(&send(client.get(url(format!("/people/{}", target.person)))).await),
         History => {
             let page = send(client.get(url(format!("/orgs/{}", target.org)))).await;
-            match (page.status, page.text.contains("id=\"history\"")) {
+            match (page.status, page.dom().has("#history")) {
                 (StatusCode::OK, true) => "shown".into(),
                 (StatusCode::OK, false) => "hidden".into(),
                 _ => status(&page),
@@ -201,7 +153,7 @@ async fn ask(app: &TestApp, session: Option<&Session>, what: What, target: &Targ
         ApiOrg => status(&send(client.get(url(format!("/api/v1/orgs/{}", target.org)))).await),
         ApiPeopleUnder => status(&send(client.get(url(format!("/api/v1/people?under={}", target.org)))).await),
         ApiPersonPatch => {
-            let version = app.store.person(&target.person, support::today()).await.unwrap().unwrap().version;
+            let version = app.store.person(&target.person, testkit::today()).await.unwrap().unwrap().version;
             let body = json!({"cadre_rank": "none", "version": version});
             status(&send(client.patch(url(format!("/api/v1/people/{}", target.person))).json(&body)).await)
         }
@@ -318,10 +270,10 @@ async fn lists_and_searches_without_a_subtree_stay_inside_the_grants() {
     assert_eq!(ids(&secretary.get("/api/v1/people").await), [app.tree.secretary.to_string()]);
     assert_eq!(secretary.get("/api/v1/people?q=%E7%9F%B3").await.body["items"], json!([]), "石桥赵 is in another branch");
 
-    let page = secretary.get("/search?q=%E7%9F%B3%E6%A1%A5").await; // 石桥
-    assert!(page.text.contains(&format!("href=\"/orgs/{}\"", app.tree.branch)));
-    assert!(!page.text.contains(&format!("href=\"/orgs/{}\"", app.tree.other_branch)));
-    assert!(!page.text.contains(&format!("href=\"/orgs/{}\"", app.tree.village)));
+    let page = secretary.get("/search?q=%E7%9F%B3%E6%A1%A5").await.dom(); // 石桥
+    assert!(page.links_to(&format!("/orgs/{}", app.tree.branch)));
+    assert!(!page.links_to(&format!("/orgs/{}", app.tree.other_branch)));
+    assert!(!page.links_to(&format!("/orgs/{}", app.tree.village)));
 
     let admin = app.login("admin").await;
     let all = ids(&admin.get("/api/v1/orgs?limit=500").await);
@@ -337,9 +289,7 @@ async fn lists_and_searches_without_a_subtree_stay_inside_the_grants() {
 async fn lists_over_several_subtrees_are_merged_and_paged_with_one_cursor() {
     let app = spawn_app().await;
     let elsewhere = another_county(&app).await;
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    app.store.add_grant(&mut w, &app.accounts.secretary, Role::Secretary, &elsewhere.org, day("2020-01-01")).await.unwrap();
-    w.commit().await.unwrap();
+    app.builder().grant(&app.accounts.secretary, Role::Secretary, &elsewhere.org).await;
     let secretary = app.login("secretary").await;
     let mut seen = Vec::new();
     let mut path = "/api/v1/orgs?limit=1".to_owned();
@@ -357,10 +307,8 @@ async fn lists_over_several_subtrees_are_merged_and_paged_with_one_cursor() {
     assert_eq!(seen, expected, "both subtrees, in id order, each once");
     let home = secretary.get("/").await;
     assert_eq!(home.status, StatusCode::OK, "a choice of two starting points");
-    assert!(
-        home.text.contains(&format!("href=\"/orgs/{}\"", elsewhere.org))
-            && home.text.contains(&format!("href=\"/orgs/{}\"", app.tree.branch))
-    );
+    let home = home.dom();
+    assert!(home.links_to(&format!("/orgs/{}", elsewhere.org)) && home.links_to(&format!("/orgs/{}", app.tree.branch)));
     app.cleanup().await;
 }
 
@@ -372,8 +320,9 @@ async fn the_path_and_breadcrumb_show_only_the_organizations_the_viewer_may_open
     let names: Vec<&str> = path.body["items"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["石桥村第一党支部", "第一党小组"]);
     let page = secretary.get(&format!("/orgs/{}", app.tree.group)).await;
-    assert!(page.text.contains(&format!("href=\"/orgs/{}\"", app.tree.branch)));
-    assert!(!page.text.contains(&format!("href=\"/orgs/{}\"", app.tree.village)), "no link that would only lead to 404");
+    let crumbs = page.dom();
+    assert!(crumbs.find("ol.crumbs").links_to(&format!("/orgs/{}", app.tree.branch)));
+    assert!(!crumbs.links_to(&format!("/orgs/{}", app.tree.village)), "no link that would only lead to 404");
     assert!(!page.text.contains("中共青川县委员会"));
     app.cleanup().await;
 }
@@ -381,15 +330,15 @@ async fn the_path_and_breadcrumb_show_only_the_organizations_the_viewer_may_open
 #[tokio::test]
 async fn the_header_offers_each_role_its_own_pages() {
     let app = spawn_app().await;
-    let admin = app.login("admin").await.get("/account").await.text;
-    assert!(admin.contains("href=\"/admin/accounts\"") && !admin.contains("href=\"/audit\""));
-    assert!(admin.contains("县系统管理员") && admin.contains("action=\"/logout\""));
-    let auditor = app.login("auditor").await.get("/account").await.text;
-    assert!(auditor.contains("href=\"/audit\"") && !auditor.contains("href=\"/admin/accounts\""));
-    assert!(!auditor.contains("action=\"/search\""), "an auditor has nothing to search");
-    let secretary = app.login("secretary").await.get("/account").await.text;
-    assert!(!secretary.contains("href=\"/audit\"") && !secretary.contains("href=\"/admin/accounts\""));
-    assert!(secretary.contains("action=\"/search\"") && secretary.contains("支部书记") && secretary.contains("石桥村第一党支部"));
+    let admin = app.login("admin").await.get("/account").await.dom();
+    assert!(admin.links_to("/admin/accounts") && !admin.links_to("/audit"));
+    assert!(admin.says("县系统管理员") && admin.has("form[action=\"/logout\"]"));
+    let auditor = app.login("auditor").await.get("/account").await.dom();
+    assert!(auditor.links_to("/audit") && !auditor.links_to("/admin/accounts"));
+    assert!(!auditor.has("form[action=\"/search\"]"), "an auditor has nothing to search");
+    let secretary = app.login("secretary").await.get("/account").await.dom();
+    assert!(!secretary.links_to("/audit") && !secretary.links_to("/admin/accounts"));
+    assert!(secretary.has("form[action=\"/search\"]") && secretary.says("支部书记") && secretary.says("石桥村第一党支部"));
     app.cleanup().await;
 }
 
@@ -415,7 +364,7 @@ async fn viewing_a_member_page_is_recorded_as_a_view_of_the_masked_id_number() {
     };
     assert!(views(&app).await.is_empty());
     let page = dept.get(&format!("/people/{}", app.tree.secretary)).await;
-    assert!(page.text.contains("510***********"));
+    assert!(page.says("510***********"));
     let seen = views(&app).await;
     assert_eq!(seen.len(), 1);
     assert_eq!((seen[0].actor.as_str(), seen[0].entity.as_str()), (app.accounts.dept.as_str(), "person"));
@@ -423,7 +372,7 @@ async fn viewing_a_member_page_is_recorded_as_a_view_of_the_masked_id_number() {
     dept.get(&format!("/api/v1/people/{}", app.tree.secretary)).await;
     assert_eq!(views(&app).await.len(), 2, "the API's masked number counts as a view too");
     let later = dept.get(&format!("/people/{}", app.tree.secretary)).await;
-    assert!(later.text.contains("查看身份证号") && later.text.contains("镇组织委员"), "the history names the viewer");
+    assert!(later.says("查看身份证号") && later.says("镇组织委员"), "the history names the viewer");
     let sibling = add_member(&app, &app.tree.other_branch, "赵二支").await;
     let secretary = app.login("secretary").await;
     assert_eq!(secretary.get(&format!("/people/{sibling}")).await.status, StatusCode::NOT_FOUND);
@@ -439,13 +388,10 @@ async fn create_token(session: &Session, token_name: &str, org: &Id, scope: &str
     let page = session.post_form("/account/tokens", &[("name", token_name), ("org_id", org.as_str()), ("scope", scope)]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert_eq!(page.headers["cache-control"], "no-store");
-    secret_on(&page.text).unwrap_or_else(|| panic!("no token on the page: {}", page.text))
-}
-
-fn secret_on(html: &str) -> Option<String> {
-    let at = html.find("cx_")?;
-    let candidate = &html[at..at + 67.min(html.len() - at)];
-    (candidate.len() == 67 && candidate[3..].bytes().all(|b| b.is_ascii_hexdigit())).then(|| candidate.to_owned())
+    let secret = page.shown_secret();
+    let well_formed = secret.len() == 67 && secret.starts_with("cx_") && secret[3..].bytes().all(|b| b.is_ascii_hexdigit());
+    assert!(well_formed, "no token on the page: {}", page.text);
+    secret
 }
 
 #[tokio::test]
@@ -454,7 +400,7 @@ async fn a_token_created_on_the_page_is_shown_once_works_as_bearer_and_stops_whe
     let secretary = app.login("secretary").await;
     let secret = create_token(&secretary, "考勤系统", &app.tree.branch, "write").await;
     let account = secretary.get("/account").await;
-    assert!(account.text.contains("考勤系统"));
+    assert!(account.says("考勤系统"));
     assert!(!account.text.contains(&secret), "the secret is shown only once");
     assert!(!app.dump().await.contains(&secret[3..]), "only its hash is stored");
 
@@ -512,14 +458,14 @@ async fn a_token_is_never_wider_than_its_accounts_grants() {
     let refused = dept.post_form("/account/tokens", &[("name", "县里"), ("org_id", app.tree.county.as_str()), ("scope", "read")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "no token for the county above the grant");
     assert_eq!(app.dump().await, before);
-    assert!(support::plain_client().get(app.url("/api/v1/orgs")).send().await.unwrap().status() == StatusCode::UNAUTHORIZED);
+    assert!(testkit::app::plain_client().get(app.url("/api/v1/orgs")).send().await.unwrap().status() == StatusCode::UNAUTHORIZED);
     app.cleanup().await;
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_bearer_authentication_and_the_refusals() {
     let app = spawn_app().await;
-    let doc: Value = support::plain_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value = testkit::app::plain_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");
     assert!(doc["security"].as_array().unwrap().iter().any(|s| s.get("bearer").is_some()));

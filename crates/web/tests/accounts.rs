@@ -4,12 +4,11 @@
 //! auditor's page — and that no secret is stored or shown twice.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, COOKIE};
 use serde_json::json;
-use support::{PASSWORD, Reply, TestApp, hidden_csrf, login_with, plain_client, session_from_secret, spawn_app, submit_login};
+use testkit::app::{PASSWORD, Reply, hidden_csrf, login_with, plain_client, session_from_secret, spawn_app, submit_login};
+use testkit::html::Dom;
 
 const EVIL: &str = "<script>alert('x')</script>";
 
@@ -17,14 +16,7 @@ fn minutes_ago(n: i64) -> String {
     (chrono::Utc::now() - chrono::Duration::minutes(n)).to_rfc3339()
 }
 
-async fn page_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Reply {
-    Reply::of(plain_client().get(app.url(path)).header(COOKIE, cookie).send().await.unwrap()).await
-}
-
-async fn api_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Reply {
-    Reply::of(plain_client().get(app.url(path)).header(COOKIE, cookie).send().await.unwrap()).await
-}
-
+/// Whether markup typed by someone comes back escaped, as the bytes are sent.
 fn escaped(text: &str) -> bool {
     text.contains("&lt;script&gt;") || text.contains("&#60;script&#62;")
 }
@@ -60,30 +52,29 @@ async fn anonymous_visitors_are_sent_to_the_login_page_and_api_callers_get_401()
 #[tokio::test]
 async fn logging_in_starts_a_session_in_an_http_only_cookie_and_goes_back_to_where_the_visitor_was() {
     let app = spawn_app().await;
-    let token = support::form_token(&app).await;
+    let token = testkit::app::form_token(&app).await;
     let next = format!("/orgs/{}", app.tree.branch);
     let form = [("login", "secretary"), ("password", PASSWORD), ("csrf", token.as_str()), ("next", next.as_str())];
     let r =
         Reply::of(app.client.post(app.url("/login")).header(COOKIE, format!("cx_form={token}")).form(&form).send().await.unwrap()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(r.location(), Some(next.as_str()));
-    let set_cookie: Vec<&str> = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
-    let session = set_cookie.iter().find(|c| c.starts_with("cx_session=")).unwrap();
+    let session = r.set_cookie("cx_session").unwrap();
     for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(session.contains(part), "{session} lacks {part}");
     }
     assert!(!session.contains("Secure"), "plain HTTP here");
     let secret = r.cookie("cx_session").unwrap();
     assert!(!app.dump().await.contains(&secret), "only the session's hash is stored");
-    let page = page_with_cookie(&app, &next, &format!("cx_session={secret}")).await;
+    let page = app.get_with_cookie(&next, &format!("cx_session={secret}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("王书记"), "the header names who is logged in");
+    assert_eq!(page.dom().select_text("nav.account-bar .who strong"), "王书记", "the header names who is logged in");
 
     let evil_next = [("login", "secretary"), ("password", PASSWORD), ("csrf", token.as_str()), ("next", "//evil.example/")];
     let r = Reply::of(app.client.post(app.url("/login")).header(COOKIE, format!("cx_form={token}")).form(&evil_next).send().await.unwrap())
         .await;
     assert_eq!(r.location(), Some("/"), "only local addresses are followed");
-    let again = page_with_cookie(&app, "/login?next=/account", &format!("cx_session={secret}")).await;
+    let again = app.get_with_cookie("/login?next=/account", &format!("cx_session={secret}")).await;
     assert_eq!(again.location(), Some("/account"), "a logged-in visitor skips the form");
     app.cleanup().await;
 }
@@ -98,8 +89,7 @@ async fn cookies_are_marked_secure_behind_a_tls_proxy() {
     let form = [("login", "secretary"), ("password", PASSWORD), ("csrf", token.as_str())];
     let request = app.client.post(app.url("/login")).header("x-forwarded-proto", "https").header(COOKIE, format!("cx_form={token}"));
     let r = Reply::of(request.form(&form).send().await.unwrap()).await;
-    let session =
-        r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("cx_session=")).unwrap();
+    let session = r.set_cookie("cx_session").unwrap();
     assert!(session.ends_with("; Secure"), "{session}");
     app.cleanup().await;
 }
@@ -111,7 +101,7 @@ async fn a_wrong_password_gets_one_generic_message_and_no_session() {
     let no_such_login = submit_login(&app, "nobody", "not the password").await;
     for r in [&wrong_password, &no_such_login] {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        assert!(r.text.contains("登录名或密码不正确"));
+        assert!(r.says("登录名或密码不正确"));
         assert!(r.cookie("cx_session").is_none());
         assert!(!r.text.contains("not the password"), "the password is never shown again");
     }
@@ -134,7 +124,7 @@ async fn repeated_failures_are_slowed_down_and_the_owner_gets_in_once_the_wait_i
     let throttled = last.unwrap();
     let wait: i64 = throttled.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(wait >= 1, "Retry-After: {wait}");
-    assert!(throttled.text.contains("登录失败次数过多"), "{}", throttled.text);
+    assert!(throttled.says("登录失败次数过多"), "{}", throttled.text);
 
     let right_too_soon = submit_login(&app, "secretary", PASSWORD).await;
     assert_eq!(right_too_soon.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
@@ -179,14 +169,14 @@ async fn a_session_idle_for_longer_than_the_timeout_ends() {
 
 #[tokio::test]
 async fn a_tiny_idle_timeout_in_the_configuration_ends_sessions_quickly() {
-    let app = support::spawn_app_with(web::AuthConfig { idle_timeout: chrono::Duration::milliseconds(200), secure_cookies: true }).await;
+    let app =
+        testkit::app::spawn_app_with(web::AuthConfig { idle_timeout: chrono::Duration::milliseconds(200), secure_cookies: true }).await;
     let r = submit_login(&app, "secretary", PASSWORD).await;
-    let session =
-        r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("cx_session=")).unwrap();
+    let session = r.set_cookie("cx_session").unwrap();
     assert!(session.contains("; Secure"), "secure_cookies marks every cookie Secure");
     let cookie = format!("cx_session={}", r.cookie("cx_session").unwrap());
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    assert_eq!(page_with_cookie(&app, "/account", &cookie).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with_cookie("/account", &cookie).await.status, StatusCode::SEE_OTHER);
     app.cleanup().await;
 }
 
@@ -210,9 +200,9 @@ async fn malformed_or_unknown_credentials_are_anonymous_never_an_error() {
     ];
     let branch = format!("/orgs/{}", app.tree.branch);
     for cookie in &cookies {
-        let page = page_with_cookie(&app, &branch, cookie).await;
+        let page = app.get_with_cookie(&branch, cookie).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "page with {:.40}", cookie);
-        let api = api_with_cookie(&app, "/api/v1/orgs", cookie).await;
+        let api = app.get_with_cookie("/api/v1/orgs", cookie).await;
         assert_eq!(api.status, StatusCode::UNAUTHORIZED, "API with {:.40}", cookie);
     }
     for header in [
@@ -245,7 +235,7 @@ async fn a_form_without_the_sessions_token_is_refused_and_changes_nothing() {
     let forged = secretary.post_form_as_is("/account/tokens", &forged_fields).await;
     for r in [&missing, &forged] {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-        assert!(r.text.contains("请求已失效"));
+        assert!(r.says("请求已失效"));
     }
     let logout = secretary.post_form_as_is("/logout", &[]).await;
     assert_eq!(logout.status, StatusCode::FORBIDDEN, "a forged logout is refused too");
@@ -289,7 +279,7 @@ async fn an_api_call_by_session_cookie_needs_the_csrf_header_and_a_bearer_call_d
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, Some("csrf")), "{}", r.text);
     }
     assert_eq!(app.dump().await, before);
-    let read = api_with_cookie(&app, "/api/v1/orgs", &admin.cookie).await;
+    let read = app.get_with_cookie("/api/v1/orgs", &admin.cookie).await;
     assert_eq!(read.status, StatusCode::OK, "reading needs no CSRF token");
     let with_header = admin.post_json("/api/v1/orgs", &body).await;
     assert_eq!(with_header.status, StatusCode::CREATED, "{}", with_header.text);
@@ -300,7 +290,7 @@ async fn an_api_call_by_session_cookie_needs_the_csrf_header_and_a_bearer_call_d
 async fn the_login_form_needs_its_double_submit_token() {
     let app = spawn_app().await;
     let before = app.dump().await;
-    let token = support::form_token(&app).await;
+    let token = testkit::app::form_token(&app).await;
     let no_cookie = [("login", "secretary"), ("password", PASSWORD), ("csrf", token.as_str())];
     let r = Reply::of(app.client.post(app.url("/login")).form(&no_cookie).send().await.unwrap()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -332,7 +322,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     ] {
         let r = here.post_form("/account/password", &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
-        assert!(r.text.contains(why), "{why}: {}", r.text);
+        assert!(r.says(why), "{why}: {}", r.text);
     }
     assert_eq!(app.dump().await, before, "refused changes change nothing");
 
@@ -340,7 +330,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(r.location(), Some("/account?done=password"));
     let fresh = session_from_secret(&app, &r.cookie("cx_session").expect("a fresh session for this browser")).await;
-    assert!(fresh.get("/account?done=password").await.text.contains("密码已修改"));
+    assert!(fresh.get("/account?done=password").await.says("密码已修改"));
     assert_eq!(elsewhere.get("/account").await.status, StatusCode::SEE_OTHER, "the other browser is logged out");
     assert_eq!(here.get("/account").await.status, StatusCode::SEE_OTHER, "so is the old cookie of this one");
     assert_eq!(submit_login(&app, "secretary", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
@@ -358,15 +348,15 @@ async fn a_reset_link_sets_a_new_password_once_and_then_is_gone() {
     let page = admin.post_form(&format!("/admin/accounts/{}/reset", app.accounts.secretary), &[]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert_eq!(page.headers["cache-control"], "no-store");
-    let at = page.text.find("/reset/").expect("the link is shown");
-    let path = page.text[at..at + 7 + 64].to_owned();
-    assert!(page.text.contains(&format!("{}{path}", app.base)), "a full link to pass on");
+    let link = page.shown_secret();
+    let path = link.strip_prefix(&app.base).expect("a full link to pass on").to_owned();
+    assert!(path.starts_with("/reset/") && path.len() == 7 + 64, "the link is shown: {link}");
     assert!(!app.dump().await.contains(&path[7..]), "only the link's hash is stored");
     assert!(!admin.get(&format!("/admin/accounts/{}", app.accounts.secretary)).await.text.contains(&path), "shown once");
 
     let form = Reply::of(app.client.get(app.url(&path)).send().await.unwrap()).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.text.contains("secretary"));
+    assert!(form.says("secretary"));
     let token = form.cookie("cx_form").unwrap();
     let new = "a brand new password";
     let send = |fields: Vec<(&'static str, String)>| {
@@ -410,12 +400,11 @@ async fn an_administrator_creates_an_account_whose_generated_password_is_shown_o
     let page = admin.post_form("/admin/accounts", &fields).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert_eq!(page.headers["cache-control"], "no-store");
-    let at = page.text.find("class=\"secret-value\">").unwrap() + "class=\"secret-value\">".len();
-    let password = page.text[at..].split('<').next().unwrap().to_owned();
+    let password = page.shown_secret();
     assert_eq!(password.len(), 20);
     assert!(!app.dump().await.contains(&password), "the first password is stored hashed");
     assert!(!admin.get("/admin/accounts").await.text.contains(&password), "and shown once");
-    assert!(admin.get("/admin/accounts").await.text.contains("li.ming"));
+    assert!(admin.get("/admin/accounts").await.says("li.ming"));
 
     let first = submit_login(&app, "li.ming", &password).await;
     assert_eq!(first.location(), Some("/account/password"), "a first password must be changed");
@@ -447,11 +436,11 @@ async fn an_administrator_grants_and_ends_roles_only_inside_the_subtree_and_neve
     assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.text);
     assert_eq!(secretary.get(&format!("/orgs/{}", app.tree.other_branch)).await.status, StatusCode::NOT_FOUND, "and stops counting today");
     let history = admin.get(&secretary_page).await;
-    assert!(history.text.contains(support::TODAY), "the ended role shows its end");
+    assert!(history.says(testkit::TODAY), "the ended role shows its end");
 
     let before = app.dump().await;
     let own = format!("/admin/accounts/{}", app.accounts.admin);
-    assert!(admin.get(&own).await.text.contains("这是您自己的账号"));
+    assert!(admin.get(&own).await.says("这是您自己的账号"));
     assert_eq!(
         admin.post_form(&format!("{own}/grants"), &[("role", "security_auditor"), ("org_id", app.tree.county.as_str())]).await.status,
         StatusCode::NOT_FOUND
@@ -471,7 +460,7 @@ async fn an_administrator_grants_and_ends_roles_only_inside_the_subtree_and_neve
     };
     let elsewhere = app.store.create_org(&mut w, new).await.unwrap().id;
     w.commit().await.unwrap();
-    let outsider = support::add_account(&app.store, "outsider", "外县书记", domain::access::Role::Secretary, &elsewhere).await;
+    let outsider = app.builder().account("outsider", "外县书记").role(domain::access::Role::Secretary, &elsewhere).await;
     let before = app.dump().await;
     assert_eq!(admin.get(&format!("/admin/accounts/{outsider}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(admin.post_form(&format!("/admin/accounts/{outsider}/reset"), &[]).await.status, StatusCode::NOT_FOUND);
@@ -496,7 +485,7 @@ async fn an_administrator_grants_and_ends_roles_only_inside_the_subtree_and_neve
     let before = app.dump().await;
     let shared = admin.get(&format!("/admin/accounts/{outsider}")).await;
     assert_eq!(shared.status, StatusCode::OK);
-    assert!(shared.text.contains("管理范围以外") && !shared.text.contains("/reset\""));
+    assert!(shared.says("管理范围以外") && !shared.dom().has("[action$=\"/reset\"], [href$=\"/reset\"]"));
     assert_eq!(admin.post_form(&format!("/admin/accounts/{outsider}/reset"), &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.dump().await, before);
     app.cleanup().await;
@@ -553,8 +542,8 @@ async fn no_password_session_secret_or_token_secret_is_stored_or_shown_again() {
     let app = spawn_app().await;
     let secretary = app.login("secretary").await;
     let page = secretary.post_form("/account/tokens", &[("name", "同步"), ("org_id", app.tree.branch.as_str()), ("scope", "read")]).await;
-    let at = page.text.find("cx_").unwrap();
-    let token = page.text[at..at + 67].to_owned();
+    let token = page.shown_secret();
+    assert!(token.starts_with("cx_") && token.len() == 67, "{token}");
     let dump = app.dump().await;
     for secret in [PASSWORD, secretary.secret.as_str(), &token, &token[3..]] {
         assert!(!dump.contains(secret), "the database holds {secret:.10}…");
@@ -575,11 +564,12 @@ async fn the_auditor_sees_the_chains_intact_and_every_login_with_its_address() {
     let auditor = app.login("auditor").await;
     let page = auditor.get("/audit?chain=system").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.text.contains("id=\"chain-intact\""));
-    assert!(page.text.contains("login_failed") && page.text.contains("127.0.0.1"));
-    assert!(page.text.contains("县安全审计员（auditor）"), "actors are named by their accounts");
+    let dom = page.dom();
+    assert!(dom.has("#chain-intact"));
+    assert!(dom.says("login_failed") && dom.says("127.0.0.1"));
+    assert!(dom.says("县安全审计员（auditor）"), "actors are named by their accounts");
     let province = auditor.get("/audit").await;
-    assert!(province.text.contains("中共青川县委员会") && province.text.contains("create"), "the county's chain by default");
+    assert!(province.says("中共青川县委员会") && province.says("create"), "the county's chain by default");
     assert!(province.text.contains("&quot;") || province.text.contains("&#34;"), "before/after JSON shown escaped");
 
     let admin = app.login("admin").await;
@@ -588,8 +578,8 @@ async fn the_auditor_sees_the_chains_intact_and_every_login_with_its_address() {
 
     app.sql("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2 AND province_id = ''", &[]).await;
     let broken = auditor.get("/audit?chain=system").await;
-    assert!(!broken.text.contains("id=\"chain-intact\"") && broken.text.contains("审计链已被破坏"), "{}", broken.text);
-    assert!(broken.text.contains("审计链“系统链”第 2 条记录写入后被改动"), "{}", broken.text);
+    assert!(!broken.dom().has("#chain-intact") && broken.says("审计链已被破坏"), "{}", broken.text);
+    assert!(broken.says("审计链“系统链”第 2 条记录写入后被改动"), "{}", broken.text);
     app.cleanup().await;
 }
 
@@ -602,18 +592,13 @@ async fn the_auditor_pages_back_through_a_chain_by_sequence_number() {
     }
     let auditor = app.login("auditor").await;
     let first = auditor.get("/audit?chain=system").await;
-    let older = first
-        .text
-        .replace("&#38;", "&amp;")
-        .split("href=\"/audit?chain=system&amp;before=")
-        .nth(1)
-        .map(|s| s.split('"').next().unwrap().to_owned());
-    let before: i64 = older.unwrap_or_else(|| panic!("a link to older entries: {}", first.text)).parse().unwrap();
+    let older = first.dom().attr("a[href^=\"/audit?chain=system&before=\"]", "href");
+    let older = older.unwrap_or_else(|| panic!("a link to older entries: {}", first.text));
+    let before: i64 = older.trim_start_matches("/audit?chain=system&before=").parse().unwrap();
     let second = auditor.get(&format!("/audit?chain=system&before={before}")).await;
     assert_eq!(second.status, StatusCode::OK);
-    let seqs =
-        |text: &str| -> Vec<i64> { text.split("<th scope=\"row\">").skip(1).filter_map(|s| s.split('<').next()?.parse().ok()).collect() };
-    let (a, b) = (seqs(&first.text), seqs(&second.text));
+    let seqs = |page: &Reply| -> Vec<i64> { page.dom().texts("th[scope=row]").iter().filter_map(|s| s.parse().ok()).collect() };
+    let (a, b) = (seqs(&first), seqs(&second));
     assert_eq!(a.len(), 50);
     assert!(!b.is_empty() && b.iter().all(|s| *s < before) && a.iter().all(|s| *s >= before), "{a:?} then {b:?}");
     assert!(a.windows(2).all(|w| w[0] > w[1]), "newest first");
@@ -625,9 +610,11 @@ async fn hidden_fields_carry_the_session_token_on_every_form() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let page = admin.get("/admin/accounts").await.text;
-    let forms = page.matches("method=\"post\"").count();
-    let tokens = page.matches(&format!("name=\"csrf\" value=\"{}\"", admin.csrf)).count();
-    assert!(forms >= 2 && forms == tokens, "{forms} forms, {tokens} tokens");
+    let dom = Dom::parse(&page);
+    let forms = dom.select("form[method=post]");
+    let tokens = forms.iter().filter(|f| f.attr_of("input[name=csrf]", "value") == Some(admin.csrf.as_str())).count();
+    assert!(forms.len() >= 2 && forms.len() == tokens, "{} forms, {tokens} tokens", forms.len());
+    assert_eq!(dom.count("input[name=csrf]"), tokens, "no token outside a form");
     assert_eq!(hidden_csrf(&page).as_deref(), Some(admin.csrf.as_str()));
     app.cleanup().await;
 }

@@ -5,32 +5,21 @@
 //! nothing, bad input is a 422 naming the field and changes nothing, and
 //! settings and exemptions need `supervise`.
 
-mod support;
-
 use domain::access::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Reply, Session, TestApp, add_account, spawn_app};
+use testkit::activities::activity;
+use testkit::app::{TestApp, spawn_app};
 
+/// The branch's November assembly, presented by its secretary.
 fn assembly(app: &TestApp) -> Value {
-    json!({
-        "kind": "members_assembly",
-        "host_org_id": app.tree.branch.to_string(),
-        "title": "十一月党员大会",
-        "held_on": "2026-11-20",
-        "starts_at": "19:30",
-        "duration_minutes": 90,
-        "presenter_id": app.tree.secretary.to_string(),
-        "agenda": [{"kind": "theory_study", "title": "学习最新重要讲话"}, {"kind": "business"}],
-    })
-}
-
-async fn post_with_key(s: &Session, path: &str, key: &str, body: &Value) -> Reply {
-    Reply::of(s.client.post(s.url(path)).header("Idempotency-Key", key).json(body).send().await.unwrap()).await
-}
-
-async fn delete(s: &Session, path: &str) -> Reply {
-    Reply::of(s.client.delete(s.url(path)).send().await.unwrap()).await
+    activity("members_assembly", &app.tree.branch, "2026-11-20")
+        .titled("十一月党员大会")
+        .starting("19:30")
+        .presented_by(&app.tree.secretary)
+        .agenda_item("theory_study", "学习最新重要讲话")
+        .agenda(&["business"])
+        .json()
 }
 
 #[tokio::test]
@@ -94,9 +83,9 @@ async fn a_secretary_records_an_activity_and_reads_it_back() {
 async fn a_retried_post_with_the_same_key_records_one_activity() {
     let app = spawn_app().await;
     let s = app.login("secretary").await;
-    let first = post_with_key(&s, "/api/v1/activities", "assembly-2026-11", &assembly(&app)).await;
+    let first = s.post_json_with_key("/api/v1/activities", "assembly-2026-11", &assembly(&app)).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
-    let again = post_with_key(&s, "/api/v1/activities", "assembly-2026-11", &assembly(&app)).await;
+    let again = s.post_json_with_key("/api/v1/activities", "assembly-2026-11", &assembly(&app)).await;
     assert_eq!(again.status, StatusCode::CREATED);
     assert_eq!(again.headers.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
     assert_eq!(again.id(), first.id());
@@ -104,7 +93,7 @@ async fn a_retried_post_with_the_same_key_records_one_activity() {
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     let mut other = assembly(&app);
     other["duration_minutes"] = json!(30);
-    let reused = post_with_key(&s, "/api/v1/activities", "assembly-2026-11", &other).await;
+    let reused = s.post_json_with_key("/api/v1/activities", "assembly-2026-11", &other).await;
     assert_eq!((reused.status, reused.code()), (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused")));
     app.cleanup().await;
 }
@@ -112,7 +101,7 @@ async fn a_retried_post_with_the_same_key_records_one_activity() {
 #[tokio::test]
 async fn the_secretary_of_another_branch_sees_nothing() {
     let app = spawn_app().await;
-    add_account(&app.store, "secretary2", "第二支部书记", Role::Secretary, &app.tree.other_branch).await;
+    app.builder().account("secretary2", "第二支部书记").role(Role::Secretary, &app.tree.other_branch).await;
     let s = app.login("secretary").await;
     let id = s.post_json("/api/v1/activities", &assembly(&app)).await.id();
     let other = app.login("secretary2").await;
@@ -125,7 +114,7 @@ async fn the_secretary_of_another_branch_sees_nothing() {
     let before = app.dump().await;
     let posted = other.post_json("/api/v1/activities", &assembly(&app)).await;
     assert_eq!((posted.status, posted.code(), posted.field()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_found"), Some("host_org_id")));
-    let deleted = delete(&other, &format!("/api/v1/activities/{id}?version=1")).await;
+    let deleted = other.delete(&format!("/api/v1/activities/{id}?version=1")).await;
     assert_eq!(deleted.status, StatusCode::NOT_FOUND);
     assert_eq!(app.dump().await, before);
     // The township's organization department reads it; it records nothing.
@@ -178,11 +167,11 @@ async fn an_activity_is_deleted_with_its_current_version() {
     let app = spawn_app().await;
     let s = app.login("secretary").await;
     let id = s.post_json("/api/v1/activities", &assembly(&app)).await.id();
-    let stale = delete(&s, &format!("/api/v1/activities/{id}?version=3")).await;
+    let stale = s.delete(&format!("/api/v1/activities/{id}?version=3")).await;
     assert_eq!((stale.status, stale.code()), (StatusCode::CONFLICT, Some("version_conflict")));
-    let missing = delete(&s, &format!("/api/v1/activities/{id}")).await;
+    let missing = s.delete(&format!("/api/v1/activities/{id}")).await;
     assert_eq!((missing.status, missing.field()), (StatusCode::UNPROCESSABLE_ENTITY, Some("version")));
-    let done = delete(&s, &format!("/api/v1/activities/{id}?version=1")).await;
+    let done = s.delete(&format!("/api/v1/activities/{id}?version=1")).await;
     assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.text);
     assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.status, StatusCode::NOT_FOUND);
     app.cleanup().await;

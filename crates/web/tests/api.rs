@@ -3,74 +3,14 @@
 //! input (each shown to change nothing in the database).
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use support::{Session, TestApp, spawn_app};
-
-/// A response as the tests look at it.
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    text: String,
-    body: Value,
-}
-
-impl Reply {
-    fn field(&self) -> Option<&str> {
-        self.body["error"]["field"].as_str()
-    }
-
-    fn code(&self) -> Option<&str> {
-        self.body["error"]["code"].as_str()
-    }
-
-    fn id(&self) -> String {
-        self.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", self.text)).to_owned()
-    }
-
-    fn version(&self) -> i64 {
-        self.body["version"].as_i64().unwrap_or_else(|| panic!("no version in {}", self.text))
-    }
-}
-
-async fn reply(response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let text = response.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, location, text, body }
-}
-
-async fn get(s: &Session, path: &str) -> Reply {
-    reply(s.client.get(s.url(path)).send().await.unwrap()).await
-}
-
-async fn post(s: &Session, path: &str, body: &Value) -> Reply {
-    reply(s.client.post(s.url(path)).json(body).send().await.unwrap()).await
-}
-
-async fn post_with_key(s: &Session, path: &str, key: &str, body: &Value) -> Reply {
-    reply(s.client.post(s.url(path)).header("Idempotency-Key", key).json(body).send().await.unwrap()).await
-}
-
-async fn post_raw(s: &Session, path: &str, body: impl Into<reqwest::Body>) -> Reply {
-    reply(s.client.post(s.url(path)).header("content-type", "application/json").body(body).send().await.unwrap()).await
-}
-
-async fn patch(s: &Session, path: &str, body: &Value) -> Reply {
-    reply(s.client.patch(s.url(path)).json(body).send().await.unwrap()).await
-}
-
-async fn dump(app: &TestApp) -> String {
-    app.store.dump().await.unwrap()
-}
+use testkit::app::{Reply, Session, TestApp, spawn_app};
 
 /// A valid ID number for someone born on `birth` (YYYYMMDD).
 fn id_number(birth: &str, sequence: &str) -> String {
-    domain::IdNumber::with_check_char(&format!("510823{birth}{sequence}")).unwrap().expose().to_owned()
+    testkit::id_number(&format!("510823{birth}{sequence}"))
 }
 
 fn new_branch(app: &TestApp, parent: &str, name: &str) -> Value {
@@ -93,7 +33,7 @@ async fn listing_orgs_with_a_cursor_visits_every_org_exactly_once() {
     let admin = app.login("admin").await;
     let village = app.tree.village.to_string();
     for i in 0..20 {
-        let created = post(&admin, "/api/v1/orgs", &new_branch(&app, &village, &format!("第{i}党支部"))).await;
+        let created = admin.post_json("/api/v1/orgs", &new_branch(&app, &village, &format!("第{i}党支部"))).await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     }
     let mut seen = Vec::new();
@@ -104,7 +44,7 @@ async fn listing_orgs_with_a_cursor_visits_every_org_exactly_once() {
             Some(cursor) => format!("/api/v1/orgs?limit=7&cursor={cursor}"),
             None => "/api/v1/orgs?limit=7".to_owned(),
         };
-        let page = get(&admin, &path).await;
+        let page = admin.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.text);
         let items = page.body["items"].as_array().unwrap();
         assert!(items.len() <= 7);
@@ -119,7 +59,7 @@ async fn listing_orgs_with_a_cursor_visits_every_org_exactly_once() {
     assert_eq!(seen.len(), 26, "6 seeded + 20 created");
     assert_eq!(distinct.len(), seen.len(), "no org twice");
     assert_eq!(pages, 4);
-    let under_village = get(&admin, &format!("/api/v1/orgs?under={village}&limit=500")).await;
+    let under_village = admin.get(&format!("/api/v1/orgs?under={village}&limit=500")).await;
     assert_eq!(
         under_village.body["items"].as_array().unwrap().len(),
         24,
@@ -132,10 +72,10 @@ async fn listing_orgs_with_a_cursor_visits_every_org_exactly_once() {
 async fn an_org_can_be_founded_read_and_renamed() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let created = post(&admin, "/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), "石桥村第三党支部")).await;
+    let created = admin.post_json("/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), "石桥村第三党支部")).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.id();
-    assert_eq!(created.location.as_deref(), Some(format!("/api/v1/orgs/{id}").as_str()));
+    assert_eq!(created.location(), Some(format!("/api/v1/orgs/{id}").as_str()));
     assert_eq!(created.body["parent_id"], app.tree.village.as_str());
     assert_eq!(created.body["level"], "grassroots");
     assert_eq!(created.body["kind"], "branch");
@@ -143,10 +83,11 @@ async fn an_org_can_be_founded_read_and_renamed() {
     assert_eq!(created.body["closed_on"], Value::Null);
     assert_eq!(created.version(), 1);
 
-    let read = get(&admin, &format!("/api/v1/orgs/{id}")).await;
+    let read = admin.get(&format!("/api/v1/orgs/{id}")).await;
     assert_eq!(read.body, created.body);
 
-    let renamed = patch(&admin, &format!("/api/v1/orgs/{id}"), &json!({"name": "石桥村产业党支部", "unit_type": null, "version": 1})).await;
+    let renamed =
+        admin.patch_json(&format!("/api/v1/orgs/{id}"), &json!({"name": "石桥村产业党支部", "unit_type": null, "version": 1})).await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
     assert_eq!(renamed.body["name"], "石桥村产业党支部");
     assert_eq!(renamed.body["unit_type"], Value::Null);
@@ -162,16 +103,16 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let branch = app.tree.branch.to_string();
-    let before = dump(&app).await;
-    let stale = patch(&admin, &format!("/api/v1/orgs/{branch}"), &json!({"name": "新名称", "version": 7})).await;
+    let before = app.dump().await;
+    let stale = admin.patch_json(&format!("/api/v1/orgs/{branch}"), &json!({"name": "新名称", "version": 7})).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
     assert_eq!(stale.code(), Some("version_conflict"));
     let stale_move =
-        post(&admin, &format!("/api/v1/orgs/{branch}/move"), &json!({"parent_id": app.tree.township.as_str(), "version": 2})).await;
+        admin.post_json(&format!("/api/v1/orgs/{branch}/move"), &json!({"parent_id": app.tree.township.as_str(), "version": 2})).await;
     assert_eq!(stale_move.status, StatusCode::CONFLICT);
-    let stale_person = patch(&admin, &format!("/api/v1/people/{}", app.tree.secretary), &json!({"name": "王建设", "version": 9})).await;
+    let stale_person = admin.patch_json(&format!("/api/v1/people/{}", app.tree.secretary), &json!({"name": "王建设", "version": 9})).await;
     assert_eq!(stale_person.status, StatusCode::CONFLICT);
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -179,11 +120,11 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
 async fn a_patch_without_a_version_is_refused_naming_the_field() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
-    let r = patch(&admin, &format!("/api/v1/orgs/{}", app.tree.branch), &json!({"name": "新名称"})).await;
+    let before = app.dump().await;
+    let r = admin.patch_json(&format!("/api/v1/orgs/{}", app.tree.branch), &json!({"name": "新名称"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!((r.code(), r.field()), (Some("required"), Some("version")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -192,31 +133,30 @@ async fn moving_a_branch_takes_its_group_along_and_the_old_path_stays_on_record(
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let (township, branch, group) = (app.tree.township.to_string(), app.tree.branch.to_string(), app.tree.group.to_string());
-    let new_village = post(
-        &admin,
-        "/api/v1/orgs",
+    let new_village = admin.post_json(
+                "/api/v1/orgs",
         &json!({"parent_id": township, "name": "中共白沙村委员会", "level": "grassroots", "kind": "committee", "unit_type": "village", "founded_on": "2001-01-01"}),
     )
     .await
     .id();
-    let moved = post(&admin, &format!("/api/v1/orgs/{branch}/move"), &json!({"parent_id": new_village, "version": 1})).await;
+    let moved = admin.post_json(&format!("/api/v1/orgs/{branch}/move"), &json!({"parent_id": new_village, "version": 1})).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert_eq!(moved.body["parent_id"], new_village.as_str());
     assert_eq!(moved.version(), 2);
 
     let ids = |r: &Reply| r.body["items"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    let now = get(&admin, &format!("/api/v1/orgs/{group}/path")).await;
+    let now = admin.get(&format!("/api/v1/orgs/{group}/path")).await;
     assert_eq!(ids(&now), [app.tree.county.to_string(), township.clone(), new_village.clone(), branch.clone(), group.clone()]);
-    let day_before = get(&admin, &format!("/api/v1/orgs/{group}/path?on=2026-11-22")).await;
+    let day_before = admin.get(&format!("/api/v1/orgs/{group}/path?on=2026-11-22")).await;
     assert_eq!(
         ids(&day_before),
         [app.tree.county.to_string(), township.clone(), app.tree.village.to_string(), branch.clone(), group.clone()]
     );
-    let children = get(&admin, &format!("/api/v1/orgs/{new_village}/children")).await;
+    let children = admin.get(&format!("/api/v1/orgs/{new_village}/children")).await;
     assert_eq!(ids(&children), [branch.as_str()]);
-    let old_children = get(&admin, &format!("/api/v1/orgs/{}/children", app.tree.village)).await;
+    let old_children = admin.get(&format!("/api/v1/orgs/{}/children", app.tree.village)).await;
     assert_eq!(ids(&old_children), [app.tree.other_branch.to_string()]);
-    let branch_before = get(&admin, &format!("/api/v1/orgs/{branch}?on=2026-11-22")).await;
+    let branch_before = admin.get(&format!("/api/v1/orgs/{branch}?on=2026-11-22")).await;
     assert_eq!(branch_before.body["parent_id"], app.tree.village.as_str());
     app.cleanup().await;
 }
@@ -225,12 +165,13 @@ async fn moving_a_branch_takes_its_group_along_and_the_old_path_stays_on_record(
 async fn an_org_cannot_move_under_its_own_descendant() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
-    let r = post(&admin, &format!("/api/v1/orgs/{}/move", app.tree.village), &json!({"parent_id": app.tree.branch.as_str(), "version": 1}))
+    let before = app.dump().await;
+    let r = admin
+        .post_json(&format!("/api/v1/orgs/{}/move", app.tree.village), &json!({"parent_id": app.tree.branch.as_str(), "version": 1}))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.field(), Some("parent_id"));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -239,32 +180,29 @@ async fn an_org_closes_only_once_no_members_or_open_children_remain() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let (branch, group) = (app.tree.branch.to_string(), app.tree.group.to_string());
-    let before = dump(&app).await;
-    let with_child = post(&admin, &format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
+    let before = app.dump().await;
+    let with_child = admin.post_json(&format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
     assert_eq!(with_child.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", with_child.text);
     assert_eq!(with_child.code(), Some("rule_violated"));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
 
-    let group_closed = post(&admin, &format!("/api/v1/orgs/{group}/close"), &json!({"version": 1})).await;
+    let group_closed = admin.post_json(&format!("/api/v1/orgs/{group}/close"), &json!({"version": 1})).await;
     assert_eq!(group_closed.status, StatusCode::OK, "{}", group_closed.text);
-    assert_eq!(group_closed.body["closed_on"], support::TODAY);
+    assert_eq!(group_closed.body["closed_on"], testkit::TODAY);
 
-    let before = dump(&app).await;
-    let with_member = post(&admin, &format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
+    let before = app.dump().await;
+    let with_member = admin.post_json(&format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
     assert_eq!(with_member.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", with_member.text);
     assert_eq!(with_member.body["error"]["message"], "该组织仍有党员，请先转移组织关系");
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
 
-    let moved = post(
-        &admin,
-        &format!("/api/v1/people/{}/move", app.tree.secretary),
-        &json!({"org_id": app.tree.other_branch.as_str(), "version": 1}),
-    )
-    .await;
+    let moved = admin
+        .post_json(&format!("/api/v1/people/{}/move", app.tree.secretary), &json!({"org_id": app.tree.other_branch.as_str(), "version": 1}))
+        .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
-    let closed = post(&admin, &format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
+    let closed = admin.post_json(&format!("/api/v1/orgs/{branch}/close"), &json!({"version": 1})).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
-    assert_eq!(closed.body["closed_on"], support::TODAY);
+    assert_eq!(closed.body["closed_on"], testkit::TODAY);
     assert_eq!(closed.version(), 2);
     app.cleanup().await;
 }
@@ -277,10 +215,10 @@ async fn a_member_can_be_recorded_read_changed_and_moved_between_branches() {
     let admin = app.login("admin").await;
     let (branch, other) = (app.tree.branch.to_string(), app.tree.other_branch.to_string());
     let number = id_number("19850712", "341");
-    let created = post(&admin, "/api/v1/people", &new_member(&branch, "李明", &number)).await;
+    let created = admin.post_json("/api/v1/people", &new_member(&branch, "李明", &number)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.id();
-    assert_eq!(created.location.as_deref(), Some(format!("/api/v1/people/{id}").as_str()));
+    assert_eq!(created.location(), Some(format!("/api/v1/people/{id}").as_str()));
     assert!(!created.text.contains(&number) && !created.text.contains("13912345678"), "{}", created.text);
     assert_eq!(created.body["id_number_masked"], format!("510***********{}", &number[14..]));
     assert_eq!(created.body["phone_masked"], "139****5678");
@@ -290,29 +228,29 @@ async fn a_member_can_be_recorded_read_changed_and_moved_between_branches() {
     assert_eq!(created.body["positions"], json!(["committee_member"]));
     assert_eq!(created.body["org_id"], branch.as_str());
 
-    assert_eq!(get(&admin, &format!("/api/v1/people/{id}")).await.body, created.body);
+    assert_eq!(admin.get(&format!("/api/v1/people/{id}")).await.body, created.body);
 
-    let changed = patch(
-        &admin,
-        &format!("/api/v1/people/{id}"),
-        &json!({"cadre_rank": "section", "phone": null, "positions": ["secretary"], "version": 1}),
-    )
-    .await;
+    let changed = admin
+        .patch_json(
+            &format!("/api/v1/people/{id}"),
+            &json!({"cadre_rank": "section", "phone": null, "positions": ["secretary"], "version": 1}),
+        )
+        .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
     assert_eq!(changed.body["cadre_rank"], "section");
     assert_eq!(changed.body["phone_masked"], Value::Null);
     assert_eq!(changed.body["positions"], json!(["secretary"]));
 
-    let moved = post(&admin, &format!("/api/v1/people/{id}/move"), &json!({"org_id": other, "version": 2})).await;
+    let moved = admin.post_json(&format!("/api/v1/people/{id}/move"), &json!({"org_id": other, "version": 2})).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
     assert_eq!(moved.body["org_id"], other.as_str());
     assert_eq!(moved.body["positions"], json!([]));
     assert_eq!(moved.version(), 3);
 
     let ids = |r: &Reply| r.body["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    assert!(ids(&get(&admin, &format!("/api/v1/people?under={other}")).await).contains(&id));
-    assert!(!ids(&get(&admin, &format!("/api/v1/people?under={branch}")).await).contains(&id));
-    let yesterday = get(&admin, &format!("/api/v1/people/{id}?on=2026-11-22")).await;
+    assert!(ids(&admin.get(&format!("/api/v1/people?under={other}")).await).contains(&id));
+    assert!(!ids(&admin.get(&format!("/api/v1/people?under={branch}")).await).contains(&id));
+    let yesterday = admin.get(&format!("/api/v1/people/{id}?on=2026-11-22")).await;
     assert_eq!(yesterday.body["org_id"], branch.as_str());
     app.cleanup().await;
 }
@@ -323,18 +261,18 @@ async fn members_are_paged_and_searched_within_a_subtree() {
     let admin = app.login("admin").await;
     let other = app.tree.other_branch.to_string();
     for i in 0..5 {
-        let r = post(&admin, "/api/v1/people", &new_member(&other, &format!("赵{i}"), &id_number("19800101", &format!("12{i}")))).await;
+        let r = admin.post_json("/api/v1/people", &new_member(&other, &format!("赵{i}"), &id_number("19800101", &format!("12{i}")))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     }
-    let first = get(&admin, &format!("/api/v1/people?under={}&limit=4", app.tree.county)).await;
+    let first = admin.get(&format!("/api/v1/people?under={}&limit=4", app.tree.county)).await;
     assert_eq!(first.body["items"].as_array().unwrap().len(), 4);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
-    let second = get(&admin, &format!("/api/v1/people?under={}&limit=4&cursor={cursor}", app.tree.county)).await;
+    let second = admin.get(&format!("/api/v1/people?under={}&limit=4&cursor={cursor}", app.tree.county)).await;
     assert_eq!(second.body["items"].as_array().unwrap().len(), 2, "5 new members and the secretary");
     assert_eq!(second.body["next_cursor"], Value::Null);
-    let found = get(&admin, "/api/v1/people?q=%E8%B5%B5").await;
+    let found = admin.get("/api/v1/people?q=%E8%B5%B5").await;
     assert_eq!(found.body["items"].as_array().unwrap().len(), 5, "{}", found.text);
-    let none = get(&admin, &format!("/api/v1/people?q=%E8%B5%B5&under={}", app.tree.branch)).await;
+    let none = admin.get(&format!("/api/v1/people?q=%E8%B5%B5&under={}", app.tree.branch)).await;
     assert_eq!(none.body["items"], json!([]));
     app.cleanup().await;
 }
@@ -346,12 +284,12 @@ async fn a_bad_check_digit_is_refused_without_echoing_the_number() {
     let good = id_number("19850712", "341");
     let wrong_digit = if good.ends_with('1') { '2' } else { '1' };
     let bad = format!("{}{wrong_digit}", &good[..17]);
-    let before = dump(&app).await;
-    let r = post(&admin, "/api/v1/people", &new_member(app.tree.branch.as_str(), "李明", &bad)).await;
+    let before = app.dump().await;
+    let r = admin.post_json("/api/v1/people", &new_member(app.tree.branch.as_str(), "李明", &bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("bad_check_digit"), Some("id_number")));
     assert!(!r.text.contains(&bad[..17]) && !r.text.contains("19850712"), "{}", r.text);
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -359,13 +297,13 @@ async fn a_bad_check_digit_is_refused_without_echoing_the_number() {
 async fn an_id_number_sent_as_a_number_is_not_echoed_either() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let raw = r#"{"org_id": "x", "name": "李明", "id_number": 510823198507123412, "category": "full", "join_date": "2010-07-01"}"#;
-    let r = post_raw(&admin, "/api/v1/people", raw).await;
+    let r = admin.post_bytes("/api/v1/people", "application/json", raw).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("bad_json"), Some("id_number")));
     assert!(!r.text.contains("5108231985"), "{}", r.text);
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -373,14 +311,14 @@ async fn an_id_number_sent_as_a_number_is_not_echoed_either() {
 async fn a_join_date_in_the_future_is_refused() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let mut body = new_member(app.tree.branch.as_str(), "李明", &id_number("19850712", "341"));
     body["join_date"] = json!("2027-01-01");
     body["full_member_date"] = Value::Null;
-    let r = post(&admin, "/api/v1/people", &body).await;
+    let r = admin.post_json("/api/v1/people", &body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("in_future"), Some("join_date")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -388,14 +326,14 @@ async fn a_join_date_in_the_future_is_refused() {
 async fn joining_before_eighteen_is_refused() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let mut body = new_member(app.tree.branch.as_str(), "李明", &id_number("19950712", "341"));
     body["join_date"] = json!("2013-06");
     body["full_member_date"] = Value::Null;
-    let r = post(&admin, "/api/v1/people", &body).await;
+    let r = admin.post_json("/api/v1/people", &body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("joined_before_eighteen"), Some("join_date")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -405,7 +343,7 @@ async fn a_month_without_a_day_is_a_valid_join_date() {
     let admin = app.login("admin").await;
     let mut body = new_member(app.tree.branch.as_str(), "李明", &id_number("19850712", "341"));
     body["join_date"] = json!("2010-07");
-    let r = post(&admin, "/api/v1/people", &body).await;
+    let r = admin.post_json("/api/v1/people", &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["join_date"], "2010-07");
     app.cleanup().await;
@@ -415,13 +353,13 @@ async fn a_month_without_a_day_is_a_valid_join_date() {
 async fn a_member_missing_required_fields_is_refused_naming_the_first() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
-    let r = post(&admin, "/api/v1/people", &json!({"org_id": app.tree.branch.as_str(), "name": "李明"})).await;
+    let before = app.dump().await;
+    let r = admin.post_json("/api/v1/people", &json!({"org_id": app.tree.branch.as_str(), "name": "李明"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("required"), Some("id_number")));
-    let r = post(&admin, "/api/v1/orgs", &json!({"name": "x"})).await;
+    let r = admin.post_json("/api/v1/orgs", &json!({"name": "x"})).await;
     assert_eq!((r.code(), r.field()), (Some("required"), Some("parent_id")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -432,15 +370,15 @@ async fn a_retried_post_with_the_same_idempotency_key_creates_nothing_new() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let body = new_branch(&app, app.tree.village.as_str(), "石桥村第三党支部");
-    let first = post_with_key(&admin, "/api/v1/orgs", "create-third-branch", &body).await;
+    let first = admin.post_json_with_key("/api/v1/orgs", "create-third-branch", &body).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
-    let after_first = dump(&app).await;
-    let retry = post_with_key(&admin, "/api/v1/orgs", "create-third-branch", &body).await;
+    let after_first = app.dump().await;
+    let retry = admin.post_json_with_key("/api/v1/orgs", "create-third-branch", &body).await;
     assert_eq!(retry.status, first.status);
     assert_eq!(retry.text, first.text);
-    assert_eq!(retry.location, first.location);
-    assert_eq!(dump(&app).await, after_first);
-    let children = get(&admin, &format!("/api/v1/orgs/{}/children", app.tree.village)).await;
+    assert_eq!(retry.location(), first.location());
+    assert_eq!(app.dump().await, after_first);
+    let children = admin.get(&format!("/api/v1/orgs/{}/children", app.tree.village)).await;
     assert_eq!(children.body["items"].as_array().unwrap().len(), 3);
     app.cleanup().await;
 }
@@ -449,13 +387,13 @@ async fn a_retried_post_with_the_same_idempotency_key_creates_nothing_new() {
 async fn reusing_an_idempotency_key_for_another_request_is_refused() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let first = post_with_key(&admin, "/api/v1/orgs", "k-1", &new_branch(&app, app.tree.village.as_str(), "第三党支部")).await;
+    let first = admin.post_json_with_key("/api/v1/orgs", "k-1", &new_branch(&app, app.tree.village.as_str(), "第三党支部")).await;
     assert_eq!(first.status, StatusCode::CREATED);
-    let before = dump(&app).await;
-    let other = post_with_key(&admin, "/api/v1/orgs", "k-1", &new_branch(&app, app.tree.village.as_str(), "第四党支部")).await;
+    let before = app.dump().await;
+    let other = admin.post_json_with_key("/api/v1/orgs", "k-1", &new_branch(&app, app.tree.village.as_str(), "第四党支部")).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.text);
     assert_eq!(other.code(), Some("idempotency_key_reused"));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -469,7 +407,7 @@ async fn concurrent_posts_with_one_key_create_one_record() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         assert_eq!(r.text, replies[0].text);
     }
-    let listed = get(&admin, &format!("/api/v1/people?under={}", app.tree.other_branch)).await;
+    let listed = admin.get(&format!("/api/v1/people?under={}", app.tree.other_branch)).await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
     app.cleanup().await;
 }
@@ -482,7 +420,7 @@ async fn futures_join(s: &Session, body: &Value) -> Vec<Reply> {
     }
     let mut replies = Vec::new();
     for handle in handles {
-        replies.push(reply(handle.await.unwrap().unwrap()).await);
+        replies.push(Reply::of(handle.await.unwrap().unwrap()).await);
     }
     replies
 }
@@ -493,13 +431,13 @@ async fn futures_join(s: &Session, body: &Value) -> Vec<Reply> {
 async fn malformed_json_is_a_400() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     for raw in [r#"{"name": "#, "not json", "[1, 2, 3]", ""] {
-        let r = post_raw(&admin, "/api/v1/orgs", raw).await;
+        let r = admin.post_bytes("/api/v1/orgs", "application/json", raw).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{raw}: {}", r.text);
         assert_eq!(r.code(), Some("bad_json"));
     }
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -507,17 +445,17 @@ async fn malformed_json_is_a_400() {
 async fn a_body_not_declared_as_json_is_a_415_and_a_wrong_method_a_405() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let body = new_branch(&app, app.tree.village.as_str(), "第三党支部").to_string();
-    let r = reply(admin.client.post(admin.url("/api/v1/orgs")).header("content-type", "text/plain").body(body).send().await.unwrap()).await;
+    let r = admin.post_bytes("/api/v1/orgs", "text/plain", body).await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
     assert_eq!(r.code(), Some("unsupported_media_type"));
-    let r = reply(admin.client.delete(admin.url(&format!("/api/v1/orgs/{}", app.tree.branch))).send().await.unwrap()).await;
+    let r = admin.delete(&format!("/api/v1/orgs/{}", app.tree.branch)).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.text);
     assert_eq!(r.code(), Some("method_not_allowed"));
-    let r = get(&admin, "/api/v1/nothing-here").await;
+    let r = admin.get("/api/v1/nothing-here").await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, Some("not_found")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -525,11 +463,11 @@ async fn a_body_not_declared_as_json_is_a_415_and_a_wrong_method_a_405() {
 async fn a_wrong_type_is_a_400_naming_the_field() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
-    let r = patch(&admin, &format!("/api/v1/orgs/{}", app.tree.branch), &json!({"name": "新名称", "version": "1"})).await;
+    let before = app.dump().await;
+    let r = admin.patch_json(&format!("/api/v1/orgs/{}", app.tree.branch), &json!({"name": "新名称", "version": "1"})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("bad_json"), Some("version")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -537,12 +475,12 @@ async fn a_wrong_type_is_a_400_naming_the_field() {
 async fn a_body_over_one_mebibyte_is_a_413() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let huge = format!(r#"{{"name": "{}"}}"#, "a".repeat(2 * 1024 * 1024));
-    let r = post_raw(&admin, "/api/v1/orgs", huge).await;
+    let r = admin.post_bytes("/api/v1/orgs", "application/json", huge).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
     assert_eq!(r.code(), Some("payload_too_large"));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -550,13 +488,13 @@ async fn a_body_over_one_mebibyte_is_a_413() {
 async fn unknown_fields_are_refused_by_name() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let mut body = new_branch(&app, app.tree.village.as_str(), "第三党支部");
     body["secretary"] = json!("王五");
-    let r = post(&admin, "/api/v1/orgs", &body).await;
+    let r = admin.post_json("/api/v1/orgs", &body).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert_eq!((r.code(), r.field()), (Some("unknown_field"), Some("secretary")));
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -566,15 +504,15 @@ async fn injection_strings_are_stored_as_text_and_returned_verbatim() {
     let admin = app.login("admin").await;
     let script = "<script>alert('x')</script>";
     let sql = "'; DROP TABLE people; --";
-    let org = post(&admin, "/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), script)).await;
+    let org = admin.post_json("/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), script)).await;
     assert_eq!(org.status, StatusCode::CREATED, "{}", org.text);
-    assert_eq!(get(&admin, &format!("/api/v1/orgs/{}", org.id())).await.body["name"], script);
-    let person = post(&admin, "/api/v1/people", &new_member(&org.id(), sql, &id_number("19850712", "341"))).await;
+    assert_eq!(admin.get(&format!("/api/v1/orgs/{}", org.id())).await.body["name"], script);
+    let person = admin.post_json("/api/v1/people", &new_member(&org.id(), sql, &id_number("19850712", "341"))).await;
     assert_eq!(person.status, StatusCode::CREATED, "{}", person.text);
-    assert_eq!(get(&admin, &format!("/api/v1/people/{}", person.id())).await.body["name"], sql);
-    let search = get(&admin, "/api/v1/people?q=%27%3B%20DROP").await;
+    assert_eq!(admin.get(&format!("/api/v1/people/{}", person.id())).await.body["name"], sql);
+    let search = admin.get("/api/v1/people?q=%27%3B%20DROP").await;
     assert_eq!(search.body["items"][0]["name"], sql, "{}", search.text);
-    assert_eq!(get(&admin, "/api/v1/people").await.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(admin.get("/api/v1/people").await.body["items"].as_array().unwrap().len(), 2);
     app.cleanup().await;
 }
 
@@ -582,7 +520,7 @@ async fn injection_strings_are_stored_as_text_and_returned_verbatim() {
 async fn malformed_ids_are_answered_like_missing_ones() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     let upper = app.tree.branch.as_str().to_uppercase();
     for path in [
         "/api/v1/orgs/1".to_owned(),
@@ -593,15 +531,15 @@ async fn malformed_ids_are_answered_like_missing_ones() {
         format!("/api/v1/people/{}", domain::Id::generate()),
         format!("/api/v1/orgs?under={upper}"),
     ] {
-        let r = get(&admin, &path).await;
+        let r = admin.get(&path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
         assert_eq!(r.code(), Some("not_found"));
     }
-    let r = patch(&admin, &format!("/api/v1/orgs/{upper}"), &json!({"name": "x", "version": 1})).await;
+    let r = admin.patch_json(&format!("/api/v1/orgs/{upper}"), &json!({"name": "x", "version": 1})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = post(&admin, "/api/v1/people/not-an-id/move", &json!({"org_id": app.tree.branch.as_str(), "version": 1})).await;
+    let r = admin.post_json("/api/v1/people/not-an-id/move", &json!({"org_id": app.tree.branch.as_str(), "version": 1})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -609,20 +547,20 @@ async fn malformed_ids_are_answered_like_missing_ones() {
 async fn overlong_names_nul_characters_and_direction_overrides_are_refused() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let before = dump(&app).await;
+    let before = app.dump().await;
     for (name, code) in [
         ("长".repeat(10_000), "too_long"),
         ("石桥\u{0}支部".to_owned(), "control_character"),
         ("石桥\u{202E}支部".to_owned(), "control_character"),
     ] {
-        let r = post(&admin, "/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), &name)).await;
+        let r = admin.post_json("/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), &name)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
         assert_eq!((r.code(), r.field()), (Some(code), Some("name")));
         assert!(r.text.len() < 1_000, "the error does not repeat the whole name");
-        let r = post(&admin, "/api/v1/people", &new_member(app.tree.branch.as_str(), &name, &id_number("19850712", "341"))).await;
+        let r = admin.post_json("/api/v1/people", &new_member(app.tree.branch.as_str(), &name, &id_number("19850712", "341"))).await;
         assert_eq!((r.code(), r.field()), (Some(code), Some("name")));
     }
-    assert_eq!(dump(&app).await, before);
+    assert_eq!(app.dump().await, before);
     app.cleanup().await;
 }
 
@@ -633,7 +571,7 @@ async fn bad_paging_parameters_are_refused_naming_them() {
     for (query, field) in
         [("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"), ("cursor=zzz", "cursor"), ("on=2026-13-01", "on")]
     {
-        let r = get(&admin, &format!("/api/v1/orgs?{query}")).await;
+        let r = admin.get(&format!("/api/v1/orgs?{query}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", r.text);
         assert_eq!(r.field(), Some(field));
     }
@@ -644,11 +582,11 @@ async fn bad_paging_parameters_are_refused_naming_them() {
 async fn writes_are_audited_with_the_client_address() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let id = post(&admin, "/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), "第三党支部")).await.id();
+    let id = admin.post_json("/api/v1/orgs", &new_branch(&app, app.tree.village.as_str(), "第三党支部")).await.id();
     let entries = app.store.history(&id).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].actor, app.accounts.admin.as_str());
-    assert!(dump(&app).await.contains(r#"address="127.0.0.1""#));
+    assert!(app.dump().await.contains(r#"address="127.0.0.1""#));
     app.cleanup().await;
 }
 
@@ -658,7 +596,7 @@ async fn writes_are_audited_with_the_client_address() {
 async fn the_openapi_document_describes_every_route() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    let r = get(&admin, "/api/v1/openapi.json").await;
+    let r = admin.get("/api/v1/openapi.json").await;
     if let Ok(path) = std::env::var("CHANGXIAO_WRITE_OPENAPI") {
         std::fs::write(path, &r.text).unwrap();
     }

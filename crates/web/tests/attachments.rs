@@ -6,33 +6,24 @@
 //! renamed `.pdf`, a web page or an oversized file is refused with nothing
 //! stored; a reader in another branch gets 404.
 
-mod support;
-
 use domain::access::Role;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use serde_json::json;
-use std::path::Path;
-use support::{Reply, Session, TestApp, add_account, content_type, multipart, plain_client, spawn_app};
+use testkit::activities::activity as new_activity;
+use testkit::app::{Reply, Session, TestApp, content_type, multipart, spawn_app};
+use testkit::files::{exe, files_on_disk, pdf};
 
 /// Uploads one file through the API (session cookie and CSRF header).
 async fn api_upload(s: &Session, activity: &str, file_name: &str, bytes: &[u8]) -> Reply {
     let body = multipart(&[], &[("file", file_name, bytes)]);
-    let request =
-        s.client.post(s.url(&format!("/api/v1/activities/{activity}/attachments"))).header(CONTENT_TYPE, content_type()).body(body);
-    Reply::of(request.send().await.unwrap()).await
+    s.post_bytes(&format!("/api/v1/activities/{activity}/attachments"), &content_type(), body).await
 }
 
 /// Sends the activity page's upload form as a browser would.
 async fn page_upload(s: &Session, activity: &str, csrf: Option<&str>, file_name: &str, bytes: &[u8]) -> Reply {
     let fields: Vec<(&str, &str)> = csrf.map(|c| ("csrf", c)).into_iter().collect();
-    let body = multipart(&fields, &[("file", file_name, bytes)]);
-    let request = plain_client()
-        .post(s.url(&format!("/activities/{activity}/attachments")))
-        .header(COOKIE, &s.cookie)
-        .header(CONTENT_TYPE, content_type())
-        .body(body);
-    Reply::of(request.send().await.unwrap()).await
+    s.post_multipart(&format!("/activities/{activity}/attachments"), multipart(&fields, &[("file", file_name, bytes)])).await
 }
 
 /// A GET that keeps the body as bytes.
@@ -44,61 +35,10 @@ async fn get_bytes(s: &Session, path: &str) -> (StatusCode, reqwest::header::Hea
 
 /// A members' assembly of the branch, recorded through the API; its id.
 async fn activity(app: &TestApp, s: &Session) -> String {
-    let body = json!({
-        "kind": "members_assembly",
-        "host_org_id": app.tree.branch.to_string(),
-        "title": "十一月党员大会",
-        "held_on": "2026-11-20",
-        "duration_minutes": 90,
-        "agenda": [{"kind": "theory_study"}],
-    });
+    let body = new_activity("members_assembly", &app.tree.branch, "2026-11-20").titled("十一月党员大会").agenda(&["theory_study"]).json();
     let created = s.post_json("/api/v1/activities", &body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     created.id()
-}
-
-/// A one-page PDF.
-fn pdf() -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ];
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
-    }
-    let xref = out.len();
-    out.extend(b"xref\n0 4\n0000000000 65535 f \n");
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").bytes());
-    }
-    out.extend(format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").bytes());
-    out
-}
-
-/// The start of a Windows program.
-fn exe() -> Vec<u8> {
-    let mut bytes = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
-    bytes.extend(b"This program cannot be run in DOS mode.");
-    bytes.resize(8192, 0);
-    bytes
-}
-
-/// Every file under `dir`, however deep.
-fn files_on_disk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if entry.path().is_dir() {
-            out.extend(files_on_disk(&entry.path()));
-        } else {
-            out.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    out.sort();
-    out
 }
 
 #[tokio::test]
@@ -162,7 +102,7 @@ async fn disguised_programs_and_web_pages_are_refused_and_nothing_is_stored() {
     let refused = api_upload(&s, &id, "通知.pdf", &exe()).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
     assert_eq!(refused.field(), Some("attachment"));
-    let message = refused.body["error"]["message"].as_str().unwrap();
+    let message = refused.message();
     assert!(message.contains("Windows 可执行程序") && message.contains("通知.pdf"), "{message}");
 
     let page = b"<!DOCTYPE html><html><body><script>fetch('/api/v1/orgs')</script></body></html>";
@@ -170,38 +110,19 @@ async fn disguised_programs_and_web_pages_are_refused_and_nothing_is_stored() {
         let refused = api_upload(&s, &id, name, page).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", refused.text);
         assert_eq!(refused.field(), Some("attachment"));
-        assert!(refused.text.contains("网页或 SVG 图片"), "{}", refused.text);
+        assert!(refused.message().contains("网页或 SVG 图片"), "{}", refused.text);
     }
     let png_named_pdf = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
     let refused = api_upload(&s, &id, "合影.pdf", png_named_pdf).await;
-    assert!(refused.text.contains("PNG 图片") && refused.text.contains(".png"), "{}", refused.text);
+    assert!(refused.message().contains("PNG 图片") && refused.message().contains(".png"), "{}", refused.text);
 
     // Not a multipart body, no file, a stray field: refused too.
     let json = s.post_json(&format!("/api/v1/activities/{id}/attachments"), &json!({"file": "x"})).await;
     assert_eq!((json.status, json.code()), (StatusCode::BAD_REQUEST, Some("bad_multipart")), "{}", json.text);
-    let empty = Reply::of(
-        s.client
-            .post(s.url(&format!("/api/v1/activities/{id}/attachments")))
-            .header(CONTENT_TYPE, content_type())
-            .body(multipart(&[("note", "x")], &[]))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let empty = s.post_bytes(&format!("/api/v1/activities/{id}/attachments"), &content_type(), multipart(&[("note", "x")], &[])).await;
     assert_eq!((empty.status, empty.field()), (StatusCode::BAD_REQUEST, Some("note")), "{}", empty.text);
     // A session call without its CSRF header stores nothing either.
-    let forged = Reply::of(
-        plain_client()
-            .post(s.url(&format!("/api/v1/activities/{id}/attachments")))
-            .header(COOKIE, &s.cookie)
-            .header(CONTENT_TYPE, content_type())
-            .body(multipart(&[], &[("file", "a.pdf", &pdf())]))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let forged = s.post_multipart(&format!("/api/v1/activities/{id}/attachments"), multipart(&[], &[("file", "a.pdf", &pdf())])).await;
     assert_eq!((forged.status, forged.code()), (StatusCode::FORBIDDEN, Some("csrf")));
 
     assert_eq!(app.dump().await, before, "a refused upload changed the database");
@@ -221,7 +142,7 @@ async fn an_oversized_file_is_refused_and_nothing_is_stored() {
     over.resize(limit + 1, b' ');
     let refused = api_upload(&s, &id, "大.pdf", &over).await;
     assert_eq!((refused.status, refused.field()), (StatusCode::PAYLOAD_TOO_LARGE, Some("file")), "{}", refused.text);
-    assert!(refused.text.contains("20 MB"), "{}", refused.text);
+    assert!(refused.message().contains("20 MB"), "{}", refused.text);
 
     // Beyond the upload route's body limit the server stops reading: the
     // answer is 413, unless the connection closes before it arrives.
@@ -238,7 +159,7 @@ async fn an_oversized_file_is_refused_and_nothing_is_stored() {
     over.truncate(limit + 1);
     let page = page_upload(&s, &id, Some(&s.csrf), "大.pdf", &over).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.text);
-    assert!(page.text.contains("文件超过 20 MB"), "{}", page.text);
+    assert!(page.says("文件超过 20 MB"), "{}", page.text);
 
     assert_eq!(app.dump().await, before);
     assert_eq!(files_on_disk(&app.files_dir()), Vec::<String>::new());
@@ -248,7 +169,7 @@ async fn an_oversized_file_is_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn only_those_who_may_read_the_record_download_its_files() {
     let app = spawn_app().await;
-    add_account(&app.store, "secretary2", "第二支部书记", Role::Secretary, &app.tree.other_branch).await;
+    app.builder().account("secretary2", "第二支部书记").role(Role::Secretary, &app.tree.other_branch).await;
     let s = app.login("secretary").await;
     let id = activity(&app, &s).await;
     let attachment = api_upload(&s, &id, "a.pdf", &pdf()).await.id();
@@ -274,7 +195,7 @@ async fn only_those_who_may_read_the_record_download_its_files() {
     let delete = Reply::of(dept.client.delete(dept.url(&format!("/api/v1/attachments/{attachment}"))).send().await.unwrap()).await;
     assert_eq!(delete.status, StatusCode::NOT_FOUND);
     // Anonymous visitors are sent to log in.
-    let anonymous = Reply::of(plain_client().get(app.url(&format!("/attachments/{attachment}"))).send().await.unwrap()).await;
+    let anonymous = Reply::of(testkit::app::plain_client().get(app.url(&format!("/attachments/{attachment}"))).send().await.unwrap()).await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(anonymous.location().unwrap().starts_with("/login"));
     assert_eq!(s.get(&format!("/api/v1/activities/{id}/attachments")).await.body["items"].as_array().unwrap().len(), 1);
@@ -288,9 +209,11 @@ async fn the_activity_page_lists_files_and_takes_an_upload() {
     let id = activity(&app, &s).await;
     let page = s.get(&format!("/activities/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("附件可有可无"), "files are said to be optional");
-    assert!(page.text.contains("enctype=\"multipart/form-data\""), "{}", page.text);
-    assert!(page.text.contains(store::attachments::ACCEPT));
+    let dom = page.dom();
+    assert!(dom.find("#attachments").says("附件可有可无"), "files are said to be optional");
+    let form = dom.find("#attachments form[method=post]");
+    assert_eq!(form.attr("enctype"), Some("multipart/form-data"), "{form}");
+    assert_eq!(form.attr_of("input[type=file]", "accept"), Some(store::attachments::ACCEPT));
 
     // Without the session's token nothing happens.
     let before = app.dump().await;
@@ -300,8 +223,8 @@ async fn the_activity_page_lists_files_and_takes_an_upload() {
     // A disguised program is refused in words, beside the form.
     let refused = page_upload(&s, &id, Some(&s.csrf), "纪要.pdf", &exe()).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("Windows 可执行程序"), "{}", refused.text);
-    assert!(refused.text.contains("文件未添加") && refused.text.contains("type=\"file\""));
+    assert!(refused.says("Windows 可执行程序"), "{}", refused.text);
+    assert!(refused.says("文件未添加") && refused.dom().has("input[type=file]"), "the form beside it: {}", refused.text);
     assert_eq!(app.dump().await, before);
     assert_eq!(files_on_disk(&app.files_dir()), Vec::<String>::new());
 
@@ -309,14 +232,17 @@ async fn the_activity_page_lists_files_and_takes_an_upload() {
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
     assert_eq!(added.location(), Some(format!("/activities/{id}#attachments").as_str()));
     let page = s.get(&format!("/activities/{id}")).await;
-    assert!(page.text.contains("纪要.pdf") && page.text.contains("PDF 文件"), "{}", page.text);
+    let files = page.dom();
+    let listed = files.find("#attachments tbody tr");
+    assert!(listed.says("纪要.pdf") && listed.says("PDF 文件"), "{listed}");
     let attachment = s.get(&format!("/api/v1/activities/{id}/attachments")).await.body["items"][0]["id"].as_str().unwrap().to_owned();
-    assert!(page.text.contains(&format!("href=\"/attachments/{attachment}\"")));
+    assert!(listed.links_to(&format!("/attachments/{attachment}")), "{listed}");
 
     // Those who only read see the list, not the form.
     let dept = app.login("dept").await.get(&format!("/activities/{id}")).await;
-    assert!(dept.text.contains("纪要.pdf"));
-    assert!(!dept.text.contains("type=\"file\"") && !dept.text.contains("/remove"));
+    let read_only = dept.dom();
+    assert!(read_only.find("#attachments").says("纪要.pdf"));
+    assert!(!read_only.has("[type=file], [action*=\"/remove\"], [href*=\"/remove\"]"), "{}", dept.text);
 
     let removed = s.post_form(&format!("/attachments/{attachment}/remove"), &[]).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.text);
@@ -355,7 +281,7 @@ async fn a_server_without_a_file_directory_refuses_uploads_plainly() {
     let s = app.login("secretary").await;
     let id = activity(&app, &s).await;
     // The same database served without an attachment directory.
-    let base = support::serve(web::AppState::new(app.store.clone(), web::Today::Fixed(support::today())).unwrap()).await;
+    let base = testkit::app::serve(web::AppState::new(app.store.clone(), web::Today::Fixed(testkit::today())).unwrap()).await;
     let request = s
         .client
         .post(format!("{base}/api/v1/activities/{id}/attachments"))
@@ -363,9 +289,11 @@ async fn a_server_without_a_file_directory_refuses_uploads_plainly() {
         .body(multipart(&[], &[("file", "a.pdf", &pdf())]));
     let refused = Reply::of(request.send().await.unwrap()).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::SERVICE_UNAVAILABLE, Some("attachments_unavailable")), "{}", refused.text);
-    let page = Reply::of(plain_client().get(format!("{base}/activities/{id}")).header(COOKIE, &s.cookie).send().await.unwrap()).await;
+    let page =
+        Reply::of(testkit::app::plain_client().get(format!("{base}/activities/{id}")).header(COOKIE, &s.cookie).send().await.unwrap())
+            .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.text.contains("type=\"file\""), "no form where files cannot be kept");
+    assert!(!page.dom().has("[type=file]"), "no form where files cannot be kept");
     assert_eq!(s.get(&format!("/api/v1/activities/{id}/attachments")).await.body["items"], json!([]));
     app.cleanup().await;
 }
@@ -373,7 +301,8 @@ async fn a_server_without_a_file_directory_refuses_uploads_plainly() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_upload() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = plain_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        testkit::app::plain_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let upload = &doc["paths"]["/api/v1/activities/{id}/attachments"]["post"];
     let schema = &upload["requestBody"]["content"]["multipart/form-data"]["schema"];
     assert!(schema.is_object(), "{upload}");

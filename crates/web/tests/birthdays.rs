@@ -10,46 +10,18 @@
 //!
 //! The day is 2026-11-23.
 
-mod support;
-
+use domain::Id;
 use domain::access::Role;
-use domain::{CadreRank, Field, Id, MemberCategory, MemberStatus, Name, PartialDate, PositionKind};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use store::Actor;
-use store::people::NewPerson;
-use support::{Session, TestApp, add_account, spawn_app};
+use store::activities::ActivityStatus;
+use testkit::activities::activity;
+use testkit::app::{Session, TestApp, duty, spawn_app};
+use testkit::html::{Dom, Element};
 
-/// The text of the field error with this id (`bd-held-on-error`).
-fn field_error<'a>(body: &'a str, id: &str) -> &'a str {
-    let marker = format!("id=\"{id}\">");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("no {id}: {body}")) + marker.len();
-    &body[at..at + body[at..].find("</p>").unwrap()]
-}
-
-/// Records a member of `org` (through the store, before any page is served).
-async fn add_member(app: &TestApp, org: &Id, name: &str, joined: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    let leader = positions.iter().any(|(_, k)| *k == PositionKind::LeadershipMember);
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: MemberCategory::Full,
-        status: MemberStatus::Active,
-        join_date: PartialDate::parse_iso(joined).unwrap(),
-        full_member_date: None,
-        cadre_rank: if leader { CadreRank::County } else { CadreRank::None },
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    let id = app.store.create_person(&mut w, new).await.unwrap().id;
-    w.commit().await.unwrap();
-    id
+/// Records a member of `org` who joined on `joined` (through the store, before any page is served).
+async fn add_member(app: &TestApp, org: &Id, name: &str, joined: &str) -> Id {
+    app.builder().member(name, org).joined(joined).await
 }
 
 /// The branch's November birthdays: 张红 (2001-11-05) in the branch and 刘军
@@ -64,28 +36,16 @@ struct Members {
 
 async fn members(app: &TestApp) -> Members {
     Members {
-        zhang: add_member(app, &app.tree.branch, "张红", "2001-11-05", vec![]).await,
-        liu: add_member(app, &app.tree.group, "刘军", "2010-11", vec![]).await,
-        chen: add_member(app, &app.tree.branch, "陈平", "1999-03-01", vec![]).await,
-        zhou: add_member(app, &app.tree.other_branch, "周强", "2005-11-11", vec![]).await,
+        zhang: add_member(app, &app.tree.branch, "张红", "2001-11-05").await,
+        liu: add_member(app, &app.tree.group, "刘军", "2010-11").await,
+        chen: add_member(app, &app.tree.branch, "陈平", "1999-03-01").await,
+        zhou: add_member(app, &app.tree.other_branch, "周强", "2005-11-11").await,
     }
 }
 
-/// The `<tr data-person="…">` row of a person on the birthday page.
-fn row<'a>(body: &'a str, person: &Id) -> &'a str {
-    let marker = format!("<tr data-person=\"{person}\">");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("no row of {person}: {body}"));
-    let end = body[at..].find("</tr>").map_or(body.len(), |e| at + e);
-    &body[at..end]
-}
-
-/// The `<li>` of a requirement in a person's obligations.
-fn duty<'a>(body: &'a str, requirement: &str) -> &'a str {
-    let marker = format!("data-requirement=\"{requirement}\">");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("no item of {requirement}"));
-    let start = body[..at].rfind("<li").unwrap();
-    let end = body[at..].find("</li>").map_or(body.len(), |e| at + e);
-    &body[start..end]
+/// The row of a person on the birthday page.
+fn row<'a>(page: &'a Dom, person: &Id) -> Element<'a> {
+    page.find(&format!("tr[data-person=\"{person}\"]"))
 }
 
 async fn birthday_count(app: &TestApp, s: &Session) -> usize {
@@ -100,29 +60,33 @@ async fn the_branch_sees_this_months_birthdays_with_join_date_and_years() {
     let m = members(&app).await;
     let s = app.login("secretary").await;
     let org = s.get(&format!("/orgs/{}", app.tree.branch)).await;
-    assert!(org.text.contains(&format!("href=\"/orgs/{}/birthdays\"", app.tree.branch)), "a link from the branch page: {}", org.text);
+    assert!(org.dom().links_to(&format!("/orgs/{}/birthdays", app.tree.branch)), "a link from the branch page: {}", org.text);
 
     let page = s.get(&format!("/orgs/{}/birthdays", app.tree.branch)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.text.contains("2026年11月"), "{}", page.text);
-    let zhang = row(&page.text, &m.zhang);
-    assert!(zhang.contains("张红") && zhang.contains("2001-11-05") && zhang.contains(">25<") && zhang.contains("尚未开展"), "{zhang}");
-    let liu = row(&page.text, &m.liu);
-    assert!(liu.contains("刘军") && liu.contains("2010-11") && liu.contains(">16<") && liu.contains("第一党小组"), "{liu}");
+    let dom = page.dom();
+    assert!(dom.says("2026年11月"), "{}", page.text);
+    let zhang = row(&dom, &m.zhang);
+    let years = |row: Element<'_>| row.select_text("strong.count");
+    assert!(zhang.says("张红") && zhang.says("2001-11-05") && years(zhang) == "25" && zhang.says("尚未开展"), "{zhang}");
+    let liu = row(&dom, &m.liu);
+    assert!(liu.says("刘军") && liu.says("2010-11") && years(liu) == "16" && liu.says("第一党小组"), "{liu}");
     for other in [&m.chen, &m.zhou, &app.tree.secretary] {
-        assert!(!page.text.contains(&format!("data-person=\"{other}\"")), "{other} is not listed");
+        assert!(!dom.has(&format!("[data-person=\"{other}\"]")), "{other} is not listed");
     }
     // Everyone still to celebrate is ticked; the committee is offered as presenter.
     for person in [&m.zhang, &m.liu] {
-        assert!(page.text.contains(&format!("name=\"member_{person}\" value=\"1\" checked")), "{}", page.text);
+        let tick = dom.find(&format!("input[name=\"member_{person}\"]"));
+        assert!(tick.attr("value") == Some("1") && tick.attr("checked").is_some(), "{tick}");
     }
-    assert!(page.text.contains(&format!("<option value=\"{}\" selected>王建国（书记）</option>", app.tree.secretary)), "{}", page.text);
-    assert!(page.text.contains("value=\"2026-11-23\""), "today by default");
+    let presenter = dom.find(&format!("select#bd-presenter option[value=\"{}\"]", app.tree.secretary));
+    assert!(presenter.attr("selected").is_some() && presenter.text() == "王建国（书记）", "{presenter}");
+    assert_eq!(dom.attr("input#bd-held-on", "value").as_deref(), Some("2026-11-23"), "today by default");
 
     let july = s.get(&format!("/orgs/{}/birthdays?month=2026-07", app.tree.branch)).await;
-    assert!(row(&july.text, &app.tree.secretary).contains(">31<"), "{}", july.text);
+    assert_eq!(years(row(&july.dom(), &app.tree.secretary)), "31", "{}", july.text);
     let en = s.get_with_cookie(&format!("/orgs/{}/birthdays", app.tree.branch), "lang=en").await;
-    assert!(en.text.contains("November 2026") && en.text.contains("Record the political birthday"), "{}", en.text);
+    assert!(en.says("November 2026") && en.says("Record the political birthday"), "{}", en.text);
     assert_eq!(s.get(&format!("/orgs/{}/birthdays?month=2026-13", app.tree.branch)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(s.get(&format!("/orgs/{}/birthdays", app.tree.village)).await.status, StatusCode::NOT_FOUND, "outside the grant");
 
@@ -144,7 +108,7 @@ async fn the_branch_sees_this_months_birthdays_with_join_date_and_years() {
     let dept = app.login("dept").await;
     let read = dept.get(&format!("/orgs/{}/birthdays", app.tree.branch)).await;
     assert_eq!(read.status, StatusCode::OK);
-    assert!(!read.text.contains("name=\"member_"), "no form for a reader");
+    assert!(!read.dom().has("input[name^=member_]"), "no form for a reader");
     app.cleanup().await;
 }
 
@@ -155,7 +119,7 @@ async fn one_step_records_one_activity_with_all_present_and_meets_their_requirem
     let s = app.login("secretary").await;
     // Before: the birthday is due for 张红 this month.
     let before = s.get(&format!("/people/{}", m.zhang)).await;
-    assert!(!duty(&before.text, "political-birthday").contains("已有记录"), "{}", before.text);
+    assert!(!duty(&before.dom(), "political-birthday").says("已有记录"), "{}", before.text);
 
     let zhang = format!("member_{}", m.zhang);
     let liu = format!("member_{}", m.liu);
@@ -193,41 +157,26 @@ async fn one_step_records_one_activity_with_all_present_and_meets_their_requirem
 
     // The activity page, and the requirement met on each one's own page.
     let page = s.get(&location).await;
-    assert!(page.text.contains("政治生日") && page.text.contains("重温入党誓词"), "{}", page.text);
+    assert!(page.says("政治生日") && page.says("重温入党誓词"), "{}", page.text);
     for person in [&m.zhang, &m.liu] {
-        let own = s.get(&format!("/people/{person}")).await;
-        let birthday = duty(&own.text, "political-birthday");
-        assert!(birthday.contains("已有记录") && birthday.contains(&format!("href=\"/activities/{id}\"")), "{birthday}");
+        let own = s.get(&format!("/people/{person}")).await.dom();
+        let birthday = duty(&own, "political-birthday");
+        assert!(birthday.says("已有记录") && birthday.links_to(&format!("/activities/{id}")), "{birthday}");
     }
     // The list says so, and nobody is ticked any more.
     let list = s.get(&format!("/orgs/{}/birthdays", app.tree.branch)).await;
-    assert!(row(&list.text, &m.zhang).contains(&format!("href=\"/activities/{id}\"")) && row(&list.text, &m.zhang).contains("2026-11-20"));
-    assert!(!list.text.contains("value=\"1\" checked"), "{}", list.text);
+    let listed = list.dom();
+    let zhang = row(&listed, &m.zhang);
+    assert!(zhang.links_to(&format!("/activities/{id}")) && zhang.says("2026-11-20"), "{zhang}");
+    assert!(!listed.has("input[value=\"1\"][checked]"), "{}", list.text);
 
     // Through the API, with an idempotency key: one more record, once.
     let body = json!({"held_on": "2026-11-22", "person_ids": [m.liu.to_string()]});
-    let first = support::Reply::of(
-        s.client
-            .post(s.url(&format!("/api/v1/orgs/{}/political-birthdays", app.tree.branch)))
-            .header("Idempotency-Key", "bd-1")
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let api = format!("/api/v1/orgs/{}/political-birthdays", app.tree.branch);
+    let first = s.post_json_with_key(&api, "bd-1", &body).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
     assert_eq!(first.location(), Some(format!("/api/v1/activities/{}", first.id()).as_str()));
-    let again = support::Reply::of(
-        s.client
-            .post(s.url(&format!("/api/v1/orgs/{}/political-birthdays", app.tree.branch)))
-            .header("Idempotency-Key", "bd-1")
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let again = s.post_json_with_key(&api, "bd-1", &body).await;
     assert_eq!((again.status, again.id()), (StatusCode::CREATED, first.id()));
     assert_eq!(birthday_count(&app, &s).await, 2);
     app.cleanup().await;
@@ -237,7 +186,7 @@ async fn one_step_records_one_activity_with_all_present_and_meets_their_requirem
 async fn bad_birthdays_are_refused_naming_the_field_and_store_nothing() {
     let app = spawn_app().await;
     let m = members(&app).await;
-    add_account(&app.store, "secretary2", "第二支部书记", Role::Secretary, &app.tree.other_branch).await;
+    app.builder().account("secretary2", "第二支部书记").role(Role::Secretary, &app.tree.other_branch).await;
     let s = app.login("secretary").await;
     let path = format!("/orgs/{}/birthdays", app.tree.branch);
     let zhang = format!("member_{}", m.zhang);
@@ -249,34 +198,25 @@ async fn bad_birthdays_are_refused_naming_the_field_and_store_nothing() {
 
     let future = s.post_form(&path, &[("month", "2026-11"), ("held_on", "2026-11-24"), (&zhang, "1")]).await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", future.text);
-    let e = field_error(&future.text, "bd-held-on-error");
+    let e = future.dom().select_text("#bd-held-on-error");
     assert!(e.starts_with("举办日期") && e.contains("晚于今天"), "{e}");
-    assert!(future.text.contains("value=\"2026-11-24\""), "what was typed is shown again");
+    assert_eq!(future.dom().attr("input#bd-held-on", "value").as_deref(), Some("2026-11-24"), "what was typed is shown again");
     let not_a_date = s.post_form(&path, &[("held_on", "20.11.2026"), (&zhang, "1")]).await;
-    let e = field_error(&not_a_date.text, "bd-held-on-error");
+    let e = not_a_date.dom().select_text("#bd-held-on-error");
     assert!(e.starts_with("举办日期") && e.contains("不是日期"), "{e}");
     let outsider = s.post_form(&path, &[("held_on", "2026-11-20"), (&zhang, "1"), (&zhou, "1")]).await;
     assert_eq!(outsider.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let e = field_error(&outsider.text, "bd-members-error");
+    let e = outsider.dom().select_text("#bd-members-error");
     assert!(e.starts_with("参加人员") && e.contains("当日不是本支部"), "{e}");
     let march = s.post_form(&path, &[("held_on", "2026-11-20"), (&chen, "1")]).await;
-    let e = field_error(&march.text, "bd-members-error");
+    let e = march.dom().select_text("#bd-members-error");
     assert!(e.starts_with("参加人员") && e.contains("陈平的政治生日不在2026年11月"), "{e}");
     let nobody = s.post_form(&path, &[("held_on", "2026-11-20")]).await;
     assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let e = field_error(&nobody.text, "bd-members-error");
+    let e = nobody.dom().select_text("#bd-members-error");
     assert!(e.starts_with("参加人员") && e.contains("请至少选择"), "{e}");
-    let en = support::Reply::of(
-        support::plain_client()
-            .post(s.url(&format!("{path}?lang=en")))
-            .header(reqwest::header::COOKIE, &s.cookie)
-            .form(&[("csrf", s.csrf.as_str()), ("held_on", "2026-11-20")])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(en.text.contains("choose at least one member"), "{}", en.text);
+    let en = s.post_form(&format!("{path}?lang=en"), &[("held_on", "2026-11-20")]).await;
+    assert!(en.says("choose at least one member"), "{}", en.text);
     let forged = s.post_form_as_is(&path, &[("csrf", "forged"), ("held_on", "2026-11-20"), (&zhang, "1")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(other.post_form(&path, &[("held_on", "2026-11-20"), (&zhang, "1")]).await.status, StatusCode::NOT_FOUND);
@@ -308,39 +248,26 @@ async fn bad_birthdays_are_refused_naming_the_field_and_store_nothing() {
 }
 
 /// A grassroots visit to the branch by `leader`, through the API.
-async fn visit(s: &Session, app: &TestApp, leader: &Id, on: &str, kind: &str, status: &str) -> String {
-    let created = s
-        .post_json(
-            "/api/v1/activities",
-            &json!({
-                "kind": "grassroots_visit",
-                "host_org_id": app.tree.branch.to_string(),
-                "held_on": on,
-                "duration_minutes": 120,
-                "presenter_id": leader.to_string(),
-                "agenda": [{"kind": "other", "title": "走访"}],
-                "visit_kind": kind,
-                "status": status,
-            }),
-        )
-        .await;
+async fn visit(s: &Session, app: &TestApp, leader: &Id, on: &str, kind: &str, status: ActivityStatus) -> String {
+    let body = activity("grassroots_visit", &app.tree.branch, on).minutes(120).presented_by(leader).agenda_item("other", "走访");
+    let created = s.post_json("/api/v1/activities", &body.visit(kind).status(status).json()).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     created.id()
 }
 
 #[tokio::test]
 async fn visits_to_the_same_unit_within_two_weeks_are_listed_and_cancelled_ones_not() {
+    use ActivityStatus::{Held, Planned};
     let app = spawn_app().await;
-    let first =
-        add_member(&app, &app.tree.county, "李县长", "1990-06-01", vec![(app.tree.county.clone(), PositionKind::LeadershipMember)]).await;
-    let second =
-        add_member(&app, &app.tree.county, "赵副书记", "1992-06-01", vec![(app.tree.county.clone(), PositionKind::LeadershipMember)]).await;
+    let b = app.builder();
+    let first = b.member("李县长", &app.tree.county).leads(&app.tree.county).joined("1990-06-01").await;
+    let second = b.member("赵副书记", &app.tree.county).leads(&app.tree.county).joined("1992-06-01").await;
     let s = app.login("secretary").await;
-    let this = visit(&s, &app, &first, "2026-12-01", "investigate", "planned").await;
-    let planned = visit(&s, &app, &second, "2026-12-06", "publicize", "planned").await;
-    let held = visit(&s, &app, &first, "2026-11-20", "receive_petitions", "held").await;
-    visit(&s, &app, &second, "2026-12-20", "on_site_work", "planned").await;
-    let cancelled = visit(&s, &app, &second, "2026-12-03", "on_site_work", "planned").await;
+    let this = visit(&s, &app, &first, "2026-12-01", "investigate", Planned).await;
+    let planned = visit(&s, &app, &second, "2026-12-06", "publicize", Planned).await;
+    let held = visit(&s, &app, &first, "2026-11-20", "receive_petitions", Held).await;
+    visit(&s, &app, &second, "2026-12-20", "on_site_work", Planned).await;
+    let cancelled = visit(&s, &app, &second, "2026-12-03", "on_site_work", Planned).await;
     let done = s.post_json(&format!("/api/v1/activities/{cancelled}/cancel?version=1"), &json!({})).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
 
@@ -374,20 +301,19 @@ async fn visits_to_the_same_unit_within_two_weeks_are_listed_and_cancelled_ones_
     // The page of the planned visit shows the others, and suggests spreading.
     let page = s.get(&format!("/activities/{this}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    let section = &page.text[page.text.find("id=\"visit-coordination\"").unwrap()..];
-    let section = &section[..section.find("</section>").unwrap()];
-    assert!(
-        section.contains(&format!("href=\"/activities/{planned}\"")) && section.contains("赵副书记") && section.contains("晚 5 天"),
-        "{section}"
-    );
-    assert!(section.contains(&format!("href=\"/activities/{held}\"")) && section.contains("已开展"), "{section}");
-    assert!(!section.contains(&cancelled) && !section.contains(&format!("href=\"/activities/{this}\"")), "{section}");
-    assert!(section.contains("为避免扎堆、重复走访"), "{section}");
+    let dom = page.dom();
+    let section = dom.find("section#visit-coordination");
+    let visit_row = |id: &str| section.find(&format!("a[href=\"/activities/{id}\"]")).closest("tr").unwrap();
+    let later = visit_row(&planned);
+    assert!(later.says("赵副书记") && later.says("晚 5 天"), "{section}");
+    assert!(visit_row(&held).says("已开展"), "{section}");
+    assert!(!section.hrefs().iter().any(|h| h.contains(&cancelled)) && !section.links_to(&format!("/activities/{this}")), "{section}");
+    assert!(section.says("为避免扎堆、重复走访"), "{section}");
     // A held visit's page has no such section; a quiet fortnight says so.
-    assert!(!s.get(&format!("/activities/{held}")).await.text.contains("id=\"visit-coordination\""));
-    let lone = visit(&s, &app, &first, "2027-03-01", "publicize", "planned").await;
+    assert!(!s.get(&format!("/activities/{held}")).await.dom().has("#visit-coordination"));
+    let lone = visit(&s, &app, &first, "2027-03-01", "publicize", Planned).await;
     let quiet = s.get(&format!("/activities/{lone}")).await;
-    assert!(quiet.text.contains("前后两周内没有其他领导") && !quiet.text.contains("为避免扎堆"), "{}", quiet.text);
+    assert!(quiet.says("前后两周内没有其他领导") && !quiet.says("为避免扎堆"), "{}", quiet.text);
     app.cleanup().await;
 }
 

@@ -6,18 +6,18 @@
 //! cannot read the subject cannot make one; a link stops when its maker
 //! may no longer read the subject; the person page lists the outbox.
 
-mod support;
-
 use domain::Id;
 use domain::access::Role;
 use reqwest::StatusCode;
 use store::obligations::{OpenObligations, SubjectRef};
-use support::{Reply, TestApp, add_account, spawn_app, today};
+use testkit::app::{Reply, TestApp, spawn_app};
+use testkit::today;
 
-/// The token in a page that shows a new subscription address.
-fn token_in(html: &str) -> String {
-    let at = html.find("/calendar/").unwrap_or_else(|| panic!("no address on the page: {html}")) + "/calendar/".len();
-    html[at..at + 96].to_owned()
+/// The token of the subscription address a page shows once.
+fn token_in(page: &Reply) -> String {
+    let address = page.shown_secret();
+    let token = address.split("/calendar/").nth(1).and_then(|t| t.strip_suffix(".ics"));
+    token.unwrap_or_else(|| panic!("no address on the page: {}", page.text)).to_owned()
 }
 
 async fn fetch(app: &TestApp, token: &str) -> Reply {
@@ -43,14 +43,15 @@ async fn a_link_made_on_the_person_page_opens_their_open_obligations_without_a_s
     let person = app.tree.secretary.to_string();
     let page = s.get(&format!("/people/{person}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains(&format!("action=\"/people/{person}/calendar\"")), "{}", page.text);
+    assert!(page.dom().has(&format!("form[action=\"/people/{person}/calendar\"]")), "{}", page.text);
 
     let created = s.post_form(&format!("/people/{person}/calendar"), &[]).await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.text);
     assert_eq!(created.headers.get("cache-control").unwrap(), "no-store", "the address is a secret shown once");
-    let token = token_in(&created.text);
-    assert!(created.text.contains(&format!("{}/calendar/{token}.ics", app.base)), "an absolute address: {}", created.text);
-    assert!(created.text.contains(&format!("webcal://{}/calendar/{token}.ics", app.base.trim_start_matches("http://"))));
+    let token = token_in(&created);
+    assert_eq!(token.len(), 96, "{token}");
+    assert_eq!(created.shown_secret(), format!("{}/calendar/{token}.ics", app.base), "an absolute address");
+    assert!(created.dom().links_to(&format!("webcal://{}/calendar/{token}.ics", app.base.trim_start_matches("http://"))));
     assert!(!app.dump().await.contains(&token[32..]), "only a hash is stored");
 
     let feed = fetch(&app, &token).await;
@@ -72,7 +73,7 @@ async fn a_link_made_on_the_person_page_opens_their_open_obligations_without_a_s
     assert_eq!(fetch(&app, &token).await.text.matches("UID:").count(), uids.len(), "the same events each time");
 
     let page = s.get(&format!("/people/{person}")).await;
-    assert!(page.text.contains(&format!("action=\"/people/{person}/calendar/revoke\"")), "the live link can be revoked");
+    assert!(page.dom().has(&format!("form[action=\"/people/{person}/calendar/revoke\"]")), "the live link can be revoked");
     let revoked = s.post_form(&format!("/people/{person}/calendar/revoke"), &[]).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
     assert_eq!(revoked.location(), Some(format!("/people/{person}#calendar").as_str()));
@@ -89,9 +90,9 @@ async fn an_organization_feed_lists_only_the_organizations_own_obligations() {
     let s = app.login("secretary").await;
     let branch = app.tree.branch.to_string();
     let page = s.get(&format!("/orgs/{branch}")).await;
-    assert!(page.text.contains(&format!("action=\"/orgs/{branch}/calendar\"")), "{}", page.text);
-    let token = token_in(&s.post_form(&format!("/orgs/{branch}/calendar"), &[]).await.text);
-    let person_token = token_in(&s.post_form(&format!("/people/{}/calendar", app.tree.secretary), &[]).await.text);
+    assert!(page.dom().has(&format!("form[action=\"/orgs/{branch}/calendar\"]")), "{}", page.text);
+    let token = token_in(&s.post_form(&format!("/orgs/{branch}/calendar"), &[]).await);
+    let person_token = token_in(&s.post_form(&format!("/people/{}/calendar", app.tree.secretary), &[]).await);
 
     let ics = unfold(&fetch(&app, &token).await.text);
     let uids = expected_uids(&app, SubjectRef::Org(app.tree.branch.clone())).await;
@@ -105,7 +106,7 @@ async fn an_organization_feed_lists_only_the_organizations_own_obligations() {
     assert!(!ics.contains(app.tree.other_branch.as_str()));
 
     // A new link replaces the old one; an unknown one is the same 404.
-    let replaced = token_in(&s.post_form(&format!("/orgs/{branch}/calendar"), &[]).await.text);
+    let replaced = token_in(&s.post_form(&format!("/orgs/{branch}/calendar"), &[]).await);
     assert_eq!(fetch(&app, &token).await.status, StatusCode::NOT_FOUND);
     assert_eq!(fetch(&app, &replaced).await.status, StatusCode::OK);
     assert_eq!(fetch(&app, &person_token).await.status, StatusCode::OK, "the person's link is another subject's");
@@ -121,7 +122,7 @@ async fn an_organization_feed_lists_only_the_organizations_own_obligations() {
 #[tokio::test]
 async fn only_those_who_may_read_a_subject_make_its_link_and_it_stops_with_their_grant() {
     let app = spawn_app().await;
-    add_account(&app.store, "secretary2", "第二支部书记", Role::Secretary, &app.tree.other_branch).await;
+    app.builder().account("secretary2", "第二支部书记").role(Role::Secretary, &app.tree.other_branch).await;
     let other = app.login("secretary2").await;
     let s = app.login("secretary").await;
     let before = app.dump().await;
@@ -133,7 +134,7 @@ async fn only_those_who_may_read_a_subject_make_its_link_and_it_stops_with_their
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(app.dump().await == before, "nothing was written");
 
-    let token = token_in(&s.post_form(&format!("/orgs/{}/calendar", app.tree.branch), &[]).await.text);
+    let token = token_in(&s.post_form(&format!("/orgs/{}/calendar", app.tree.branch), &[]).await);
     assert_eq!(fetch(&app, &token).await.status, StatusCode::OK);
     let grant = app.store.grants_of(&app.accounts.secretary).await.unwrap().pop().unwrap();
     let mut w = app.store.writer(&store::Actor::system("test")).await.unwrap();
@@ -148,16 +149,18 @@ async fn the_person_page_lists_the_outbox_and_why_a_message_was_not_sent() {
     let app = spawn_app().await;
     let s = app.login("secretary").await;
     let page = s.get(&format!("/people/{}", app.tree.secretary)).await;
-    assert!(page.text.contains("通知 / Outbox") && page.text.contains("暂无通知。"), "{}", page.text);
+    assert!(page.says("通知 / Outbox") && page.says("暂无通知。"), "{}", page.text);
     let evaluator = jobs::FreshEvaluator::embedded().unwrap();
     let summary = jobs::run_weekly_digests(&app.store, &evaluator, None, i18n::Lang::ZhCn, today()).await.unwrap();
     assert_eq!(summary.queued, 1, "{summary}");
     let page = s.get(&format!("/people/{}", app.tree.secretary)).await;
-    assert!(page.text.contains("长效：本周待办"), "{}", page.text);
-    assert!(page.text.contains("2026-W48"));
-    assert!(page.text.contains("未发送：未配置邮件服务器"), "{}", page.text);
+    let outbox = page.dom();
+    let message = outbox.find("#outbox ~ table tbody tr");
+    assert!(message.says("长效：本周待办"), "{message}");
+    assert!(message.says("2026-W48"), "{message}");
+    assert!(message.says("未发送：未配置邮件服务器"), "{message}");
     let en = s.get(&format!("/people/{}?lang=en", app.tree.secretary)).await;
-    assert!(en.text.contains("Not sent: no mail server configured"), "{}", en.text);
+    assert!(en.says("Not sent: no mail server configured"), "{}", en.text);
     app.cleanup().await;
 }
 
@@ -169,13 +172,13 @@ async fn an_administrator_sets_the_address_the_digest_is_mailed_to() {
     let path = format!("/admin/accounts/{account}/email");
     let bad = admin.post_form(&path, &[("email", "wang@example.org\r\nBcc: x@example.org")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text.contains("电子邮箱地址格式不正确"), "{}", bad.text);
+    assert!(bad.says("电子邮箱地址格式不正确"), "{}", bad.text);
     assert_eq!(app.store.account_email(account).await.unwrap(), None);
     let ok = admin.post_form(&path, &[("email", "wang@example.org")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
     assert_eq!(app.store.account_email(account).await.unwrap().as_deref(), Some("wang@example.org"));
     let page = admin.get(&format!("/admin/accounts/{account}")).await;
-    assert!(page.text.contains("value=\"wang@example.org\""), "{}", page.text);
+    assert_eq!(page.dom().attr("input[name=email]", "value").as_deref(), Some("wang@example.org"), "{}", page.text);
     let s = app.login("secretary").await;
     assert_eq!(
         s.post_form(&format!("/admin/accounts/{}/email", app.accounts.dept), &[("email", "x@example.org")]).await.status,
@@ -188,7 +191,7 @@ async fn an_administrator_sets_the_address_the_digest_is_mailed_to() {
 async fn a_reader_who_is_neither_the_person_nor_a_supervisor_cannot_open_their_feed() {
     let app = spawn_app().await;
     // A second account of the same branch, not linked to the secretary's record.
-    add_account(&app.store, "clerk", "支部组织委员", Role::Secretary, &app.tree.branch).await;
+    app.builder().account("clerk", "支部组织委员").role(Role::Secretary, &app.tree.branch).await;
     let clerk = app.login("clerk").await;
     let person = app.tree.secretary.to_string();
     assert_eq!(clerk.get(&format!("/people/{person}")).await.status, StatusCode::OK, "the clerk may read the person");

@@ -7,48 +7,31 @@
 //! and every activity kind of the catalogue recorded and read back through
 //! the API.
 
-mod support;
-
 use domain::access::Role;
-use domain::{Id, Name};
+use domain::{CadreRank, Id, PositionKind};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use store::Actor;
-use store::people::NewPerson;
-use support::{Session, TestApp, add_account, spawn_app};
+use testkit::app::{Reply, Session, TestApp, multipart, spawn_app};
+use testkit::html::Dom;
 
 /// Adds members to the branch (joined in 2000) and returns their ids.
 async fn add_members(app: &TestApp, names: &[&str]) -> Vec<Id> {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
     let mut ids = Vec::new();
     for n in names {
-        let person = NewPerson {
-            id: None,
-            org_id: app.tree.branch.clone(),
-            name: Name::parse(domain::Field::Name, n).unwrap(),
-            sex: None,
-            ethnicity: None,
-            birth_date: None,
-            category: domain::MemberCategory::Full,
-            status: domain::MemberStatus::Active,
-            join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(2000, 3, 1).unwrap()),
-            full_member_date: None,
-            cadre_rank: domain::CadreRank::None,
-            id_number: None,
-            phone: None,
-            positions: vec![],
-        };
-        ids.push(app.store.create_person(&mut w, person).await.unwrap().id);
+        ids.push(app.builder().member(n, &app.tree.branch).joined("2000-03-01").await);
     }
-    w.commit().await.unwrap();
     ids
 }
 
-/// The value of the hidden input `name` on a page.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} on the page: {html}")) + marker.len();
-    html[at..].split('"').next().unwrap().to_owned()
+/// The value of the recording form's hidden input `name`.
+fn hidden(page: &Reply, name: &str) -> String {
+    let css = format!("form.record input[type=hidden][name=\"{name}\"]");
+    page.dom().attr(&css, "value").unwrap_or_else(|| panic!("no {name} on the page: {}", page.text))
+}
+
+/// The value of the option chosen in the recording form's select `name` ("" when none is).
+fn chosen(form: &Dom, name: &str) -> String {
+    form.attr(&format!("form.record select[name=\"{name}\"] option[selected]"), "value").unwrap_or_default()
 }
 
 async fn count_activities(app: &TestApp) -> usize {
@@ -57,47 +40,32 @@ async fn count_activities(app: &TestApp) -> usize {
 
 /// The fields a browser sends for the form as shown, unchanged (what a
 /// secretary sends when everything filled in is right).
-fn as_shown(html: &str) -> Vec<(String, String)> {
+fn as_shown(page: &Reply) -> Vec<(String, String)> {
+    let form = page.dom();
     let mut fields = Vec::new();
     for name in ["csrf", "form_key", "kind", "people_host"] {
-        fields.push((name.to_owned(), hidden(html, name)));
+        fields.push((name.to_owned(), hidden(page, name)));
     }
     fields.push(("status".into(), "held".into()));
     for (input, name) in [("rf-held-on", "held_on"), ("rf-duration", "duration_minutes")] {
-        let marker = format!("id=\"{input}\" name=\"{name}\" type=");
-        let at = html.find(&marker).unwrap();
-        let value_at = html[at..].find("value=\"").unwrap() + at + 7;
-        fields.push((name.to_owned(), html[value_at..].split('"').next().unwrap().to_owned()));
+        fields.push((name.to_owned(), form.attr(&format!("input#{input}[name={name}]"), "value").unwrap()));
     }
-    // Selected options of the host and agenda selects.
-    let host_at = html.find("name=\"host_org_id\"").unwrap();
-    let selected = html[host_at..].find("\" selected>").unwrap() + host_at;
-    let value_start = html[..selected].rfind("value=\"").unwrap() + 7;
-    fields.push(("host_org_id".into(), html[value_start..selected].to_owned()));
+    fields.push(("host_org_id".into(), chosen(&form, "host_org_id")));
     let mut i = 0;
-    while let Some(at) = html.find(&format!("name=\"agenda_kind_{i}\"")) {
-        let end = html[at..].find("</select>").unwrap() + at;
-        let chosen = html[at..end].find("\" selected>").map(|s| {
-            let s = s + at;
-            let start = html[..s].rfind("value=\"").unwrap() + 7;
-            html[start..s].to_owned()
-        });
-        fields.push((format!("agenda_kind_{i}"), chosen.unwrap_or_default()));
+    while form.has(&format!("form.record select[name=agenda_kind_{i}]")) {
+        fields.push((format!("agenda_kind_{i}"), chosen(&form, &format!("agenda_kind_{i}"))));
         fields.push((format!("agenda_title_{i}"), String::new()));
         i += 1;
     }
-    let mut rest = html;
-    while let Some(at) = rest.find("name=\"participant\" value=\"") {
-        let start = at + "name=\"participant\" value=\"".len();
-        let id = rest[start..].split('"').next().unwrap().to_owned();
+    for id in form.attrs("form.record input[name=participant]", "value") {
         fields.push(("participant".into(), id));
-        rest = &rest[start..];
     }
     fields
 }
 
-async fn post_fields(s: &Session, path: &str, fields: &[(String, String)]) -> support::Reply {
-    support::Reply::of(support::plain_client().post(s.url(path)).header("cookie", &s.cookie).form(fields).send().await.unwrap()).await
+async fn post_fields(s: &Session, path: &str, fields: &[(String, String)]) -> Reply {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    s.post_form_as_is(path, &pairs).await
 }
 
 fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
@@ -118,32 +86,26 @@ async fn a_committee_meeting_is_recorded_from_the_due_list_once() {
     assert_eq!(s.post_json("/api/v1/activities", &last).await.status, StatusCode::CREATED);
     let org_page = s.get(&format!("/orgs/{}", app.tree.branch)).await;
     let link = format!("/orgs/{}/record?requirement=branch-committee-meeting", app.tree.branch);
-    assert!(
-        org_page.text.contains(&link.replace('&', "&amp;")) || org_page.text.contains(&link),
-        "the due list links to the form: {}",
-        org_page.text
-    );
+    assert!(org_page.dom().links_to(&link), "the due list links to the form: {}", org_page.text);
 
     let form = s.get(&link).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.text);
-    assert_eq!(hidden(&form.text, "kind"), "branch_committee_meeting");
-    let first_row = form.text.find("name=\"agenda_kind_0\"").unwrap();
-    let first_end = form.text[first_row..].find("</select>").unwrap() + first_row;
-    assert!(form.text[first_row..first_end].contains("value=\"theory_study\" selected"), "last month's agenda, in order");
-    assert!(form.text.contains("value=\"学习最新重要讲话\"") && form.text.contains("value=\"发展党员\""), "with its subjects");
+    assert_eq!(hidden(&form, "kind"), "branch_committee_meeting");
+    let dom = form.dom();
+    assert_eq!(chosen(&dom, "agenda_kind_0"), "theory_study", "last month's agenda, in order");
+    let subjects = dom.attrs("form.record input[name^=agenda_title_]", "value");
     assert!(
-        form.text.contains(
-            "id=\"rf-duration\" name=\"duration_minutes\" type=\"number\" min=\"1\" max=\"1440\" inputmode=\"numeric\" value=\"75\""
-        ),
-        "and its length"
+        subjects.contains(&"学习最新重要讲话".to_owned()) && subjects.contains(&"发展党员".to_owned()),
+        "with its subjects: {subjects:?}"
     );
-    assert!(form.text.contains(&format!("name=\"participant\" value=\"{}\"", app.tree.secretary)), "the committee is expected");
-    assert!(
-        !form.text.contains(&format!("name=\"participant\" value=\"{}\"", members[0])),
-        "a committee meeting expects the committee only"
-    );
+    let duration = dom.find("input#rf-duration");
+    let attrs = ["name", "type", "min", "max", "inputmode", "value"].map(|a| duration.attr(a).unwrap_or_default());
+    assert_eq!(attrs, ["duration_minutes", "number", "1", "1440", "numeric", "75"], "and its length");
+    let expected = dom.attrs("form.record input[name=participant]", "value");
+    assert!(expected.contains(&app.tree.secretary.to_string()), "the committee is expected");
+    assert!(!expected.contains(&members[0].to_string()), "a committee meeting expects the committee only");
 
-    let mut fields = as_shown(&form.text);
+    let mut fields = as_shown(&form);
     fields.push(("minutes".into(), "研究了冬季慰问安排。".into()));
     let before = count_activities(&app).await;
     let saved = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &fields).await;
@@ -160,8 +122,8 @@ async fn a_committee_meeting_is_recorded_from_the_due_list_once() {
     assert_eq!(count_activities(&app).await, before + 1);
 
     let page = s.get(&location).await;
-    assert!(page.text.contains("研究了冬季慰问安排。"), "{}", page.text);
-    assert!(page.text.contains("id=\"satisfied\""));
+    assert!(page.says("研究了冬季慰问安排。"), "{}", page.text);
+    assert!(page.dom().has("#satisfied"));
     let api = s.get(&format!("/api/v1/activities/{id}")).await;
     assert_eq!(api.body["status"], "held");
     assert_eq!(api.body["minutes_state"], "draft");
@@ -175,7 +137,7 @@ async fn a_refused_form_comes_back_with_the_reason_and_stores_nothing() {
     let s = app.login("secretary").await;
     let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
     assert_eq!(form.status, StatusCode::OK);
-    let good = as_shown(&form.text);
+    let good = as_shown(&form);
     let path = format!("/orgs/{}/record", app.tree.branch);
     let before = count_activities(&app).await;
 
@@ -183,27 +145,27 @@ async fn a_refused_form_comes_back_with_the_reason_and_stores_nothing() {
     set(&mut future, "held_on", "2026-12-24");
     let refused = post_fields(&s, &path, &future).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
-    assert!(refused.text.contains("举办日期"), "the field is named: {}", refused.text);
-    assert!(refused.text.contains("value=\"2026-12-24\""), "what was typed is kept");
+    assert!(refused.says("举办日期"), "the field is named: {}", refused.text);
+    assert_eq!(refused.dom().attr("input#rf-held-on", "value").as_deref(), Some("2026-12-24"), "what was typed is kept");
 
     let mut no_agenda = good.clone();
     no_agenda.retain(|(k, _)| !k.starts_with("agenda_"));
     let refused = post_fields(&s, &path, &no_agenda).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("议程"), "{}", refused.text);
+    assert!(refused.says("议程"), "{}", refused.text);
 
     let mut outsider = good.clone();
     let stranger = add_stranger(&app).await;
     outsider.push(("participant".into(), stranger.to_string()));
     let refused = post_fields(&s, &path, &outsider).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("参加人员"), "{}", refused.text);
+    assert!(refused.says("参加人员"), "{}", refused.text);
 
     let mut no_reason = good.clone();
     no_reason.push((format!("absent_{}", app.tree.secretary), "1".into()));
     let refused = post_fields(&s, &path, &no_reason).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("缺席须写明原因"), "{}", refused.text);
+    assert!(refused.says("缺席须写明原因"), "{}", refused.text);
 
     let mut bad_csrf = good.clone();
     set(&mut bad_csrf, "csrf", "forged");
@@ -218,26 +180,7 @@ async fn a_refused_form_comes_back_with_the_reason_and_stores_nothing() {
 
 /// A member of the other branch.
 async fn add_stranger(app: &TestApp) -> Id {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    let person = NewPerson {
-        id: None,
-        org_id: app.tree.other_branch.clone(),
-        name: Name::parse(domain::Field::Name, "赵外").unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: domain::MemberCategory::Full,
-        status: domain::MemberStatus::Active,
-        join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(2001, 5, 1).unwrap()),
-        full_member_date: None,
-        cadre_rank: domain::CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions: vec![],
-    };
-    let id = app.store.create_person(&mut w, person).await.unwrap().id;
-    w.commit().await.unwrap();
-    id
+    app.builder().member("赵外", &app.tree.other_branch).joined("2001-05-01").await
 }
 
 #[tokio::test]
@@ -246,7 +189,7 @@ async fn a_plan_is_held_later_with_the_day_it_was_planned_for_kept() {
     let members = add_members(&app, &["李明"]).await;
     let s = app.login("secretary").await;
     let form = s.get(&format!("/orgs/{}/record?kind=theme_party_day", app.tree.branch)).await;
-    let mut fields = as_shown(&form.text);
+    let mut fields = as_shown(&form);
     set(&mut fields, "status", "planned");
     set(&mut fields, "held_on", "2026-12-05");
     let saved = post_fields(&s, &format!("/orgs/{}/record", app.tree.branch), &fields).await;
@@ -255,7 +198,7 @@ async fn a_plan_is_held_later_with_the_day_it_was_planned_for_kept() {
     let plan = s.get(&format!("/api/v1/activities/{id}")).await;
     assert_eq!(plan.body["status"], "planned");
     let org_page = s.get(&format!("/orgs/{}", app.tree.branch)).await;
-    assert!(org_page.text.contains(&format!("/activities/{id}")), "the org page lists the plan");
+    assert!(org_page.dom().links_to(&format!("/activities/{id}")), "the org page lists the plan");
 
     // Absences cannot be marked on a plan.
     let mut early = fields.clone();
@@ -266,12 +209,12 @@ async fn a_plan_is_held_later_with_the_day_it_was_planned_for_kept() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
 
     let page = s.get(&format!("/activities/{id}")).await;
-    assert!(page.text.contains(&format!("/activities/{id}/edit")), "mark as held: {}", page.text);
+    assert!(page.dom().links_to(&format!("/activities/{id}/edit")), "mark as held: {}", page.text);
     let edit = s.get(&format!("/activities/{id}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK, "{}", edit.text);
-    let mut held = as_shown(&edit.text);
+    let mut held = as_shown(&edit);
     set(&mut held, "held_on", "2026-11-22");
-    held.push(("version".into(), hidden(&edit.text, "version")));
+    held.push(("version".into(), hidden(&edit, "version")));
     held.push((format!("absent_{}", members[0]), "1".into()));
     held.push((format!("reason_{}", members[0]), "生病住院".into()));
     let done = post_fields(&s, &format!("/activities/{id}/edit"), &held).await;
@@ -286,7 +229,7 @@ async fn a_plan_is_held_later_with_the_day_it_was_planned_for_kept() {
     assert_eq!(absent[0]["absence_reason"], "生病住院");
     // A held activity counts: the branch's theme party day of November is met.
     let grid = s.get(&format!("/orgs/{}/compliance?year=2026", app.tree.branch)).await;
-    assert!(grid.text.contains(&format!("/activities/{id}")), "{}", grid.text);
+    assert!(grid.dom().links_to(&format!("/activities/{id}")), "{}", grid.text);
     app.cleanup().await;
 }
 
@@ -306,8 +249,7 @@ async fn a_plan_can_be_cancelled_and_then_changes_no_more() {
     assert_eq!(cancelled.body["status"], "cancelled");
     plan["status"] = json!("held");
     plan["held_on"] = json!("2026-11-20");
-    let put =
-        support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=2"))).json(&plan).send().await.unwrap()).await;
+    let put = s.put_json(&format!("/api/v1/activities/{id}?version=2"), &plan).await;
     assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", put.text);
     assert_eq!(put.field(), Some("status"));
     assert_eq!(s.get(&format!("/api/v1/activities/{id}")).await.body["status"], "cancelled");
@@ -331,7 +273,7 @@ async fn final_minutes_are_corrected_only_with_a_reason_kept_in_the_history() {
         let s = &s;
         let b = b.clone();
         let path = format!("/api/v1/activities/{id}?version={v}");
-        async move { support::Reply::of(s.client.put(s.url(&path)).json(&b).send().await.unwrap()).await }
+        async move { s.put_json(&path, &b).await }
     };
     let no_reason = put(1, &body).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.text);
@@ -348,8 +290,8 @@ async fn final_minutes_are_corrected_only_with_a_reason_kept_in_the_history() {
     assert_eq!(corrected.body["version"], 2);
     assert_eq!(corrected.body["minutes"], "会议研究了发展党员工作和冬季慰问。");
     let page = s.get(&format!("/activities/{id}")).await;
-    assert!(page.text.contains("漏记冬季慰问议题"), "the correction is listed: {}", page.text);
-    assert!(page.text.contains(&format!("/activities/{id}/edit")), "{}", page.text);
+    assert!(page.says("漏记冬季慰问议题"), "the correction is listed: {}", page.text);
+    assert!(page.dom().links_to(&format!("/activities/{id}/edit")), "{}", page.text);
     let history = app.dump().await;
     assert!(
         history.lines().any(|l| l.starts_with("audit_log ") && l.contains("correct") && l.contains("漏记冬季慰问议题")),
@@ -379,7 +321,7 @@ async fn the_second_of_two_writers_gets_a_conflict_and_the_first_keeps_its_chang
     second["title"] = json!("乙改的标题");
     let path = format!("/api/v1/activities/{id}?version=1");
     let (a, b) = tokio::join!(s.client.put(s.url(&path)).json(&first).send(), s.client.put(s.url(&path)).json(&second).send());
-    let (a, b) = (support::Reply::of(a.unwrap()).await, support::Reply::of(b.unwrap()).await);
+    let (a, b) = (Reply::of(a.unwrap()).await, Reply::of(b.unwrap()).await);
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", a.text, b.text);
@@ -390,13 +332,13 @@ async fn the_second_of_two_writers_gets_a_conflict_and_the_first_keeps_its_chang
     assert_eq!(now.body["title"], winner.body["title"]);
     // The form of a stale version is shown again with what was typed.
     let edit = s.get(&format!("/activities/{id}/edit")).await;
-    let mut stale = as_shown(&edit.text);
+    let mut stale = as_shown(&edit);
     stale.push(("version".into(), "1".into()));
     stale.push(("minutes".into(), "丙的新内容".into()));
     let refused = post_fields(&s, &format!("/activities/{id}/edit"), &stale).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
-    assert!(refused.text.contains("丙的新内容"), "nothing typed is lost");
-    assert!(refused.text.contains("name=\"version\" value=\"2\""), "the form now carries the current version");
+    assert!(refused.says("丙的新内容"), "nothing typed is lost");
+    assert_eq!(hidden(&refused, "version"), "2", "the form now carries the current version");
     app.cleanup().await;
 }
 
@@ -439,7 +381,7 @@ fn kind_body(app: &TestApp, kind: &str) -> Value {
 #[tokio::test]
 async fn every_activity_kind_is_recorded_and_read_back_through_the_api() {
     let app = spawn_app().await;
-    add_account(&app.store, "countyoffice", "县委办", Role::Secretary, &app.tree.county).await;
+    app.builder().account("countyoffice", "县委办").role(Role::Secretary, &app.tree.county).await;
     let branch = app.login("secretary").await;
     let county = app.login("countyoffice").await;
     let catalogue = rules::Catalogue::embedded().unwrap();
@@ -459,12 +401,10 @@ async fn every_activity_kind_is_recorded_and_read_back_through_the_api() {
         // Its recording form opens pre-filled for the same kind.
         let form = s.get(&format!("/orgs/{}/record?kind={}", body["host_org_id"].as_str().unwrap(), kind.code)).await;
         assert_eq!(form.status, StatusCode::OK, "{}: {}", kind.code, form.text);
-        assert_eq!(hidden(&form.text, "kind"), kind.code);
+        assert_eq!(hidden(&form, "kind"), kind.code);
         if kind.code == "standing_committee_meeting" {
             // Meetings the "first issue" system binds open with the study item.
-            let at = form.text.find("name=\"agenda_kind_0\"").unwrap();
-            let end = form.text[at..].find("</select>").unwrap() + at;
-            assert!(form.text[at..end].contains("value=\"theory_study\" selected"), "{}", form.text);
+            assert_eq!(chosen(&form.dom(), "agenda_kind_0"), "theory_study", "{}", form.text);
         }
     }
     // A plan needs an agenda too, and a held record is never in the future.
@@ -485,32 +425,12 @@ async fn every_activity_kind_is_recorded_and_read_back_through_the_api() {
 async fn one_class_by_a_county_leader_at_a_branch_counts_for_the_leader_the_branch_and_every_attendee() {
     let app = spawn_app().await;
     add_members(&app, &["李明", "张红"]).await;
-    let leader = {
-        let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-        let person = NewPerson {
-            id: None,
-            org_id: app.tree.county.clone(),
-            name: Name::parse(domain::Field::Name, "陈县长").unwrap(),
-            sex: None,
-            ethnicity: None,
-            birth_date: None,
-            category: domain::MemberCategory::Full,
-            status: domain::MemberStatus::Active,
-            join_date: domain::PartialDate::full(chrono::NaiveDate::from_ymd_opt(1990, 6, 1).unwrap()),
-            full_member_date: None,
-            cadre_rank: domain::CadreRank::CountyDeputy,
-            id_number: None,
-            phone: None,
-            positions: vec![(app.tree.county.clone(), domain::PositionKind::LeadershipMember)],
-        };
-        let id = app.store.create_person(&mut w, person).await.unwrap().id;
-        w.commit().await.unwrap();
-        id
-    };
+    let leader = app.builder().member("陈县长", &app.tree.county).joined("1990-06-01");
+    let leader = leader.holds_in(&app.tree.county, PositionKind::LeadershipMember).cadre(CadreRank::CountyDeputy).await;
     let s = app.login("secretary").await;
     // The branch's form offers the county leader among the leaders above it.
     let form = s.get(&format!("/orgs/{}/record?kind=party_class", app.tree.branch)).await;
-    assert!(form.text.contains(&format!("<option value=\"{leader}\"")), "{}", form.text);
+    assert!(form.dom().has(&format!("select#rf-presenter option[value=\"{leader}\"]")), "{}", form.text);
     let body = json!({
         "kind": "party_class", "host_org_id": app.tree.branch.to_string(), "held_on": "2026-11-20", "duration_minutes": 90,
         "presenter_id": leader.to_string(), "agenda": [{"kind": "other", "title": "学习贯彻党的创新理论"}],
@@ -521,13 +441,17 @@ async fn one_class_by_a_county_leader_at_a_branch_counts_for_the_leader_the_bran
     let page = supervisor.get(&format!("/activities/{}", created.id())).await;
     let catalogue = rules::Catalogue::embedded().unwrap();
     let title = |id: &str| catalogue.requirements.iter().find(|r| r.id == id).unwrap().zh.clone();
-    let satisfied = &page.text[page.text.find("id=\"satisfied\"").unwrap()..];
-    assert!(satisfied.contains(&title("special-party-class")) && satisfied.contains("陈县长"), "the leader's class: {satisfied}");
-    assert!(satisfied.contains(&title("party-lesson")) && satisfied.contains("石桥村第一党支部"), "the branch's lesson: {satisfied}");
-    assert_eq!(satisfied.matches(&title("study-hours")).count(), 3, "every attendee's study hours: {satisfied}");
+    let dom = page.dom();
+    let satisfied = dom.find("#satisfied ~ table");
+    let counted = |requirement: &str| {
+        satisfied.select("tbody tr").into_iter().filter(|r| r.select_text("th") == title(requirement)).collect::<Vec<_>>()
+    };
+    assert!(counted("special-party-class").iter().any(|r| r.says("陈县长")), "the leader's class: {satisfied}");
+    assert!(counted("party-lesson").iter().any(|r| r.says("石桥村第一党支部")), "the branch's lesson: {satisfied}");
+    assert_eq!(counted("study-hours").len(), 3, "every attendee's study hours: {satisfied}");
     // The day it was entered is shown to the supervisor, not to the secretary.
-    assert!(page.text.contains("id=\"entered-on\""));
-    assert!(!s.get(&format!("/activities/{}", created.id())).await.text.contains("id=\"entered-on\""));
+    assert!(dom.has("#entered-on"));
+    assert!(!s.get(&format!("/activities/{}", created.id())).await.dom().has("#entered-on"));
     app.cleanup().await;
 }
 
@@ -538,7 +462,7 @@ async fn the_form_names_nobody_outside_the_grant_and_relists_people_when_the_hos
     add_members(&app, &["李明"]).await;
     let s = app.login("secretary").await;
     let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
-    let good = as_shown(&form.text);
+    let good = as_shown(&form);
     let path = format!("/orgs/{}/record", app.tree.branch);
     // A host the secretary may not record for, and a stranger's id, sent back
     // with a bad date: the form comes back without their names.
@@ -550,7 +474,7 @@ async fn the_form_names_nobody_outside_the_grant_and_relists_people_when_the_hos
     let refused = post_fields(&s, &path, &probe).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!refused.text.contains("赵外"), "no name from outside the grant: {}", refused.text);
-    assert!(!refused.text.contains("中共石桥村委员会</option>"), "no host outside the grant");
+    assert!(!refused.dom().texts("option").iter().any(|o| o.ends_with("中共石桥村委员会")), "no host outside the grant");
 
     // The group under the branch chosen as host: the people are listed again for it.
     let mut moved = good.clone();
@@ -558,10 +482,10 @@ async fn the_form_names_nobody_outside_the_grant_and_relists_people_when_the_hos
     let before = count_activities(&app).await;
     let relisted = post_fields(&s, &path, &moved).await;
     assert_eq!(relisted.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", relisted.text);
-    assert!(relisted.text.contains("重新列出"), "{}", relisted.text);
-    assert_eq!(hidden(&relisted.text, "people_host"), app.tree.group.to_string());
+    assert!(relisted.says("重新列出"), "{}", relisted.text);
+    assert_eq!(hidden(&relisted, "people_host"), app.tree.group.to_string());
     assert_eq!(count_activities(&app).await, before);
-    let again = as_shown(&relisted.text);
+    let again = as_shown(&relisted);
     let mut again = again;
     set(&mut again, "host_org_id", app.tree.group.as_str());
     let saved = post_fields(&s, &path, &again).await;
@@ -590,8 +514,7 @@ async fn plans_stay_plans_unless_held_and_lie_at_most_two_years_ahead() {
     // An update that says nothing of the status keeps the plan a plan.
     plan.as_object_mut().unwrap().remove("status");
     plan["title"] = json!("十二月主题党日");
-    let put =
-        support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version=1"))).json(&plan).send().await.unwrap()).await;
+    let put = s.put_json(&format!("/api/v1/activities/{id}?version=1"), &plan).await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.text);
     assert_eq!(put.body["status"], "planned");
     let listed = s.get(&format!("/api/v1/activities?org={}&status=planned", app.tree.branch)).await;
@@ -600,8 +523,9 @@ async fn plans_stay_plans_unless_held_and_lie_at_most_two_years_ahead() {
     assert_eq!(s.get("/api/v1/activities?status=someday").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The edit form of a plan still ahead keeps it planned on its day.
     let edit = s.get(&format!("/activities/{id}/edit")).await;
-    assert!(edit.text.contains("value=\"planned\" checked"), "{}", edit.text);
-    assert!(edit.text.contains("value=\"2026-12-15\""));
+    let form = edit.dom();
+    assert!(form.find("input[name=status][value=planned]").attr("checked").is_some(), "{}", edit.text);
+    assert_eq!(form.attr("input#rf-held-on", "value").as_deref(), Some("2026-12-15"));
     for far in ["2029-01-01", "+262142-12-31"] {
         let mut too_far = plan.clone();
         too_far["status"] = json!("planned");
@@ -618,36 +542,20 @@ async fn the_recording_form_refuses_a_disguised_file_and_stores_nothing_and_keep
     let app = spawn_app().await;
     let s = app.login("secretary").await;
     let form = s.get(&format!("/orgs/{}/record?kind=members_assembly", app.tree.branch)).await;
-    let fields = as_shown(&form.text);
+    let fields = as_shown(&form);
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let path = format!("/orgs/{}/record", app.tree.branch);
-    let send = |body: Vec<u8>| {
-        let s = &s;
-        let path = path.clone();
-        async move {
-            support::Reply::of(
-                support::plain_client()
-                    .post(s.url(&path))
-                    .header("cookie", &s.cookie)
-                    .header("content-type", support::content_type())
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await
-        }
-    };
+    let send = |body: Vec<u8>| s.post_multipart(&path, body);
     let before = count_activities(&app).await;
     let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 This program cannot be run in DOS mode.";
-    let refused = send(support::multipart(&pairs, &[("file", "会议记录.pdf", program)])).await;
+    let refused = send(multipart(&pairs, &[("file", "会议记录.pdf", program)])).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
-    assert!(refused.text.contains("rf-file-error"), "the reason stands beside the file field: {}", refused.text);
+    assert!(refused.dom().has("#rf-file-error"), "the reason stands beside the file field: {}", refused.text);
     assert_eq!(count_activities(&app).await, before, "neither the record nor the file is stored");
     assert!(!app.dump().await.lines().any(|l| l.starts_with("attachments ")));
 
     let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-    let saved = send(support::multipart(&pairs, &[("file", "会议记录.pdf", pdf)])).await;
+    let saved = send(multipart(&pairs, &[("file", "会议记录.pdf", pdf)])).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     assert_eq!(count_activities(&app).await, before + 1);
     assert_eq!(app.dump().await.lines().filter(|l| l.starts_with("attachments ")).count(), 1);
@@ -664,9 +572,7 @@ async fn a_bad_or_stale_version_changes_nothing() {
     });
     let id = s.post_json("/api/v1/activities", &plan).await.id();
     for bad in ["abc", ""] {
-        let put =
-            support::Reply::of(s.client.put(s.url(&format!("/api/v1/activities/{id}?version={bad}"))).json(&plan).send().await.unwrap())
-                .await;
+        let put = s.put_json(&format!("/api/v1/activities/{id}?version={bad}"), &plan).await;
         assert_eq!(put.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", put.text);
         assert_eq!(put.field(), Some("version"));
     }

@@ -6,39 +6,16 @@
 //! life meeting are stored for the rectification ledger and listed; bad
 //! input is a 422 (stale versions a 409) naming the field, storing nothing.
 
-mod support;
-
-use chrono::NaiveDate;
 use domain::access::Role;
-use domain::{Field, Id, Name, PositionKind};
+use domain::{Id, PositionKind};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use store::Actor;
-use store::people::NewPerson;
-use support::{Reply, Session, TestApp, add_account, spawn_app};
+use testkit::activities::activity as new_activity;
+use testkit::app::{Reply, Session, TestApp, spawn_app};
 
-/// Adds a member to `org` (with positions) through the store.
-async fn member(app: &TestApp, org: &Id, name: &str, positions: Vec<(Id, PositionKind)>) -> Id {
-    let mut w = app.store.writer(&Actor::system("test")).await.unwrap();
-    let new = NewPerson {
-        id: None,
-        org_id: org.clone(),
-        name: Name::parse(Field::Name, name).unwrap(),
-        sex: None,
-        ethnicity: None,
-        birth_date: None,
-        category: domain::MemberCategory::Full,
-        status: domain::MemberStatus::Active,
-        join_date: domain::PartialDate::full(NaiveDate::from_ymd_opt(1999, 7, 1).unwrap()),
-        full_member_date: None,
-        cadre_rank: domain::CadreRank::None,
-        id_number: None,
-        phone: None,
-        positions,
-    };
-    let id = app.store.create_person(&mut w, new).await.unwrap().id;
-    w.commit().await.unwrap();
-    id
+/// Adds a member to `org`, joined in 1999, through the store.
+async fn member(app: &TestApp, org: &Id, name: &str) -> Id {
+    app.builder().member(name, org).joined("1999-07-01").await
 }
 
 fn project(app: &TestApp, team: &[&Id]) -> Value {
@@ -52,13 +29,7 @@ fn project(app: &TestApp, team: &[&Id]) -> Value {
 }
 
 fn activity(kind: &str, host: &Id, held_on: &str, agenda: &[&str]) -> Value {
-    json!({
-        "kind": kind,
-        "host_org_id": host.to_string(),
-        "held_on": held_on,
-        "duration_minutes": 120,
-        "agenda": agenda.iter().map(|k| json!({"kind": k})).collect::<Vec<_>>(),
-    })
+    new_activity(kind, host, held_on).minutes(120).agenda(agenda).json()
 }
 
 async fn created(s: &Session, path: &str, body: &Value) -> Reply {
@@ -70,7 +41,7 @@ async fn created(s: &Session, path: &str, body: &Value) -> Reply {
 #[tokio::test]
 async fn a_project_gathers_its_visits_and_cases_and_is_no_longer_empty_after_a_result() {
     let app = spawn_app().await;
-    let li = member(&app, &app.tree.branch, "李党员", vec![]).await;
+    let li = member(&app, &app.tree.branch, "李党员").await;
     let s = app.login("secretary").await;
     let made = created(&s, "/api/v1/research-projects", &project(&app, &[&li])).await;
     let id = made.id();
@@ -102,12 +73,14 @@ async fn a_project_gathers_its_visits_and_cases_and_is_no_longer_empty_after_a_r
     assert_eq!(list.body["items"][0]["produced_nothing"], true);
     let page = s.get(&format!("/orgs/{}/research", app.tree.branch)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("尚无成果") && page.text.contains("produced-nothing"), "{}", page.text);
-    assert!(page.text.contains("村级集体经济发展情况调研"));
+    let listed = page.dom();
+    assert_eq!(listed.select_text(".produced-nothing"), "尚无成果", "{}", page.text);
+    assert!(listed.says("村级集体经济发展情况调研"));
     let shown = s.get(&format!("/research/{id}")).await;
     assert_eq!(shown.status, StatusCode::OK);
-    assert!(shown.text.contains(&format!("/activities/{visit}")) && shown.text.contains(&format!("/activities/{case}")), "{}", shown.text);
-    assert!(s.get(&format!("/orgs/{}", app.tree.branch)).await.text.contains(&format!("/orgs/{}/research", app.tree.branch)));
+    let project = shown.dom();
+    assert!(project.links_to(&format!("/activities/{visit}")) && project.links_to(&format!("/activities/{case}")), "{}", shown.text);
+    assert!(s.get(&format!("/orgs/{}", app.tree.branch)).await.dom().links_to(&format!("/orgs/{}/research", app.tree.branch)));
 
     // A result of kind problem: the project has produced something, and the
     // problem waits on the branch's list for the rectification ledger.
@@ -125,7 +98,7 @@ async fn a_project_gathers_its_visits_and_cases_and_is_no_longer_empty_after_a_r
     assert_eq!(read.body["produced_nothing"], false);
     assert_eq!(read.body["results"].as_array().unwrap().len(), 1);
     let page = s.get(&format!("/orgs/{}/research", app.tree.branch)).await;
-    assert!(!page.text.contains("produced-nothing"), "{}", page.text);
+    assert!(!page.dom().has(".produced-nothing"), "{}", page.text);
     let problems = s.get(&format!("/api/v1/orgs/{}/problems", app.tree.branch)).await;
     assert_eq!(problems.status, StatusCode::OK, "{}", problems.text);
     assert_eq!(problems.body["items"].as_array().unwrap().len(), 1);
@@ -142,7 +115,7 @@ async fn a_project_gathers_its_visits_and_cases_and_is_no_longer_empty_after_a_r
     assert_eq!((patched.body["version"].as_i64(), patched.body["topic"].as_str()), (Some(3), Some("村级集体经济调研")));
 
     // Another branch sees none of it.
-    add_account(&app.store, "secretary2", "第二支部书记", Role::Secretary, &app.tree.other_branch).await;
+    app.builder().account("secretary2", "第二支部书记").role(Role::Secretary, &app.tree.other_branch).await;
     let other = app.login("secretary2").await;
     assert_eq!(other.get(&format!("/api/v1/research-projects/{id}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(other.get(&format!("/research/{id}")).await.status, StatusCode::NOT_FOUND);
@@ -153,9 +126,10 @@ async fn a_project_gathers_its_visits_and_cases_and_is_no_longer_empty_after_a_r
 #[tokio::test]
 async fn problems_raised_at_a_democratic_life_meeting_are_stored_and_listed() {
     let app = spawn_app().await;
-    let leader = member(&app, &app.tree.county, "县委书记", vec![(app.tree.county.clone(), PositionKind::Secretary)]).await;
-    let deputy = member(&app, &app.tree.county, "县委副书记", vec![(app.tree.county.clone(), PositionKind::DeputySecretary)]).await;
-    add_account(&app.store, "county", "县委办公室", Role::Secretary, &app.tree.county).await;
+    let b = app.builder();
+    let leader = b.member("县委书记", &app.tree.county).secretary().joined("1999-07-01").await;
+    let deputy = b.member("县委副书记", &app.tree.county).holds(PositionKind::DeputySecretary).joined("1999-07-01").await;
+    app.builder().account("county", "县委办公室").role(Role::Secretary, &app.tree.county).await;
     let s = app.login("county").await;
     let meeting =
         activity("democratic_life_meeting", &app.tree.county, "2026-01-20", &["three_musts_comparison", "negative_case_analysis"]);
@@ -186,8 +160,10 @@ async fn problems_raised_at_a_democratic_life_meeting_are_stored_and_listed() {
     // The meeting's page lists them and offers the form; the form adds one per line.
     let page = s.get(&format!("/activities/{meeting}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("调查研究不够深入") && page.text.contains(&format!("/activities/{meeting}/problems")), "{}", page.text);
-    assert!(!page.text.contains("missing-items"), "both required items are on the agenda");
+    let problems = page.dom();
+    let offered = problems.has(&format!("form[action=\"/activities/{meeting}/problems\"]"));
+    assert!(problems.find("#problems").says("调查研究不够深入") && offered, "{}", page.text);
+    assert!(!problems.has("#missing-items"), "both required items are on the agenda");
     let form = s
         .post_form(
             &format!("/activities/{meeting}/problems"),
@@ -205,15 +181,15 @@ async fn problems_raised_at_a_democratic_life_meeting_are_stored_and_listed() {
     let lacking = activity("democratic_life_meeting", &app.tree.county, "2026-02-10", &["three_musts_comparison"]);
     let lacking = created(&s, "/api/v1/activities", &lacking).await.id();
     let page = s.get(&format!("/activities/{lacking}")).await;
-    assert!(page.text.contains("missing-items") && page.text.contains("本次记录缺少必备议程"), "{}", page.text);
+    assert!(page.dom().select_text("#missing-items").contains("本次记录缺少必备议程"), "{}", page.text);
     app.cleanup().await;
 }
 
 #[tokio::test]
 async fn bad_input_is_refused_naming_the_field_and_stores_nothing() {
     let app = spawn_app().await;
-    let li = member(&app, &app.tree.branch, "李党员", vec![]).await;
-    let stranger = member(&app, &app.tree.other_branch, "周党员", vec![]).await;
+    let li = member(&app, &app.tree.branch, "李党员").await;
+    let stranger = member(&app, &app.tree.other_branch, "周党员").await;
     let s = app.login("secretary").await;
     let id = created(&s, "/api/v1/research-projects", &project(&app, &[&li])).await.id();
     let life = created(
@@ -282,7 +258,7 @@ async fn bad_input_is_refused_naming_the_field_and_stores_nothing() {
         )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.text);
-    assert!(form.text.contains("rs-topic-error") && form.text.contains("课题：不能为空"), "{}", form.text);
+    assert!(form.dom().select_text("#rs-topic-error").contains("课题：不能为空"), "{}", form.text);
     let form = s
         .post_form(
             &format!("/orgs/{}/research", app.tree.branch),
@@ -295,13 +271,14 @@ async fn bad_input_is_refused_naming_the_field_and_stores_nothing() {
         )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.text);
-    assert!(form.text.contains("rs-team-error") && form.text.contains("value=\"新课题\""), "the typed topic stays: {}", form.text);
+    let typed = form.dom().attr("input#rs-topic", "value");
+    assert!(form.dom().has("#rs-team-error") && typed.as_deref() == Some("新课题"), "the typed topic stays: {}", form.text);
     let form = s.post_form(&format!("/activities/{life}/problems"), &[("descriptions", "问题一"), ("person", &stranger.to_string())]).await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.text);
-    assert!(form.text.contains("pb-person-error") && form.text.contains("问题一"), "{}", form.text);
+    assert!(form.dom().has("#pb-person-error") && form.dom().select_text("#pb-descriptions") == "问题一", "{}", form.text);
     let form = s.post_form(&format!("/research/{id}/results"), &[("kind", "measure"), ("description", "")]).await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.text);
-    assert!(form.text.contains("rr-description-error"), "{}", form.text);
+    assert!(form.dom().has("#rr-description-error"), "{}", form.text);
     let forged = s.post_form_as_is(&format!("/activities/{life}/problems"), &[("csrf", "forged"), ("descriptions", "问题")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.dump().await, before);

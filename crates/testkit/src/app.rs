@@ -1,80 +1,89 @@
-//! Test support: start the real application on a real database (a fresh
-//! SQLite file, or a fresh PostgreSQL database when
-//! `CHANGXIAO_TEST_DATABASE_URL` is set) with a small organization tree and
-//! one account per role, and log in through the real login form.
-#![allow(dead_code)]
+//! The real application on a real database, over HTTP: [`spawn_app`]
+//! serves it on a free local port with the [`Tree`] (the county's tree and
+//! its branch's secretary 王建国) and one account per role; [`TestApp::login`] logs in
+//! through the real login form (form token, cookie, redirect) and reads the
+//! session's CSRF token from a page; every answer is a [`Reply`], read as
+//! JSON (`body`) or as a parsed page ([`Reply::dom`]).
 
-use chrono::NaiveDate;
-use domain::access::{Login, Password, Role};
-use domain::{Field, Id, Name, OrgKind, OrgLevel, UnitType};
+use crate::db;
+use crate::html::{Dom, Element};
+use crate::world::Builder;
+use domain::Id;
+use domain::access::Role;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue, LOCATION, SET_COOKIE};
 use serde_json::Value;
-use store::orgs::NewOrg;
-use store::people::NewPerson;
-use store::{Actor, Store};
+use std::path::{Path, PathBuf};
+use store::Store;
+use store::testing::TestDb;
 use web::{AppState, AuthConfig, Today};
 
-pub const TODAY: &str = "2026-11-23";
-
-/// The password of every seeded account.
-pub const PASSWORD: &str = "correct horse battery";
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+pub use crate::world::PASSWORD;
 
 /// A running application and what a test needs to talk to it.
 pub struct TestApp {
+    /// `http://127.0.0.1:port`
     pub base: String,
     pub store: Store,
     /// A client without credentials that does not follow redirects.
     pub client: reqwest::Client,
-    pub tree: SmallTree,
+    pub tree: Tree,
     pub accounts: Accounts,
-    db: store::testing::TestDb,
+    db: TestDb,
 }
 
-/// The ids of the small tree every test starts with:
-/// county ─ township ─ village committee ─ branch ─ group, plus a second branch.
-pub struct SmallTree {
-    pub county: Id,
-    pub township: Id,
-    pub village: Id,
-    pub branch: Id,
-    pub group: Id,
-    pub other_branch: Id,
-    pub secretary: Id,
-}
+/// The tree every application starts with: the county's tree and its
+/// branch's secretary 王建国 (`app.tree.branch`, `app.tree.secretary`).
+pub use crate::world::SmallTree as Tree;
 
 /// One account per role, each with the password [`PASSWORD`]; the login is
 /// the field's name.
 pub struct Accounts {
-    /// `secretary`: secretary of the branch.
+    /// `secretary` (王书记): secretary of the branch, linked to 王建国's record.
     pub secretary: Id,
-    /// `dept`: organization department of the township.
+    /// `dept` (镇组织委员): organization department of the township.
     pub dept: Id,
-    /// `supervisor`: organization department of the county.
+    /// `supervisor` (县委组织部): organization department of the county.
     pub supervisor: Id,
-    /// `admin`: administrator of the county.
+    /// `admin` (县系统管理员): administrator of the county.
     pub admin: Id,
-    /// `auditor`: security auditor of the county.
+    /// `auditor` (县安全审计员): security auditor of the county.
     pub auditor: Id,
 }
 
 impl TestApp {
     /// The test's data directory (attachment files live in `attachments/`).
-    pub fn data_dir(&self) -> &std::path::Path {
+    pub fn data_dir(&self) -> &Path {
         self.db.path()
+    }
+
+    /// Where the application keeps attachment files.
+    pub fn files_dir(&self) -> PathBuf {
+        self.db.path().join("attachments")
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
+    /// Writes more of the world into the application's database.
+    pub fn builder(&self) -> Builder<'_> {
+        Builder::new(&self.store)
+    }
+
     /// Logs in as one of the seeded accounts.
     pub async fn login(&self, login: &str) -> Session {
         login_with(self, login, PASSWORD).await
+    }
+
+    /// An anonymous GET, without following redirects.
+    pub async fn get(&self, path: &str) -> Reply {
+        Reply::of(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// A GET that sends exactly this `Cookie` header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
+        Reply::of(self.client.get(self.url(path)).header(COOKIE, cookie).send().await.unwrap()).await
     }
 
     /// Every row of the database, to show that something changed nothing.
@@ -85,21 +94,7 @@ impl TestApp {
     /// Runs one SQL statement on the test database with text parameters
     /// (to age sessions and login failures as if time had passed).
     pub async fn sql(&self, statement: &str, params: &[&str]) {
-        sqlx::any::install_default_drivers();
-        let url = if self.db.is_postgres() { self.db.url().to_owned() } else { store::sqlite_url(self.db.path()) };
-        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-        let mut query = sqlx::query(statement);
-        for p in params {
-            query = query.bind(*p);
-        }
-        query.execute(&pool).await.unwrap();
-        pool.close().await;
-    }
-
-    /// Where the application keeps attachment files (inside the test's
-    /// temporary directory, which lives as long as this app).
-    pub fn files_dir(&self) -> std::path::PathBuf {
-        self.db.path().join("attachments")
+        db::execute(&self.db, statement, params).await;
     }
 
     /// Drops the PostgreSQL database, if the test used one.
@@ -108,22 +103,23 @@ impl TestApp {
     }
 }
 
+/// The application on a fresh database with the [`Tree`] and [`Accounts`],
+/// on [`TODAY`](crate::TODAY), keeping files beside the database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(AuthConfig::default()).await
 }
 
 pub async fn spawn_app_with(auth: AuthConfig) -> TestApp {
-    let db = store::testing::TestDb::new().await.unwrap();
+    let db = TestDb::new().await.unwrap();
     let store = db.store.clone();
-    let tree = seed(&store).await;
+    let tree = Tree::build(&store).await;
     let accounts = seed_accounts(&store, &tree).await;
-    let state = AppState { auth, ..AppState::new(store.clone(), Today::Fixed(today())).unwrap() };
-    // Attachment files beside the database, in the test's own temporary directory.
+    let state = AppState { auth, ..AppState::new(store.clone(), Today::Fixed(crate::today())).unwrap() };
     let base = serve(state.with_files(db.path().join("attachments"))).await;
     TestApp { base, store, client: plain_client(), tree, accounts, db }
 }
 
-/// Serves the application on a free local port; returns its base URL.
+/// Serves `state` on a free local port; returns its base URL.
 pub async fn serve(state: AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -133,92 +129,25 @@ pub async fn serve(state: AppState) -> String {
     format!("http://{addr}")
 }
 
+/// A client that sends no credentials and follows no redirect.
 pub fn plain_client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-fn name(s: &str) -> Name {
-    Name::parse(Field::Name, s).unwrap()
-}
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-async fn org(
-    store: &Store,
-    w: &mut store::Audited,
-    parent: Option<&Id>,
-    n: &str,
-    level: OrgLevel,
-    kind: OrgKind,
-    unit: Option<UnitType>,
-) -> Id {
-    let new = NewOrg { id: None, parent_id: parent.cloned(), name: name(n), level, kind, unit_type: unit, founded_on: day("2000-01-01") };
-    store.create_org(w, new).await.unwrap().id
-}
-
-pub async fn seed(store: &Store) -> SmallTree {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let county = org(store, &mut w, None, "中共青川县委员会", OrgLevel::County, OrgKind::Committee, None).await;
-    let township = org(store, &mut w, Some(&county), "中共临溪镇委员会", OrgLevel::Township, OrgKind::Committee, None).await;
-    let village =
-        org(store, &mut w, Some(&township), "中共石桥村委员会", OrgLevel::Grassroots, OrgKind::Committee, Some(UnitType::Village)).await;
-    let branch =
-        org(store, &mut w, Some(&village), "石桥村第一党支部", OrgLevel::Grassroots, OrgKind::Branch, Some(UnitType::Village)).await;
-    let group = org(store, &mut w, Some(&branch), "第一党小组", OrgLevel::Grassroots, OrgKind::Group, None).await;
-    let other_branch =
-        org(store, &mut w, Some(&village), "石桥村第二党支部", OrgLevel::Grassroots, OrgKind::Branch, Some(UnitType::Village)).await;
-    let id_number = domain::IdNumber::with_check_char("51082319700307123").unwrap();
-    let secretary = NewPerson {
-        id: None,
-        org_id: branch.clone(),
-        name: name("王建国"),
-        sex: None,
-        ethnicity: Some("汉族".into()),
-        birth_date: None,
-        category: domain::MemberCategory::Full,
-        status: domain::MemberStatus::Active,
-        join_date: domain::PartialDate::full(day("1995-07-01")),
-        full_member_date: Some(domain::PartialDate::full(day("1996-07-01"))),
-        cadre_rank: domain::CadreRank::None,
-        id_number: Some(id_number),
-        phone: Some(domain::PhoneNumber::parse("13800138000").unwrap()),
-        positions: vec![(branch.clone(), domain::PositionKind::Secretary)],
-    };
-    let secretary = store.create_person(&mut w, secretary).await.unwrap().id;
-    w.commit().await.unwrap();
-    SmallTree { county, township, village, branch, group, other_branch, secretary }
-}
-
-/// Creates an account with [`PASSWORD`] holding `role` on `org` from 2020 on.
-pub async fn add_account(store: &Store, login: &str, display_name: &str, role: Role, org: &Id) -> Id {
-    add_account_of(store, login, display_name, role, org, None).await
-}
-
-/// An account linked to the person it belongs to.
-pub async fn add_account_of(store: &Store, login: &str, display_name: &str, role: Role, org: &Id, person: Option<&Id>) -> Id {
-    let mut w = store.writer(&Actor::system("test")).await.unwrap();
-    let login = Login::parse(login).unwrap();
-    let password = Password::parse(PASSWORD, &login).unwrap();
-    let account = store.create_account(&mut w, login, name(display_name), person.cloned(), &password, false).await.unwrap();
-    store.add_grant(&mut w, &account.id, role, org, day("2020-01-01")).await.unwrap();
-    w.commit().await.unwrap();
-    account.id
-}
-
-async fn seed_accounts(store: &Store, tree: &SmallTree) -> Accounts {
+async fn seed_accounts(store: &Store, tree: &Tree) -> Accounts {
+    let b = Builder::new(store);
     Accounts {
         // The branch secretary's own account, linked to their member record.
-        secretary: add_account_of(store, "secretary", "王书记", Role::Secretary, &tree.branch, Some(&tree.secretary)).await,
-        dept: add_account(store, "dept", "镇组织委员", Role::OrgDepartment, &tree.township).await,
-        supervisor: add_account(store, "supervisor", "县委组织部", Role::OrgDepartment, &tree.county).await,
-        admin: add_account(store, "admin", "县系统管理员", Role::Administrator, &tree.county).await,
-        auditor: add_account(store, "auditor", "县安全审计员", Role::SecurityAuditor, &tree.county).await,
+        secretary: b.account("secretary", "王书记").person(&tree.secretary).role(Role::Secretary, &tree.branch).await,
+        dept: b.account("dept", "镇组织委员").role(Role::OrgDepartment, &tree.township).await,
+        supervisor: b.account("supervisor", "县委组织部").role(Role::OrgDepartment, &tree.county).await,
+        admin: b.account("admin", "县系统管理员").role(Role::Administrator, &tree.county).await,
+        auditor: b.account("auditor", "县安全审计员").role(Role::SecurityAuditor, &tree.county).await,
     }
 }
 
-/// A response as the tests look at it.
+/// A response as the tests look at it: its status, headers and text, the
+/// text as JSON (`Null` when it is none), and on demand as a parsed page.
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -235,14 +164,31 @@ impl Reply {
         Reply { status, headers, text, body }
     }
 
+    /// The page, parsed.
+    pub fn dom(&self) -> Dom {
+        Dom::parse(&self.text)
+    }
+
+    /// Whether the page's text, as a reader sees it, holds `words`.
+    pub fn says(&self, words: &str) -> bool {
+        self.dom().says(words)
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers.get(LOCATION).and_then(|v| v.to_str().ok())
     }
 
+    /// The `code` of an API error.
     pub fn code(&self) -> Option<&str> {
         self.body["error"]["code"].as_str()
     }
 
+    /// The `message` of an API error (empty when there is none).
+    pub fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or_default()
+    }
+
+    /// The `field` an API error names.
     pub fn field(&self) -> Option<&str> {
         self.body["error"]["field"].as_str()
     }
@@ -257,15 +203,30 @@ impl Reply {
 
     /// The value of a cookie this response sets.
     pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookie(name).and_then(|c| c.split(';').next()?.split_once('=').map(|(_, v)| v.to_owned()))
+    }
+
+    /// The secret a page shows once (a token, a first password, a link): the
+    /// text of its `code.secret-value`.
+    pub fn shown_secret(&self) -> String {
+        self.dom().select_text("code.secret-value")
+    }
+
+    /// The whole `Set-Cookie` header that sets the cookie `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_owned())
+            .find(|c| c.split_once('=').is_some_and(|(n, _)| n == name))
+            .map(str::to_owned)
     }
+}
+
+/// The item of `requirement` in a page's list of duties: an organization's
+/// "this month" or a person's obligations (`li.duty[data-requirement]`).
+pub fn duty<'a>(page: &'a Dom, requirement: &str) -> Element<'a> {
+    page.find(&format!("li.duty[data-requirement=\"{requirement}\"]"))
 }
 
 /// A logged-in browser: its session cookie and CSRF token, and a client
@@ -282,8 +243,7 @@ pub struct Session {
 
 /// A double-submit form token, as the login page hands it out.
 pub async fn form_token(app: &TestApp) -> String {
-    let page = Reply::of(app.client.get(app.url("/login")).send().await.unwrap()).await;
-    page.cookie("cx_form").expect("the login page sets the form token")
+    app.get("/login").await.cookie("cx_form").expect("the login page sets the form token")
 }
 
 /// Sends the login form as a browser would (form token cookie and field).
@@ -321,8 +281,7 @@ pub async fn session_from_secret(app: &TestApp, secret: &str) -> Session {
 
 /// The value of the first hidden `csrf` field of a page.
 pub fn hidden_csrf(html: &str) -> Option<String> {
-    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().map(str::to_owned)
+    Dom::parse(html).attr("input[name=csrf]", "value")
 }
 
 impl Session {
@@ -352,12 +311,36 @@ impl Session {
         Reply::of(plain_client().post(self.url(path)).header(COOKIE, &self.cookie).form(fields).send().await.unwrap()).await
     }
 
+    /// Sends a multipart form (see [`multipart`]) with the session's cookie.
+    pub async fn post_multipart(&self, path: &str, body: Vec<u8>) -> Reply {
+        let request = plain_client().post(self.url(path)).header(COOKIE, &self.cookie).header("content-type", content_type());
+        Reply::of(request.body(body).send().await.unwrap()).await
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
         Reply::of(self.client.post(self.url(path)).json(body).send().await.unwrap()).await
     }
 
+    /// A POST of exactly these bytes, declared as `content_type`.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Reply {
+        Reply::of(self.client.post(self.url(path)).header("content-type", content_type).body(body).send().await.unwrap()).await
+    }
+
+    /// A POST of JSON with an `Idempotency-Key`, as a client that may retry sends it.
+    pub async fn post_json_with_key(&self, path: &str, key: &str, body: &Value) -> Reply {
+        Reply::of(self.client.post(self.url(path)).header("Idempotency-Key", key).json(body).send().await.unwrap()).await
+    }
+
     pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {
         Reply::of(self.client.patch(self.url(path)).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Reply {
+        Reply::of(self.client.put(self.url(path)).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        Reply::of(self.client.delete(self.url(path)).send().await.unwrap()).await
     }
 }
 

@@ -1,10 +1,7 @@
-//! Helpers shared by the integration tests: real XLSX files built with
-//! rust_xlsxwriter, valid ID numbers and a fixed "today".
-#![allow(dead_code, clippy::unwrap_used)]
+//! Real XLSX files for the tests of spreadsheet reading: text, numbers,
+//! dates formatted as Excel formats them, formulas with their cached
+//! results and blank cells, written by rust_xlsxwriter.
 
-use chrono::NaiveDate;
-use domain::{IdNumber, Message};
-use i18n::Lang;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// A value to put in a test workbook cell.
@@ -17,32 +14,6 @@ pub enum Value {
     /// A formula with its cached result.
     Formula(&'static str, &'static str),
     Blank,
-}
-
-/// A message as a Chinese reader sees it.
-pub fn zh(message: &Message) -> String {
-    i18n::render(Lang::ZhCn, message)
-}
-
-/// A message as an English reader sees it.
-pub fn en(message: &Message) -> String {
-    i18n::render(Lang::En, message)
-}
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
-}
-
-/// A valid ID number made from its first 17 digits.
-pub fn id(first17: &str) -> String {
-    IdNumber::with_check_char(first17).unwrap().expose().to_owned()
-}
-
-/// The same ID number with a wrong check character.
-pub fn id_with_wrong_check(first17: &str) -> String {
-    let good = id(first17);
-    let wrong = if good.ends_with('0') { '1' } else { '0' };
-    format!("{}{wrong}", &good[..17])
 }
 
 /// Builds an XLSX file whose first sheet has `headers` and `rows`.
