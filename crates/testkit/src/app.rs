@@ -104,7 +104,8 @@ impl TestApp {
 }
 
 /// The application on a fresh database with the [`Tree`] and [`Accounts`],
-/// on [`TODAY`](crate::TODAY), keeping files beside the database.
+/// on [`TODAY`](crate::TODAY), keeping attachments and uploaded
+/// spreadsheets beside the database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(AuthConfig::default()).await
 }
@@ -115,7 +116,7 @@ pub async fn spawn_app_with(auth: AuthConfig) -> TestApp {
     let tree = Tree::build(&store).await;
     let accounts = seed_accounts(&store, &tree).await;
     let state = AppState { auth, ..AppState::new(store.clone(), Today::Fixed(crate::today())).unwrap() };
-    let base = serve(state.with_files(db.path().join("attachments"))).await;
+    let base = serve(state.with_files(db.path().join("attachments")).with_uploads(db.path().join("imports"))).await;
     TestApp { base, store, client: plain_client(), tree, accounts, db }
 }
 

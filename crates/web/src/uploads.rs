@@ -51,15 +51,18 @@ impl From<store::import::ImportError> for Refusal {
     }
 }
 
-/// A file received and kept, ready to be applied.
-pub struct Received {
+/// A file received and read, ready to be applied; it is kept on disk only
+/// by the write that records its upload ([`preview_in`], [`import_in`]), so
+/// a refused file leaves nothing behind.
+pub struct Received<'a> {
     pub file_name: String,
     pub sha256: String,
     pub size: usize,
     pub table: Table,
+    bytes: &'a [u8],
 }
 
-impl Received {
+impl Received<'_> {
     /// The file read as `kind`.
     pub fn sheet(&self, kind: SheetKind) -> Sheet<'_> {
         Sheet { kind, table: &self.table, file_hash: &self.sha256 }
@@ -71,16 +74,23 @@ fn kept(state: &AppState) -> Result<&store::attachments::Files, Refusal> {
     state.uploads.as_deref().ok_or(Refusal::Unavailable)
 }
 
-/// Reads `bytes` as a spreadsheet and keeps the file (outside any transaction).
-pub async fn receive(state: &AppState, file_name: &str, bytes: &[u8]) -> Result<Received, Refusal> {
+/// Reads `bytes` as a spreadsheet; nothing is kept yet.
+pub async fn receive<'a>(state: &AppState, file_name: &str, bytes: &'a [u8]) -> Result<Received<'a>, Refusal> {
     if bytes.len() > MAX_SHEET_BYTES {
         return Err(Refusal::TooLarge);
     }
-    let files = kept(state)?;
+    kept(state)?;
     let name = clean_name(file_name);
     let table = sheets::read_table(bytes, &name).map_err(Refusal::Sheet)?;
-    let sha256 = files.put(bytes).await?;
-    Ok(Received { file_name: name, sha256, size: bytes.len(), table })
+    let sha256 = store::attachments::sha256_hex(bytes);
+    Ok(Received { file_name: name, sha256, size: bytes.len(), table, bytes })
+}
+
+/// Keeps the file under its SHA-256 once its rows were accepted (the
+/// directory is content-addressed: keeping a file twice is harmless).
+async fn keep(state: &AppState, file: &Received<'_>) -> Result<(), Refusal> {
+    kept(state)?.put(file.bytes).await?;
+    Ok(())
 }
 
 /// The file's own name, without folders or control characters, at most 200 characters.
@@ -96,12 +106,13 @@ pub async fn preview_in(
     w: &mut Audited,
     kind: SheetKind,
     target: &Organization,
-    file: &Received,
+    file: &Received<'_>,
 ) -> Result<Upload, Refusal> {
     let today = state.today.date();
     let applied: Result<Applied, store::import::ImportError> =
         w.trial(async |w| state.store.apply_sheet(w, &state.catalogue, &target.id, file.sheet(kind), today).await).await?;
     let applied = applied?;
+    keep(state, file).await?;
     let new = NewUpload { kind, target, file_name: &file.file_name, sha256: &file.sha256, size_bytes: file.size };
     Ok(state.store.record_upload(w, new, &applied, UploadStatus::Previewed).await?)
 }
@@ -112,10 +123,11 @@ pub async fn import_in(
     w: &mut Audited,
     kind: SheetKind,
     target: &Organization,
-    file: &Received,
+    file: &Received<'_>,
 ) -> Result<(Upload, Applied), Refusal> {
     let today = state.today.date();
     let applied = state.store.apply_sheet(w, &state.catalogue, &target.id, file.sheet(kind), today).await?;
+    keep(state, file).await?;
     let new = NewUpload { kind, target, file_name: &file.file_name, sha256: &file.sha256, size_bytes: file.size };
     let upload = state.store.record_upload(w, new, &applied, UploadStatus::Committed).await?;
     Ok((upload, applied))
