@@ -128,32 +128,9 @@ fn args(place: &DataDir, command: &[&str]) -> Vec<String> {
 
 /// Runs `changxiao init` for the county; the administrator's one-time password.
 fn init(place: &DataDir) -> Result<String> {
-    const COUNTY: &[&str] = &[
-        "init",
-        "--name",
-        "中共示范县委员会",
-        "--level",
-        "county",
-        "--kind",
-        "committee",
-        "--founded-on",
-        "1949-12-01",
-        "--province",
-        "51",
-        "--admin-login",
-        "admin",
-        "--admin-name",
-        "王管理",
-        "--auditor-login",
-        "auditor",
-        "--auditor-name",
-        "李审计",
-    ];
-    let out = Cli::new(env!("CARGO_BIN_EXE_changxiao")).en().on(place).run(COUNTY);
+    let out = Cli::new(env!("CARGO_BIN_EXE_changxiao")).en().on(place).run(testkit::cli::INIT_COUNTY);
     ensure!(out.success(), "init failed: {}{}", out.stderr, out.stdout);
-    let said = out.stdout;
-    let line = said.lines().find(|l| l.contains("login admin,")).context("no administrator line")?;
-    Ok(line.split("one-time password ").nth(1).and_then(|s| s.split(' ').next()).context("no password")?.to_owned())
+    testkit::cli::one_time_password(&out.stdout, "admin").context("no administrator password")
 }
 
 /// Uploads `file` as `kind` on /imports and returns the page it leads to.

@@ -10,32 +10,11 @@ fn changxiao() -> Cli {
     Cli::new(env!("CARGO_BIN_EXE_changxiao"))
 }
 
-const COUNTY: &[&str] = &[
-    "init",
-    "--name",
-    "中共示范县委员会",
-    "--level",
-    "county",
-    "--kind",
-    "committee",
-    "--founded-on",
-    "1950-03-01",
-    "--province",
-    "51",
-    "--admin-login",
-    "admin",
-    "--admin-name",
-    "王管理",
-    "--auditor-login",
-    "auditor",
-    "--auditor-name",
-    "李审计",
-];
+const COUNTY: &[&str] = testkit::cli::INIT_COUNTY;
 
 /// The one-time password printed on the line naming `login`.
 fn password_of(out: &str, login: &str) -> String {
-    let line = out.lines().find(|l| l.contains(&format!("login {login},"))).unwrap_or_else(|| panic!("no line for {login}:\n{out}"));
-    line.split("one-time password ").nth(1).unwrap().split(' ').next().unwrap().to_owned()
+    testkit::cli::one_time_password(out, login).unwrap_or_else(|| panic!("no password for {login}:\n{out}"))
 }
 
 #[test]
@@ -78,6 +57,8 @@ fn a_branch_at_the_root_needs_its_province_and_a_bad_code_is_named() {
     let branch = ["init", "--name", "某村党支部", "--level", "grassroots", "--kind", "branch", "--founded-on", "1990-07-01"];
     let accounts = ["--admin-login", "admin", "--admin-name", "王管理", "--auditor-login", "auditor", "--auditor-name", "李审计"];
     // A database that was never initialised: migrated, and empty.
+    let migrated = run(&["migrate"]);
+    assert!(migrated.success(), "{}", migrated.stderr);
     let empty = place.dump();
 
     let missing = run(&[&branch[..], &accounts[..]].concat());

@@ -200,3 +200,35 @@ impl Drop for DataDir {
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
 }
+
+/// `changxiao init` for a county committee founded on 1950-03-01 in
+/// province 51, with the administrator `admin` (王管理) and the security
+/// auditor `auditor` (李审计).
+pub const INIT_COUNTY: &[&str] = &[
+    "init",
+    "--name",
+    "中共示范县委员会",
+    "--level",
+    "county",
+    "--kind",
+    "committee",
+    "--founded-on",
+    "1950-03-01",
+    "--province",
+    "51",
+    "--admin-login",
+    "admin",
+    "--admin-name",
+    "王管理",
+    "--auditor-login",
+    "auditor",
+    "--auditor-name",
+    "李审计",
+];
+
+/// The one-time password `changxiao init` (in English) printed on the line
+/// naming `login`.
+pub fn one_time_password(out: &str, login: &str) -> Option<String> {
+    let line = out.lines().find(|l| l.contains(&format!("login {login},")))?;
+    Some(line.split("one-time password ").nth(1)?.split(' ').next()?.to_owned())
+}
