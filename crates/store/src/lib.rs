@@ -12,6 +12,7 @@ pub mod activities;
 pub mod activity_import;
 pub mod attachments;
 pub mod audit;
+pub mod audit_scope;
 pub mod birthdays;
 pub mod chain;
 pub mod dump;
@@ -29,6 +30,7 @@ pub mod requirements;
 pub mod research;
 mod rows;
 pub mod schema;
+pub mod sealing;
 pub mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -280,7 +282,7 @@ impl Store {
             Backend::Postgres => None,
         };
         let tx = self.begin().await?;
-        Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled, turn))
+        Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled, self.keys.clone(), turn))
     }
 
     /// Refreshes the query planner's statistics after a large load (the

@@ -112,3 +112,29 @@ async fn purging_old_entries_keeps_the_rest_verifiable_and_new_entries_chain_on(
     assert_eq!(db.store.verify_audit().await.unwrap().first_break, None);
     db.cleanup().await.unwrap();
 }
+
+#[tokio::test]
+async fn entries_name_their_organization_and_a_changed_stamp_breaks_the_chain() {
+    let db = TestDb::new().await.unwrap();
+    let county = concurrent_tree(&db.store, 3).await;
+    let b = Builder::new(&db.store);
+    let member = b.member("王党员", &county).born("1970-03-07").phone("13800138000").await;
+    let entries = db.store.audit_page(county.as_str(), &store::audit_scope::TrailScope::Everything, None, 500).await.unwrap();
+    let about_member = entries.iter().find(|e| e.entity_id == member.as_str()).unwrap();
+    let stored = format!("{:?} {:?}", about_member.before_json, about_member.after_json);
+    assert!(!stored.contains("1970-03-07") && !stored.contains("1234") && stored.contains("birth_date"), "{stored}");
+    assert_eq!(db.store.verify_audit().await.unwrap().first_break, None, "the chain covers the sealed form");
+    let history = db.store.history(member.as_str()).await.unwrap();
+    assert_eq!(history[0].after.as_ref().unwrap()["birth_date"], "1970-03-07", "the record's history opens it for its readers");
+
+    let subtree = store::audit_scope::TrailScope::Subtrees(vec![format!("/{county}/")]);
+    assert_eq!(db.store.audit_page(county.as_str(), &subtree, None, 500).await.unwrap().len(), entries.len());
+    let elsewhere = Builder::new(&db.store).county("外县县委").await;
+    let other = store::audit_scope::TrailScope::Subtrees(vec![format!("/{elsewhere}/")]);
+    assert!(db.store.audit_page(county.as_str(), &other, None, 500).await.unwrap().is_empty());
+
+    tamper(&db, &format!("UPDATE audit_log SET org_id = '{elsewhere}' WHERE province_id = '{county}' AND seq = 2")).await;
+    let broken = db.store.verify_audit().await.unwrap().first_break.unwrap();
+    assert_eq!((broken.seq, broken.reason), (2, store::chain::BreakReason::Changed), "moving an entry to another subtree is caught");
+    db.cleanup().await.unwrap();
+}
