@@ -18,6 +18,7 @@ pub mod chain;
 pub mod dump;
 pub mod evaluation;
 pub mod feeds;
+pub mod heads;
 pub mod idempotency;
 pub mod import;
 pub mod obligations;
