@@ -309,6 +309,13 @@ audit-before = Before
 audit-after = After
 audit-older = Older entries
 audit-system-chain = System (logins, accounts)
+audit-sealed = [sealed personal content]
+audit-changed = Fields changed
+audit-open = Open
+audit-open-hint = Opening shows the personal content of this one entry; the opening is recorded in the system chain.
+audit-opened-title = Audit entry opened
+audit-opened-note = This opening has been recorded in the system chain.
+audit-action-open = Entry opened
 
 ## calendar
 calendar-title = Calendar subscription

@@ -308,6 +308,13 @@ audit-before = 修改前
 audit-after = 修改后
 audit-older = 更早的记录
 audit-system-chain = 系统（登录、账号）
+audit-sealed = 〔个人信息已加密〕
+audit-changed = 变更字段
+audit-open = 查看内容
+audit-open-hint = 查看将显示本条记录中的个人信息，查看行为本身记入系统链。
+audit-opened-title = 审计记录内容
+audit-opened-note = 本次查看已记入系统链。
+audit-action-open = 查看审计记录
 
 ## calendar
 calendar-title = 日历订阅

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::access::{Login, Password, Role};
 use domain::{Field, Id, Message, Name};
 use std::process::ExitCode;
+use store::heads::HeadsFinding;
 use store::{Actor, Store};
 
 /// A readable random password: four groups of four characters.
@@ -56,25 +57,54 @@ pub async fn create(store: &Store, new: NewAccount<'_>, today: NaiveDate) -> Res
     Ok(())
 }
 
-pub async fn verify(store: &Store) -> Result<ExitCode> {
+pub async fn verify(store: &Store, data_dir: &std::path::Path) -> Result<ExitCode> {
     let report = store.verify_audit().await?;
-    match report.first_break {
-        None => {
-            say::out(
-                &Message::new("cli-audit-intact")
-                    .count("chains", report.chains)
-                    .number("entries", i64::try_from(report.entries).unwrap_or(i64::MAX)),
-            );
+    if let Some(broken) = report.first_break {
+        say::err(&Message::new("cli-audit-broken").message("where", broken.message()));
+        return Ok(ExitCode::FAILURE);
+    }
+    say::out(
+        &Message::new("cli-audit-intact")
+            .count("chains", report.chains)
+            .number("entries", i64::try_from(report.entries).unwrap_or(i64::MAX)),
+    );
+    let chain = |c: &str| {
+        if c.is_empty() { Message::new("audit-chain-system") } else { Message::new("cli-audit-chain").text("chain", c.to_owned()) }
+    };
+    match store.check_heads(data_dir).await? {
+        HeadsFinding::Current { signed_at, restored } => {
+            let id = if restored { "cli-audit-heads-restored" } else { "cli-audit-heads-current" };
+            say::out(&Message::new(id).text("at", signed_at));
             Ok(ExitCode::SUCCESS)
         }
-        Some(broken) => {
-            say::err(&Message::new("cli-audit-broken").message("where", broken.message()));
+        HeadsFinding::NoneSigned => {
+            say::out(&Message::new("cli-audit-heads-none"));
+            Ok(ExitCode::SUCCESS)
+        }
+        HeadsFinding::BadSignature { line } => {
+            say::err(&Message::new("cli-audit-heads-forged").number("line", i64::try_from(line).unwrap_or(i64::MAX)));
+            Ok(ExitCode::FAILURE)
+        }
+        HeadsFinding::Truncated { chain: c, signed_seq, seq } => {
+            say::err(
+                &Message::new("cli-audit-heads-truncated").message("chain", chain(&c)).number("signed", signed_seq).number("seq", seq),
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        HeadsFinding::RolledBack { chain: c, signed_seq, seq, copy_of } => {
+            say::err(
+                &Message::new("cli-audit-heads-rolled-back")
+                    .message("chain", chain(&c))
+                    .number("signed", signed_seq)
+                    .number("seq", seq)
+                    .text("copy", copy_of),
+            );
             Ok(ExitCode::FAILURE)
         }
     }
 }
 
-pub async fn purge(store: &Store, keep_months: u32, today: NaiveDate) -> Result<ExitCode> {
+pub async fn purge(store: &Store, data_dir: &std::path::Path, keep_months: u32, today: NaiveDate) -> Result<ExitCode> {
     if keep_months < 6 {
         return refuse(Message::new("cli-keep-months-too-few"));
     }
@@ -83,7 +113,15 @@ pub async fn purge(store: &Store, keep_months: u32, today: NaiveDate) -> Result<
     let total = today.year() * 12 + i32::try_from(today.month0()).unwrap_or(0) - months;
     let cut = NaiveDate::from_ymd_opt(total.div_euclid(12), u32::try_from(total.rem_euclid(12)).unwrap_or(0) + 1, 1).during(too_far())?;
     let removed = store.purge_audit(&format!("{cut}T00:00:00+08:00")).await?;
+    store.sign_heads(data_dir, "purge").await?;
     say::out(&Message::new("cli-audit-purged").number("removed", i64::try_from(removed).unwrap_or(i64::MAX)).date("cut", cut));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `changxiao audit restored`: the database was put back from a copy on purpose.
+pub async fn announce_restore(store: &Store, data_dir: &std::path::Path) -> Result<ExitCode> {
+    let signed = store.announce_restore(data_dir, &store::Actor::system("cli")).await?;
+    say::out(&Message::new("cli-audit-restore-recorded").text("at", signed.at));
     Ok(ExitCode::SUCCESS)
 }
 

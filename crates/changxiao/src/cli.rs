@@ -118,8 +118,12 @@ pub enum JobsWhat {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditWhat {
-    /// Verify every hash chain; exits 1 naming the first broken entry.
+    /// Verify every hash chain and compare the chains' heads with the latest
+    /// signed ones; exits 1 naming the first broken entry, lost tail or rollback.
     Verify,
+    /// Announce that the database was restored from a copy: records a signed
+    /// "restored to these heads" entry, so that `verify` reports it as such.
+    Restored,
     /// Remove entries older than the retention period (at least 6 months).
     Purge {
         #[arg(long, default_value_t = 6)]

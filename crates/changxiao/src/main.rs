@@ -90,8 +90,9 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Audit { what } => {
             let store = place.open_migrated().await?;
             return match what {
-                AuditWhat::Verify => accounts::verify(&store).await,
-                AuditWhat::Purge { keep_months } => accounts::purge(&store, keep_months, day).await,
+                AuditWhat::Verify => accounts::verify(&store, &place.data_dir).await,
+                AuditWhat::Purge { keep_months } => accounts::purge(&store, &place.data_dir, keep_months, day).await,
+                AuditWhat::Restored => accounts::announce_restore(&store, &place.data_dir).await,
             };
         }
         Command::Gen { scale, seed, out } => generate::run(scale, seed, out.as_deref())?,
@@ -146,7 +147,10 @@ async fn run_jobs(place: &Place, day: chrono::NaiveDate) -> Result<()> {
     let delivery = jobs::Delivery { mail: jobs::smtp::SmtpConfig::from_env()?, lang: say::lang() };
     let evaluator = jobs::FreshEvaluator::embedded()?;
     match jobs::run_due(&store, &evaluator, &delivery, day).await? {
-        Some(summary) => say::out(&summary.message()),
+        Some(summary) => {
+            say::out(&summary.message());
+            store.sign_heads(&place.data_dir, "scheduled").await?;
+        }
         None => say::out(&Message::new("cli-jobs-busy")),
     }
     Ok(())
@@ -179,7 +183,8 @@ async fn serve(store: Store, today: Today, addr: SocketAddr, demo: bool, data_di
         tracing::info!("no mail server configured (CHANGXIAO_SMTP_URL): weekly digests stay in the outbox");
     }
     let delivery = jobs::Delivery { mail, lang: say::lang() };
-    let scheduler = tokio::spawn(jobs::run_hourly(store.clone(), state.evaluations.clone(), delivery, move || today.date()));
+    let scheduler =
+        tokio::spawn(jobs::run_hourly(store.clone(), state.evaluations.clone(), delivery, data_dir.to_owned(), move || today.date()));
     let app = web::app(state);
     say::out(&Message::new("cli-serving").text("url", format!("http://{bound}/")));
     if demo {

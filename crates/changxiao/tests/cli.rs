@@ -195,6 +195,31 @@ fn audit_verify_passes_on_the_demo_and_names_the_first_tampered_entry() {
 }
 
 #[test]
+fn audit_verify_reports_a_deleted_tail_against_the_signed_heads_and_a_restore_announced_as_such() {
+    let data = DataDir::sqlite("data");
+    demo_with_branch(&data);
+    let cli = changxiao().on(&data);
+    assert!(cli.en().run(&["audit", "verify"]).stdout.contains("no chain heads signed yet"));
+    let purge = cli.en().run(&["audit", "purge", "--keep-months", "120"]);
+    assert!(purge.success(), "{}", purge.stderr);
+    assert!(data.path().join("audit-heads.jsonl").exists() && data.path().join("keys/heads.key").exists());
+    let signed = cli.en().run(&["audit", "verify"]);
+    assert!(signed.success() && signed.stdout.contains("hold every entry signed at"), "{}", signed.stdout);
+
+    data.execute(&["DELETE FROM audit_log WHERE province_id = '' AND seq = (SELECT MAX(seq) FROM audit_log WHERE province_id = '')"]);
+    let cut = cli.en().run(&["audit", "verify"]);
+    assert_eq!(cut.code(), Some(1), "{}", cut.stdout);
+    assert!(cut.stdout.contains("intact") && cut.stderr.contains("its newest entries were deleted"), "{}", cut.stderr);
+    assert!(cli.run(&["audit", "verify"]).stderr.contains("最新的记录被删除"));
+
+    let restored = cli.en().run(&["audit", "restored"]);
+    assert!(restored.success(), "{}", restored.stderr);
+    let after = cli.en().run(&["audit", "verify"]);
+    assert!(after.success() && after.stdout.contains("restored on purpose"), "{}", after.stdout);
+    assert!(data.dump().contains("action=\"restored\""), "the restore is an entry of the trail");
+}
+
+#[test]
 fn the_audit_trail_is_kept_at_least_six_months() {
     let data = DataDir::sqlite("data");
     let out = changxiao().en().on(&data).run(&["audit", "purge", "--keep-months", "5"]);

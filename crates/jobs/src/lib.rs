@@ -82,14 +82,26 @@ pub async fn run_due<E: OpenObligations>(
 }
 
 /// Runs the due jobs now and then every hour, logging what each round did,
-/// until the task is dropped. `today` gives the day of each round.
-pub async fn run_hourly<E: OpenObligations>(store: Store, evaluator: E, delivery: Delivery, today: impl Fn() -> NaiveDate) {
+/// and signs the audit chains' heads into `data_dir` after each round that
+/// ran, until the task is dropped. `today` gives the day of each round.
+pub async fn run_hourly<E: OpenObligations>(
+    store: Store,
+    evaluator: E,
+    delivery: Delivery,
+    data_dir: std::path::PathBuf,
+    today: impl Fn() -> NaiveDate,
+) {
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
         match run_due(&store, &evaluator, &delivery, today()).await {
-            Ok(Some(summary)) => tracing::info!(%summary, "scheduled jobs ran"),
+            Ok(Some(summary)) => {
+                tracing::info!(%summary, "scheduled jobs ran");
+                if let Err(e) = store.sign_heads(&data_dir, "scheduled").await {
+                    tracing::warn!(error = %e, "the audit chains' heads could not be signed");
+                }
+            }
             Ok(None) => tracing::info!("scheduled jobs skipped: another process is running them"),
             Err(e) => tracing::warn!(error = %e, "scheduled jobs failed; they run again in an hour"),
         }

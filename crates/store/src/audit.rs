@@ -7,9 +7,12 @@
 //! lock on SQLite), so concurrent writers never produce a gap or a fork.
 //! Each entry's hash covers all its columns and the previous entry's hash, so
 //! an edited, deleted or reordered entry breaks the chain ([`crate::Store::verify_audit`]).
+//! Each entry is stamped with the organization its record belongs to
+//! ([`crate::audit_scope`]), and personal content is sealed with the
+//! personal-data key before it is hashed ([`crate::sealing`]).
 
 use crate::rows::{Value, insert_rows};
-use crate::{Backend, Result, now_text};
+use crate::{Backend, PiiKeys, Result, now_text};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
@@ -47,6 +50,7 @@ pub struct Audited {
     actor: Actor,
     backend: Backend,
     audit_enabled: bool,
+    keys: PiiKeys,
     pending: BTreeMap<String, Vec<Pending>>,
     at: String,
 }
@@ -57,9 +61,10 @@ impl Audited {
         actor: Actor,
         backend: Backend,
         audit_enabled: bool,
+        keys: PiiKeys,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     ) -> Self {
-        Audited { tx, _turn: turn, actor, backend, audit_enabled, pending: BTreeMap::new(), at: now_text() }
+        Audited { tx, _turn: turn, actor, backend, audit_enabled, keys, pending: BTreeMap::new(), at: now_text() }
     }
 
     /// Serializes writers that change the shape of the tree (found, move,
@@ -139,6 +144,9 @@ impl Audited {
             let mut rows = Vec::with_capacity(entries.len());
             for e in entries {
                 seq += 1;
+                let org_id = crate::audit_scope::owner(&mut self.tx, e.entity, &e.entity_id, e.before.as_ref(), e.after.as_ref()).await?;
+                let before = e.before.map(|j| crate::sealing::seal(&self.keys, j));
+                let after = e.after.map(|j| crate::sealing::seal(&self.keys, j));
                 let columns = EntryColumns {
                     province_id: province_id.clone(),
                     seq,
@@ -149,8 +157,9 @@ impl Audited {
                     action: e.action,
                     entity: e.entity.to_owned(),
                     entity_id: e.entity_id,
-                    before_json: e.before.map(|j| j.to_string()),
-                    after_json: e.after.map(|j| j.to_string()),
+                    before_json: before.map(|j| j.to_string()),
+                    after_json: after.map(|j| j.to_string()),
+                    org_id,
                 };
                 let hash = columns.hash(&prev_hash);
                 rows.push(columns.into_row(prev_hash, hash.clone()));
@@ -163,7 +172,7 @@ impl Audited {
     }
 }
 
-const AUDIT_COLUMNS: [&str; 13] = [
+const AUDIT_COLUMNS: [&str; 14] = [
     "province_id",
     "seq",
     "id",
@@ -177,6 +186,7 @@ const AUDIT_COLUMNS: [&str; 13] = [
     "after_json",
     "prev_hash",
     "hash",
+    "org_id",
 ];
 
 /// The stored columns of one entry, in the order the hash covers them.
@@ -193,12 +203,15 @@ pub(crate) struct EntryColumns {
     pub entity_id: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The organization the entry is about; entries written before it was
+    /// kept have none, and their hash does not cover it.
+    pub org_id: Option<String>,
 }
 
 impl EntryColumns {
     /// SHA-256 over every column and the previous entry's hash.
     pub(crate) fn hash(&self, prev_hash: &str) -> String {
-        let canonical = serde_json::json!([
+        let mut canonical = serde_json::json!([
             self.province_id,
             self.seq,
             self.id,
@@ -212,6 +225,9 @@ impl EntryColumns {
             self.after_json,
             prev_hash
         ]);
+        if let (Some(org_id), Some(items)) = (&self.org_id, canonical.as_array_mut()) {
+            items.push(serde_json::Value::String(org_id.clone()));
+        }
         hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
     }
 
@@ -230,6 +246,7 @@ impl EntryColumns {
             Value::from(self.after_json),
             Value::from(prev_hash),
             Value::from(hash),
+            Value::from(self.org_id),
         ]
     }
 }
@@ -276,19 +293,22 @@ pub struct AuditEntry {
 }
 
 impl crate::Store {
-    /// The audit trail of one record, oldest first.
+    /// The audit trail of one record, oldest first, with personal content
+    /// opened: it is read by those who may read the record itself.
     pub async fn history(&self, entity_id: &str) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query("SELECT province_id, seq, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE entity_id = $1 ORDER BY at, seq")
             .bind(entity_id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(entry_from_row).collect()
+        rows.iter().map(|r| entry_from_row(r, self.keys())).collect()
     }
 }
 
-fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+fn entry_from_row(r: &sqlx::any::AnyRow, keys: &PiiKeys) -> Result<AuditEntry> {
     use crate::rows::{int, opt_text, text};
-    let json = |c: &str| -> Result<Option<Json>> { Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok())) };
+    let json = |c: &str| -> Result<Option<Json>> {
+        Ok(opt_text(r, c)?.and_then(|s| serde_json::from_str(&s).ok()).map(|j| crate::sealing::unseal(keys, j)))
+    };
     Ok(AuditEntry {
         province_id: text(r, "province_id")?,
         seq: int(r, "seq")?,

@@ -97,7 +97,7 @@ impl Store {
             let broken = |seq: i64, reason: BreakReason| ChainBreak { province_id: province.clone(), seq, reason };
             loop {
                 let rows = sqlx::query(
-                    "SELECT province_id, seq, id, at, actor, address, action, entity, entity_id, before_json, after_json, prev_hash, hash
+                    "SELECT province_id, seq, id, at, actor, address, action, entity, entity_id, before_json, after_json, prev_hash, hash, org_id
                      FROM audit_log WHERE province_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
                 )
                 .bind(&province)
@@ -134,6 +134,7 @@ impl Store {
                         entity_id: text(&row, "entity_id")?,
                         before_json: opt_text(&row, "before_json")?,
                         after_json: opt_text(&row, "after_json")?,
+                        org_id: opt_text(&row, "org_id")?,
                     };
                     let stored_prev = opt_text(&row, "prev_hash")?.unwrap_or_default();
                     let stored_hash = opt_text(&row, "hash")?.unwrap_or_default();

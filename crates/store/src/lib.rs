@@ -12,11 +12,13 @@ pub mod activities;
 pub mod activity_import;
 pub mod attachments;
 pub mod audit;
+pub mod audit_scope;
 pub mod birthdays;
 pub mod chain;
 pub mod dump;
 pub mod evaluation;
 pub mod feeds;
+pub mod heads;
 pub mod idempotency;
 pub mod import;
 pub mod obligations;
@@ -29,6 +31,7 @@ pub mod requirements;
 pub mod research;
 mod rows;
 pub mod schema;
+pub mod sealing;
 pub mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -280,7 +283,7 @@ impl Store {
             Backend::Postgres => None,
         };
         let tx = self.begin().await?;
-        Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled, turn))
+        Ok(Audited::new(tx, actor.clone(), self.backend, self.audit_enabled, self.keys.clone(), turn))
     }
 
     /// Refreshes the query planner's statistics after a large load (the

@@ -484,6 +484,18 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX uploads_by_id ON uploads (id)",
         ],
     },
+    // Version 7 is another change's; versions are applied by number, each
+    // once, so a database may hold 8 before 7 arrives.
+    Migration {
+        version: 8,
+        name: "audit entries stamped with the organization they are about",
+        statements: &[
+            // The organization whose record the entry is about (NULL: a
+            // system entry, or one written before this column existed).
+            "ALTER TABLE audit_log ADD COLUMN org_id TEXT",
+            "CREATE INDEX audit_log_by_org ON audit_log (province_id, org_id, seq)",
+        ],
+    },
 ];
 
 /// The statement as the backend must receive it.

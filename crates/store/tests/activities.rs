@@ -610,7 +610,9 @@ async fn exemptions_are_checked_listed_and_revoked() {
 async fn later_migrations_apply_to_the_schema_of_the_first_release_and_keep_its_data() {
     let db = db::with_first_migrations(2).await;
     let store = &db.store;
-    let t = build(store).await;
+    // Written without audit entries: today's writer stamps columns that a
+    // later migration adds (the upgrade test migrates a real older trail).
+    let t = build(&store.without_audit_for_benchmarks()).await;
     let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 3).collect();
     assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());

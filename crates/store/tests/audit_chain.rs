@@ -112,3 +112,88 @@ async fn purging_old_entries_keeps_the_rest_verifiable_and_new_entries_chain_on(
     assert_eq!(db.store.verify_audit().await.unwrap().first_break, None);
     db.cleanup().await.unwrap();
 }
+
+#[tokio::test]
+async fn entries_name_their_organization_and_a_changed_stamp_breaks_the_chain() {
+    let db = TestDb::new().await.unwrap();
+    let county = concurrent_tree(&db.store, 3).await;
+    let b = Builder::new(&db.store);
+    let member = b.member("王党员", &county).born("1970-03-07").phone("13800138000").await;
+    let entries = db.store.audit_page(county.as_str(), &store::audit_scope::TrailScope::Everything, None, 500).await.unwrap();
+    let about_member = entries.iter().find(|e| e.entity_id == member.as_str()).unwrap();
+    let stored = format!("{:?} {:?}", about_member.before_json, about_member.after_json);
+    assert!(!stored.contains("1970-03-07") && !stored.contains("1234") && stored.contains("birth_date"), "{stored}");
+    assert_eq!(db.store.verify_audit().await.unwrap().first_break, None, "the chain covers the sealed form");
+    let history = db.store.history(member.as_str()).await.unwrap();
+    assert_eq!(history[0].after.as_ref().unwrap()["birth_date"], "1970-03-07", "the record's history opens it for its readers");
+
+    let subtree = store::audit_scope::TrailScope::Subtrees(vec![format!("/{county}/")]);
+    assert_eq!(db.store.audit_page(county.as_str(), &subtree, None, 500).await.unwrap().len(), entries.len());
+    let elsewhere = Builder::new(&db.store).county("外县县委").await;
+    let other = store::audit_scope::TrailScope::Subtrees(vec![format!("/{elsewhere}/")]);
+    assert!(db.store.audit_page(county.as_str(), &other, None, 500).await.unwrap().is_empty());
+
+    tamper(&db, &format!("UPDATE audit_log SET org_id = '{elsewhere}' WHERE province_id = '{county}' AND seq = 2")).await;
+    let broken = db.store.verify_audit().await.unwrap().first_break.unwrap();
+    assert_eq!((broken.seq, broken.reason), (2, store::chain::BreakReason::Changed), "moving an entry to another subtree is caught");
+    db.cleanup().await.unwrap();
+}
+
+/// `n` more entries in the county's chain.
+async fn more_entries(store: &Store, county: &Id, n: usize) {
+    for i in 0..n {
+        Builder::new(store).member(&format!("党员{i}"), county).await;
+    }
+}
+
+#[tokio::test]
+async fn signed_heads_detect_a_deleted_tail_a_copy_put_back_and_accept_an_announced_restore() {
+    use store::heads::HeadsFinding;
+    let db = TestDb::new().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let county = concurrent_tree(&db.store, 3).await;
+    assert_eq!(db.store.check_heads(dir.path()).await.unwrap(), HeadsFinding::NoneSigned);
+    let yesterday = db.store.sign_heads(dir.path(), "scheduled").await.unwrap();
+    let yesterday_seq = yesterday.heads.iter().find(|h| h.chain == county.as_str()).unwrap().seq;
+    more_entries(&db.store, &county, 150).await;
+    let today = db.store.sign_heads(dir.path(), "scheduled").await.unwrap();
+    let last = today.heads.iter().find(|h| h.chain == county.as_str()).unwrap().seq;
+    assert!(matches!(db.store.check_heads(dir.path()).await.unwrap(), HeadsFinding::Current { restored: false, .. }));
+    assert_eq!(db.store.verify_audit().await.unwrap().first_break, None);
+
+    // The last entry deleted: the chain itself still verifies, the heads do not.
+    tamper(&db, &format!("DELETE FROM audit_log WHERE province_id = '{county}' AND seq = {last}")).await;
+    assert_eq!(db.store.verify_audit().await.unwrap().first_break, None, "a chain cannot see its own lost tail");
+    let finding = db.store.check_heads(dir.path()).await.unwrap();
+    assert_eq!(finding, HeadsFinding::Truncated { chain: county.to_string(), signed_seq: last, seq: last - 1 });
+
+    // The last 100.
+    tamper(&db, &format!("DELETE FROM audit_log WHERE province_id = '{county}' AND seq > {}", last - 100)).await;
+    let finding = db.store.check_heads(dir.path()).await.unwrap();
+    assert_eq!(finding, HeadsFinding::Truncated { chain: county.to_string(), signed_seq: last, seq: last - 100 });
+
+    // Yesterday's copy put back without a word: the chains stand exactly at yesterday's heads.
+    tamper(&db, &format!("DELETE FROM audit_log WHERE province_id = '{county}' AND seq > {yesterday_seq}")).await;
+    match db.store.check_heads(dir.path()).await.unwrap() {
+        HeadsFinding::RolledBack { chain, seq, copy_of, .. } => {
+            assert_eq!((chain.as_str(), seq, copy_of.as_str()), (county.as_str(), yesterday_seq, yesterday.at.as_str()));
+        }
+        other => panic!("a rollback, not {other:?}"),
+    }
+
+    // The same copy, announced: a signed entry says so, and the check passes naming the restore.
+    db.store.announce_restore(dir.path(), &Actor::system("cli")).await.unwrap();
+    assert!(matches!(db.store.check_heads(dir.path()).await.unwrap(), HeadsFinding::Current { restored: true, .. }));
+    assert_eq!(db.store.verify_audit().await.unwrap().first_break, None);
+    let system = db.store.audit_page("", &store::audit_scope::TrailScope::Everything, None, 10).await.unwrap();
+    assert!(system.iter().any(|e| e.action == "restored" && e.after_json.as_deref().unwrap_or_default().contains(&county.to_string())));
+
+    // A forged line in the heads file is caught.
+    let file = store::heads::heads_file(dir.path());
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(&text.lines().next().unwrap().replace("scheduled", "purge"));
+    text.push('\n');
+    std::fs::write(&file, text).unwrap();
+    assert!(matches!(db.store.check_heads(dir.path()).await.unwrap(), HeadsFinding::BadSignature { line: 4 }));
+    db.cleanup().await.unwrap();
+}

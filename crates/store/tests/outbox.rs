@@ -162,7 +162,9 @@ async fn the_digest_goes_to_linked_members_and_secretaries_with_the_accounts_add
 async fn migrations_from_4_apply_to_the_previous_schema_and_keep_its_data() {
     let db = db::with_first_migrations(3).await;
     let store = &db.store;
-    let t = build(store).await;
+    // Written without audit entries: today's writer stamps columns that a
+    // later migration adds (the upgrade test migrates a real older trail).
+    let t = build(&store.without_audit_for_benchmarks()).await;
     let later: Vec<i64> = store::schema::MIGRATIONS.iter().map(|m| m.version).filter(|v| *v >= 4).collect();
     assert_eq!(store.migrate().await.unwrap(), later);
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());

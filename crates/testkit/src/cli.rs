@@ -153,9 +153,13 @@ impl DataDir {
         Store::connect(&self.url(), keys).await.unwrap()
     }
 
-    /// Every row of its database, to show that a command changed nothing.
+    /// Every row of its database (migrated first, which writes no row of
+    /// its own), to show that a command changed nothing.
     pub fn dump(&self) -> String {
-        self.with_store(async |store| store.dump().await.unwrap())
+        self.with_store(async |store| {
+            store.migrate().await.unwrap();
+            store.dump().await.unwrap()
+        })
     }
 
     /// Runs `f` on its store, opened for the call and closed after.

@@ -583,6 +583,97 @@ async fn the_auditor_sees_the_chains_intact_and_every_login_with_its_address() {
     app.cleanup().await;
 }
 
+/// The entities shown in the trail's rows: "entity id".
+fn entities(page: &Reply) -> Vec<String> {
+    page.dom().texts("td.entity")
+}
+
+#[tokio::test]
+async fn an_auditor_of_a_township_reads_the_entries_about_its_subtree_and_not_the_system_chain() {
+    let app = spawn_app().await;
+    app.builder().account("tn_auditor", "镇安全审计员").role(domain::access::Role::SecurityAuditor, &app.tree.township).await;
+    let township = app.login("tn_auditor").await;
+    let page = township.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let shown = entities(&page);
+    assert!(shown.contains(&format!("organization {}", app.tree.branch)), "a branch of the township: {shown:?}");
+    assert!(shown.contains(&format!("person {}", app.tree.secretary)), "a member of the township: {shown:?}");
+    assert!(!shown.contains(&format!("organization {}", app.tree.county)), "the county is above the grant: {shown:?}");
+    assert!(shown.iter().all(|e| !e.starts_with("grant ") && !e.starts_with("account ")), "grants are the system's: {shown:?}");
+    assert_eq!(township.get("/audit?chain=system").await.status, StatusCode::NOT_FOUND, "the system chain needs the root");
+    assert!(!page.dom().links_to("/audit?chain=system"));
+
+    let county = app.login("auditor").await.get("/audit").await;
+    assert!(entities(&county).contains(&format!("organization {}", app.tree.county)), "the root's auditor reads everything");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn personal_content_is_sealed_in_the_trail_and_only_an_auditor_at_the_root_opens_one_entry() {
+    let app = spawn_app().await;
+    app.builder().account("tn_auditor", "镇安全审计员").role(domain::access::Role::SecurityAuditor, &app.tree.township).await;
+    let absentee = app.builder().member("赵党员", &app.tree.branch).born("1971-05-09").await;
+    let meeting = testkit::activities::activity("members_assembly", &app.tree.branch, "2026-10-10")
+        .titled("十月党员大会")
+        .presented_by(&app.tree.secretary)
+        .agenda(&["business"])
+        .absent(&absentee, "住院治疗")
+        .build();
+    let meeting = testkit::activities::record(&app.store, meeting).await;
+    let province = app.tree.county.to_string();
+    let everything = store::audit_scope::TrailScope::Everything;
+    let stored: Vec<String> =
+        app.store.audit_page(&province, &everything, None, 500).await.unwrap().iter().map(|e| format!("{:?}", e.after_json)).collect();
+    assert!(stored.iter().all(|e| !e.contains("住院治疗") && !e.contains("1971-05-09")), "sealed in the database: {stored:?}");
+    assert_eq!(app.store.verify_audit().await.unwrap().first_break, None);
+
+    let auditor = app.login("auditor").await;
+    let page = auditor.get("/audit").await;
+    assert!(!page.says("住院治疗") && !page.says("1971-05-09"), "{}", page.text);
+    assert!(page.says("absence_reason") && page.says("birth_date") && page.says("个人信息已加密"), "field names stay visible");
+    let entry = app
+        .store
+        .audit_page(&province, &everything, None, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.entity_id == meeting.id.as_str())
+        .unwrap();
+    let seq = entry.seq.to_string();
+    let fields = [("chain", province.as_str()), ("seq", seq.as_str())];
+
+    let township = app.login("tn_auditor").await;
+    assert!(township.get("/audit").await.says("十月党员大会"), "the township's auditor reads the entry");
+    assert_eq!(township.post_form("/audit/open", &fields).await.status, StatusCode::NOT_FOUND, "but cannot open it");
+    let opened = |app: &testkit::app::TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .audit_page("", &store::audit_scope::TrailScope::Everything, None, 500)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "open")
+                .count()
+        }
+    };
+    assert_eq!(opened(&app).await, 0);
+
+    let open = auditor.post_form("/audit/open", &fields).await;
+    assert_eq!(open.status, StatusCode::OK, "{}", open.text);
+    assert!(open.says("住院治疗") && open.dom().has("#opening-recorded"), "{}", open.text);
+    assert_eq!(opened(&app).await, 1, "the opening is itself in the system chain");
+    let system = auditor.get("/audit?chain=system").await;
+    assert!(entities(&system).contains(&format!("audit_entry {province}:{seq}")), "{:?}", entities(&system));
+    assert_eq!(
+        auditor.post_form_as_is("/audit/open", &fields).await.status,
+        StatusCode::FORBIDDEN,
+        "a form without the token does nothing"
+    );
+    assert_eq!(opened(&app).await, 1);
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn the_auditor_pages_back_through_a_chain_by_sequence_number() {
     let app = spawn_app().await;

@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/accounts/{id}/reset", post(admin::reset_link))
         .route("/admin/accounts/{id}/email", post(admin::set_email))
         .route("/audit", get(audit::page))
+        .route("/audit/open", post(audit::open))
         .route("/calendar/{file}", get(calendar::feed))
         .route("/people/{id}/calendar", post(calendar::create_person_feed))
         .route("/people/{id}/calendar/revoke", post(calendar::revoke_person_feed))
