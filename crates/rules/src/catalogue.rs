@@ -24,6 +24,8 @@ pub struct Term {
     /// How long an activity of this kind usually lasts, in minutes: what a
     /// recording form offers when there is no earlier record to copy.
     pub minutes: Option<u32>,
+    /// Other words written for it in spreadsheets (earlier or shorter names).
+    pub also: Vec<String>,
 }
 
 impl Term {
@@ -107,6 +109,41 @@ impl PositionRule {
         (self.positions.is_empty() || self.positions.contains(&position))
             && (self.org_kinds.is_empty() || self.org_kinds.contains(&kind))
             && (self.org_levels.is_empty() || self.org_levels.contains(&level))
+    }
+}
+
+/// What kind of source sets a requirement's obligation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// A national text (regulations, the Opinions) sets it.
+    National,
+    /// Common practice that provinces usually write down; the default is
+    /// that practice, and a local rule may change it.
+    CommonPractice,
+    /// A method the documents offer, not a duty: a record counts when made,
+    /// and no subject is ever marked as having missed it.
+    Method,
+    /// Added by a province or an organization for its subtree.
+    Local,
+}
+
+impl SourceKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::National => "national",
+            SourceKind::CommonPractice => "common_practice",
+            SourceKind::Method => "method",
+            SourceKind::Local => "local",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "national" => Some(SourceKind::National),
+            "common_practice" => Some(SourceKind::CommonPractice),
+            "method" => Some(SourceKind::Method),
+            _ => None,
+        }
     }
 }
 
@@ -198,12 +235,18 @@ pub struct Requirement {
     pub clause: String,
     /// The file (or local setting) it was defined in.
     pub source: String,
+    /// Whether a national text, common practice or a local rule sets it.
+    pub source_kind: SourceKind,
     pub subject: SubjectKind,
     pub binds: Binding,
     pub period: PeriodKind,
     pub count: u32,
     /// Whether a province or organization may set the period and count.
     pub locally_set: bool,
+    /// No document sets a frequency: until a local setting applies, every
+    /// cell is not applicable, pending the local rule (`period` and `count`
+    /// only shape those cells).
+    pub pending_local_rule: bool,
     pub satisfied_by: Satisfaction,
     pub hours: Option<HoursRule>,
     /// A feature the requirement needs that is not built yet: every cell is
@@ -383,7 +426,7 @@ impl Catalogue {
             }
             for (i, r) in raw.requirement.iter().enumerate() {
                 let at = at.entry("requirement", i);
-                let req = cat.resolve(&at, r)?;
+                let req = cat.resolve(&at, r, None)?;
                 if cat.requirements.iter().any(|o| o.id == req.id) {
                     return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-duplicate-id").text("id", req.id.clone())));
                 }
@@ -405,7 +448,7 @@ impl Catalogue {
         let [r] = raw.requirement.as_slice() else {
             return Err(at.error(None, Message::new("catalogue-local-one-requirement")));
         };
-        let req = self.resolve(&at, r)?;
+        let req = self.resolve(&at, r, Some(SourceKind::Local))?;
         if self.requirement(&req.id).is_some() {
             return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-local-id-taken").text("id", req.id.clone())));
         }
@@ -413,8 +456,10 @@ impl Catalogue {
     }
 
     /// Checks one raw requirement against the vocabulary, field by field in
-    /// a fixed order (the first error found is the one reported).
-    fn resolve(&self, at: &Locator, r: &RawRequirement) -> Result<Requirement, CatalogueError> {
+    /// a fixed order (the first error found is the one reported). A local
+    /// requirement passes its kind of source (`local`), which its text may
+    /// not set; a catalogue file must state it.
+    fn resolve(&self, at: &Locator, r: &RawRequirement, local: Option<SourceKind>) -> Result<Requirement, CatalogueError> {
         let id = checked_id(at, r)?;
         let f = Fields { at, id };
         for (field, value) in [("zh", &r.zh), ("en", &r.en), ("clause", &r.clause)] {
@@ -432,6 +477,9 @@ impl Catalogue {
         let count = r.count.unwrap_or(1);
         if count == 0 || count > 366 {
             return Err(f.fail_key("count", between("count", count, 1, 366)));
+        }
+        if r.pending_local_rule && !r.locally_set {
+            return Err(f.fail_key("pending_local_rule", Message::new("catalogue-pending-needs-local")));
         }
         let binds = binding(&f, r, subject)?;
         let kinds = self.kind_list(&f, &r.kinds, "kinds")?;
@@ -451,17 +499,20 @@ impl Catalogue {
         let hours = self.hours(&f, r, subject)?;
         let shape = Shape { subject, period, binds: &binds, kinds: &kinds, hours: hours.as_ref() };
         check_shape(&f, r, &shape)?;
+        let source_kind = source_kind(&f, r, local)?;
         Ok(Requirement {
             id: id.to_owned(),
             zh: r.zh.trim().to_owned(),
             en: r.en.trim().to_owned(),
             clause: r.clause.trim().to_owned(),
             source: at.file.to_owned(),
+            source_kind,
             subject,
             binds,
             period,
             count,
             locally_set: r.locally_set,
+            pending_local_rule: r.pending_local_rule,
             satisfied_by: Satisfaction {
                 kinds,
                 host,
@@ -571,6 +622,18 @@ fn position_rule(f: &Fields, p: (&[String], &[String], &[String]), field: &str) 
     })
 }
 
+/// The kind of source: stated by a catalogue file, `local` for a local requirement.
+fn source_kind(f: &Fields, r: &RawRequirement, local: Option<SourceKind>) -> Result<SourceKind, CatalogueError> {
+    match (local, r.source_kind.as_deref()) {
+        (Some(kind), None) => Ok(kind),
+        (Some(_), Some(other)) => Err(f.fail_key("source_kind", Message::new("catalogue-local-source-kind").text("value", other))),
+        (None, None) => Err(f.fail_key("id", Message::new("catalogue-source-kind-required"))),
+        (None, Some(raw)) => {
+            SourceKind::parse(raw).ok_or_else(|| f.fail(raw, one_of("source_kind", raw, "national, common_practice, method")))
+        }
+    }
+}
+
 /// Whom a requirement binds.
 fn binding(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Binding, CatalogueError> {
     let org_kinds = coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| f.fail(&v, unknown("org_kinds", "org_kind", &v)))?;
@@ -640,6 +703,9 @@ fn check_shape(f: &Fields, r: &RawRequirement, s: &Shape) -> Result<(), Catalogu
     if s.period == PeriodKind::PerMeeting && s.subject != SubjectKind::Organization {
         return Err(f.fail(&r.period, Message::new("catalogue-per-meeting-orgs")));
     }
+    if s.hours.is_some() && r.pending_local_rule {
+        return Err(f.fail_key("pending_local_rule", Message::new("catalogue-pending-hours")));
+    }
     if s.hours.is_some() && s.period != PeriodKind::Year {
         return Err(f.fail(&r.period, Message::new("catalogue-hours-per-year")));
     }
@@ -672,7 +738,7 @@ fn vocab(at: &Locator, table: &str, raw: &[RawTerm], into: &mut Vec<Term>) -> Re
         if t.minutes.is_some_and(|m| !(1..=1440).contains(&m)) {
             return Err(at.error_at(&t.code, Message::new("catalogue-term-minutes").text("table", table).text("code", t.code.clone())));
         }
-        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), minutes: t.minutes });
+        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), minutes: t.minutes, also: t.also.clone() });
     }
     Ok(())
 }
@@ -830,6 +896,8 @@ struct RawTerm {
     en: String,
     #[serde(default)]
     minutes: Option<u32>,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -839,6 +907,7 @@ struct RawRequirement {
     zh: String,
     en: String,
     clause: String,
+    source_kind: Option<String>,
     subject: String,
     #[serde(default)]
     org_kinds: Vec<String>,
@@ -856,6 +925,8 @@ struct RawRequirement {
     count: Option<u32>,
     #[serde(default)]
     locally_set: bool,
+    #[serde(default)]
+    pending_local_rule: bool,
     #[serde(default)]
     kinds: Vec<String>,
     host: Option<String>,

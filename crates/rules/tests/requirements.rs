@@ -281,18 +281,35 @@ fn secretaries_and_committee_members_owe_fifty_six_class_hours() {
 }
 
 #[test]
-fn a_political_birthday_counts_in_the_month_of_joining_only() {
+fn a_political_birthday_counts_in_the_month_of_joining_and_is_never_missed() {
     let f = fixture();
     let in_march = act("political_birthday", BRANCH, "2025-03-20").present(&[3], 0).agenda(&["oath_review"]);
     let in_april = act("political_birthday", BRANCH, "2025-04-20").present(&[4], 0).agenda(&["oath_review"]);
     let e = evaluate(&f, vec![in_march, in_april], "2026-01-31");
     assert_eq!(status(&e, "political-birthday", Subject::Person(3), "2025-03"), (Status::Met, "held"));
-    assert_eq!(status(&e, "political-birthday", Subject::Person(4), "2025-03"), (Status::Missed, "not_enough"));
+    // A method, not a duty: a member without a birthday activity is not missed, nor due.
+    let none = cell(&e, "political-birthday", Subject::Person(4), "2025-03");
+    assert_eq!((none.status, none.why.code(), none.evidence.len()), (Status::NotApplicable, "method_not_duty", 0));
+    let during = evaluate(&f, vec![], "2025-03-10");
+    assert_eq!(status(&during, "political-birthday", Subject::Person(4), "2025-03"), (Status::NotApplicable, "method_not_duty"));
+    let r = cat().requirement("political-birthday").unwrap();
+    assert!(e.cells().iter().filter(|c| c.requirement == r).all(|c| matches!(c.status, Status::Met | Status::NotApplicable)));
 }
 
 #[test]
-fn four_under_the_grassroots_needs_every_kind_of_visit() {
-    let f = fixture();
+fn four_under_the_grassroots_waits_for_the_local_rule_then_needs_every_kind_of_visit() {
+    let mut f = fixture();
+    let e = evaluate(&f, vec![], "2026-01-31");
+    let pending = cell(&e, "four-under-grassroots", Subject::Person(SECRETARY_OF_COUNTY), "2025");
+    assert_eq!((pending.status, pending.why.code()), (Status::NotApplicable, "pending_local_rule"));
+    // The province sets one visit of each kind a year.
+    f.settings.frequencies.push(LocalSetting {
+        requirement: cat().requirement("four-under-grassroots").unwrap(),
+        org: COUNTY,
+        valid_from: d("2025-01-01"),
+        period: PeriodKind::Year,
+        count: 1,
+    });
     let visits: Vec<Act> = ["publicize", "investigate", "receive_petitions"]
         .iter()
         .enumerate()
@@ -355,7 +372,7 @@ fn group_meetings_bind_groups_and_branch_work_binds_branches() {
     assert!(!has_cell(&e, "branch-committee-meeting", Subject::Org(GROUP), "2025-02"));
     assert!(!has_cell(&e, "theme-party-day", Subject::Org(TOWNSHIP), "2025-02"));
     assert_eq!(status(&e, "organizational-life-meeting", Subject::Org(BRANCH), "2025"), (Status::Missed, "not_enough"));
-    assert_eq!(status(&e, "discipline-education", Subject::Org(TOWNSHIP), "2025"), (Status::Missed, "not_enough"));
+    assert_eq!(status(&e, "discipline-education", Subject::Org(TOWNSHIP), "2025"), (Status::NotApplicable, "pending_local_rule"));
     assert_eq!(status(&e, "reading-class", Subject::Org(GOV_GROUP), "2025"), (Status::Missed, "not_enough"));
     assert_eq!(status(&e, "secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"), (Status::Missed, "not_enough"));
 }
@@ -364,9 +381,54 @@ fn group_meetings_bind_groups_and_branch_work_binds_branches() {
 fn unbuilt_features_are_not_applicable_with_a_reason() {
     let f = fixture();
     let e = evaluate(&f, vec![], "2026-01-31");
-    for req in ["political-checkup", "livelihood-list", "rectification"] {
+    for req in ["livelihood-list", "rectification"] {
         assert_eq!(status(&e, req, Subject::Org(COUNTY), "2025"), (Status::NotApplicable, "feature_not_built"), "{req}");
     }
+}
+
+#[test]
+fn frequencies_no_document_sets_wait_for_the_local_rule_until_one_applies() {
+    let mut f = fixture();
+    let checkup = cat().requirement("political-checkup").unwrap();
+    let discipline = cat().requirement("discipline-education").unwrap();
+    // The county sets a half-yearly check-up from July; discipline education stays pending.
+    f.settings.frequencies.push(LocalSetting {
+        requirement: checkup,
+        org: COUNTY,
+        valid_from: d("2025-07-01"),
+        period: PeriodKind::Half,
+        count: 1,
+    });
+    let e = evaluate(&f, vec![act("discipline_education", BRANCH, "2025-03-01")], "2026-01-31");
+    assert_eq!(status(&e, "political-checkup", Subject::Org(COUNTY), "2025"), (Status::NotApplicable, "pending_local_rule"));
+    assert_eq!(status(&e, "political-checkup", Subject::Org(COUNTY), "2025-H2"), (Status::Missed, "not_enough"));
+    let held = cell(&e, "discipline-education", Subject::Org(BRANCH), "2025");
+    assert_eq!((held.status, held.why.code(), held.evidence.len()), (Status::NotApplicable, "pending_local_rule", 0));
+    let why = rules::why::message(cat(), &cat().requirements[usize::from(discipline)], held.why, held.found, held.needed);
+    assert_eq!(why.id, "why-pending-local-rule");
+}
+
+#[test]
+fn townships_hold_first_issue_center_group_and_reading_class_duties() {
+    let f = fixture();
+    let meeting = act("standing_committee_meeting", TOWNSHIP, "2025-03-03").agenda(&["business"]);
+    let e = evaluate(&f, vec![meeting, act("center_group_study", TOWNSHIP, "2025-03-10")], "2026-01-31");
+    assert_eq!(status(&e, "first-issue", Subject::Org(TOWNSHIP), "2025-03"), (Status::Missed, "meetings_without_study"));
+    assert_eq!(status(&e, "center-group-study", Subject::Org(TOWNSHIP), "2025-03"), (Status::Met, "held"));
+    assert_eq!(status(&e, "reading-class", Subject::Org(TOWNSHIP), "2025"), (Status::Missed, "not_enough"));
+    // A branch is no 各级党委.
+    assert!(!has_cell(&e, "center-group-study", Subject::Org(BRANCH), "2025-03"));
+}
+
+#[test]
+fn committee_secretaries_owe_a_party_class_by_article_16_and_branch_secretaries_by_practice() {
+    let f = fixture();
+    let class = act("party_class", BRANCH, "2025-05-05").presenter(SECRETARY_OF_COUNTY);
+    let e = evaluate(&f, vec![class], "2026-01-31");
+    assert_eq!(status(&e, "committee-secretary-party-class", Subject::Person(SECRETARY_OF_COUNTY), "2025"), (Status::Met, "held"));
+    assert!(!has_cell(&e, "secretary-party-class", Subject::Person(SECRETARY_OF_COUNTY), "2025"));
+    assert_eq!(status(&e, "secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"), (Status::Missed, "not_enough"));
+    assert!(!has_cell(&e, "committee-secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"));
 }
 
 #[test]
