@@ -359,6 +359,8 @@ catalogue-per-meeting-orgs = period：per_meeting 只用于针对组织的要求
 catalogue-hours-per-year = period：学时按年计算
 catalogue-pending-needs-local = pending_local_rule：只有频次可由本地规定（locally_set = true）的要求才能“待本地规定”
 catalogue-pending-hours = pending_local_rule：学时有全国统一的最低标准，不能“待本地规定”
+catalogue-quorum-item-required = quorum：表决的法定人数须写明 quorum_item，即表示表决的议程类型
+catalogue-quorum-item-for-votes = quorum_item：只有 quorum = "voters_more_than_half" 才针对某一议程
 catalogue-source-kind-required = source_kind：须写明该要求的依据类别：national（全国性文件）、common_practice（通行做法）或 method（工作方法）
 catalogue-local-source-kind = source_kind：本地要求的依据就是本地规定，请删去“{ $value }”
 catalogue-bad-code = { $table }.code：“{ $code }”只能含小写字母、数字和“_”

@@ -70,6 +70,7 @@ impl Gen {
             polarity: None,
             present,
             absent: held.absent,
+            voters: rules::Voters::default(),
         }));
     }
 

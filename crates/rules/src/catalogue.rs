@@ -174,8 +174,15 @@ pub enum HostRule {
 /// The quorum a meeting needs to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quorum {
-    /// More than half of those expected were present.
+    /// 半数以上: at least half of those expected were present (以上
+    /// includes the number itself).
+    HalfOrMore,
+    /// 超过半数: more than half of those expected were present.
     MoreThanHalf,
+    /// For a meeting that votes or elects (an agenda item of kind `item`):
+    /// more than half of the members with a vote (full members) expected
+    /// were present. Meetings without the item need no quorum.
+    VotersMoreThanHalf { item: u16 },
 }
 
 /// For requirements met only when every part is met ("each kind of visit",
@@ -490,10 +497,16 @@ impl Catalogue {
         let agenda = |code: &String, field: &str| self.agenda_kind(code).ok_or_else(|| f.fail(code, unknown(field, "agenda_kind", code)));
         let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
         let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
-        let quorum = match r.quorum.as_deref() {
-            None => None,
-            Some("more_than_half") => Some(Quorum::MoreThanHalf),
-            Some(other) => return Err(f.fail(other, one_of("quorum", other, "more_than_half"))),
+        let quorum = match (r.quorum.as_deref(), &r.quorum_item) {
+            (None, None) => None,
+            (Some("half_or_more"), None) => Some(Quorum::HalfOrMore),
+            (Some("more_than_half"), None) => Some(Quorum::MoreThanHalf),
+            (Some("voters_more_than_half"), Some(item)) => Some(Quorum::VotersMoreThanHalf { item: agenda(item, "quorum_item")? }),
+            (Some("voters_more_than_half"), None) => return Err(f.fail_key("quorum", Message::new("catalogue-quorum-item-required"))),
+            (Some("half_or_more" | "more_than_half") | None, Some(_)) => {
+                return Err(f.fail_key("quorum_item", Message::new("catalogue-quorum-item-for-votes")));
+            }
+            (Some(other), _) => return Err(f.fail(other, one_of("quorum", other, "half_or_more, more_than_half, voters_more_than_half"))),
         };
         let each_of = self.each_of(&f, r)?;
         let hours = self.hours(&f, r, subject)?;
@@ -940,6 +953,7 @@ struct RawRequirement {
     #[serde(default)]
     agenda_includes: Vec<String>,
     quorum: Option<String>,
+    quorum_item: Option<String>,
     #[serde(default)]
     each_visit_kind: Vec<String>,
     #[serde(default)]

@@ -49,7 +49,7 @@ fn the_embedded_catalogue_holds_exactly_the_twenty_one_requirements() {
     assert_eq!(cat.class_hour_minutes, 45);
     assert_eq!(cat.late_window.code(), "10d");
     assert_eq!(cat.activity_kinds.len(), 19);
-    assert_eq!(cat.agenda_kinds.len(), 9);
+    assert_eq!(cat.agenda_kinds.len(), 10);
     assert_eq!(cat.visit_kinds.len(), 4);
 }
 
@@ -152,9 +152,10 @@ fn branch_secretaries_by_practice_and_committee_secretaries_by_article_16_give_a
 fn the_three_meetings_carry_their_frequency_and_quorum() {
     let cat = embedded();
     let committee = req(&cat, "branch-committee-meeting");
-    assert_eq!((committee.period, committee.satisfied_by.quorum), (PeriodKind::Month, Some(Quorum::MoreThanHalf)));
+    assert_eq!((committee.period, committee.satisfied_by.quorum), (PeriodKind::Month, Some(Quorum::HalfOrMore)));
     assert_eq!(req(&cat, "members-assembly").period, PeriodKind::Quarter);
-    assert_eq!(req(&cat, "members-assembly").satisfied_by.quorum, Some(Quorum::MoreThanHalf));
+    let vote = cat.agenda_kind("vote").unwrap();
+    assert_eq!(req(&cat, "members-assembly").satisfied_by.quorum, Some(Quorum::VotersMoreThanHalf { item: vote }));
     assert_eq!(req(&cat, "group-meeting").satisfied_by.quorum, None);
     assert_eq!(kinds(&cat, &req(&cat, "party-lesson").satisfied_by.kinds), ["party_lesson", "party_class"]);
 }
@@ -349,6 +350,20 @@ fn a_duplicate_requirement_id_in_one_file_points_at_the_second() {
 fn a_requirement_without_its_kind_of_source_or_with_an_unknown_one_is_refused() {
     refused(&GOOD.replace("source_kind = \"national\"\n", ""), 6, "source_kind: say what sets the requirement");
     refused(&edit(15, "source_kind = \"custom\""), 15, "source_kind: 'custom' is not one of national, common_practice, method");
+}
+
+#[test]
+fn a_quorum_is_one_of_the_three_readings_and_a_vote_names_its_item() {
+    refused(
+        &edit(15, "quorum = \"two_thirds\""),
+        15,
+        "quorum: 'two_thirds' is not one of half_or_more, more_than_half, voters_more_than_half",
+    );
+    refused(&edit(15, "quorum = \"voters_more_than_half\""), 15, "quorum: a vote's quorum needs quorum_item");
+    refused(&edit(15, "quorum_item = \"theory_study\""), 15, "quorum_item: only quorum = \"voters_more_than_half\"");
+    refused(&format!("{GOOD}quorum = \"voters_more_than_half\"\nquorum_item = \"tally\"\n"), 17, "tally");
+    let cat = load(&[("doc.toml", &format!("{GOOD}quorum = \"voters_more_than_half\"\nquorum_item = \"theory_study\"\n"))]).unwrap();
+    assert_eq!(cat.requirements[0].satisfied_by.quorum, Some(Quorum::VotersMoreThanHalf { item: 0 }));
 }
 
 #[test]

@@ -8,7 +8,8 @@ use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 use rules::catalogue::{Catalogue, Polarity};
 use rules::settings::{Exemption, LocalSetting};
 use rules::{
-    ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, World,
+    ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, Voters,
+    World,
 };
 use std::sync::OnceLock;
 
@@ -106,6 +107,7 @@ fn act(kind: &str, host: u32, on: &str) -> Act {
             polarity: None,
             present: vec![BRANCH_SECRETARY, 3, 4],
             absent: 0,
+            voters: Voters { present: 3, absent: 0 },
         },
     }
 }
@@ -192,6 +194,33 @@ fn a_committee_meeting_without_quorum_does_not_count() {
     let june = cell(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-06");
     assert_eq!((june.status, june.why.code(), june.found), (Status::Missed, "held_without_quorum", 1));
     assert_eq!(status(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-07"), (Status::Met, "held"));
+}
+
+#[test]
+fn half_of_the_committee_present_is_a_quorum_because_yi_shang_includes_the_number() {
+    let f = fixture();
+    let half = act("branch_committee_meeting", BRANCH, "2025-06-10").present(&[BRANCH_SECRETARY, 3], 2);
+    let nobody = act("branch_committee_meeting", BRANCH, "2025-07-10").present(&[], 0);
+    let e = evaluate(&f, vec![half, nobody], "2026-01-31");
+    assert_eq!(status(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-06"), (Status::Met, "held"));
+    assert_eq!(status(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-07"), (Status::Missed, "held_without_quorum"));
+}
+
+#[test]
+fn an_assemblys_quorum_applies_to_a_vote_and_counts_only_members_with_a_vote() {
+    let f = fixture();
+    let voting = |on: &str, voters: (u32, u32)| {
+        let mut a = act("members_assembly", BRANCH, on).present(&[BRANCH_SECRETARY, 3, 4, 5, 6], 1).agenda(&["theory_study", "vote"]);
+        a.fact.voters = Voters { present: voters.0, absent: voters.1 };
+        a
+    };
+    // Q1: five of six present, but only two of the five full members (three are probationary): no quorum for the vote.
+    // Q2: three of five full members: a quorum. Q3: no vote, two of six present: no quorum needed.
+    let no_vote = act("members_assembly", BRANCH, "2025-08-10").present(&[3, 4], 4).agenda(&["theory_study", "business"]);
+    let e = evaluate(&f, vec![voting("2025-02-10", (2, 3)), voting("2025-05-10", (3, 2)), no_vote], "2026-01-31");
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q1"), (Status::Missed, "held_without_quorum"));
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q2"), (Status::Met, "held"));
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q3"), (Status::Met, "held"));
 }
 
 #[test]

@@ -86,7 +86,8 @@ async fn the_grid_shows_a_met_quarter_with_a_link_to_its_record() {
     body["presenter_id"] = json!(app.tree.secretary.to_string());
     body["participants"] = json!([app.tree.secretary.to_string(), absent.to_string()]);
     body["absentees"] = json!([{"person_id": absent.to_string(), "reason": "外出务工"}]);
-    // One of two expected is absent: no more than half present, no quorum.
+    // A vote, with one of the two members with a vote absent: no more than half present, no quorum.
+    body["agenda"] = json!([{"kind": "theory_study"}, {"kind": "vote", "title": "表决接收预备党员"}]);
     let without_quorum = record(&s, &body).await;
     body["participants"] = json!([app.tree.secretary.to_string()]);
     body["absentees"] = json!([]);

@@ -28,7 +28,7 @@
 use super::bounds::{Bounds, PeriodCode};
 use super::policy::{Policy, Product};
 use super::{CellRec, Chunk, Engine, Scratch, Span, Status, Subject};
-use crate::catalogue::{EachOf, HoursRule, Quorum, Requirement, RequirementIx, SourceKind};
+use crate::catalogue::{EachOf, HoursRule, Requirement, RequirementIx, SourceKind};
 use crate::period::{Period, PeriodKind};
 use crate::why::WhyCode;
 use crate::world::ActivityFact;
@@ -251,7 +251,9 @@ impl Engine {
         if s.agenda_includes.iter().any(|k| !act.agenda.contains(k)) {
             return Some(WhyCode::AgendaItemMissing);
         }
-        if s.quorum == Some(Quorum::MoreThanHalf) && !P::counts_as_quorate(act.has_quorum()) {
+        if let Some(q) = s.quorum
+            && !P::counts_as_quorate(act.has_quorum(q))
+        {
             return Some(WhyCode::HeldWithoutQuorum);
         }
         None

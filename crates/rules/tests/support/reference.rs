@@ -398,7 +398,7 @@ fn held_cell(cx: &Ctx, row: &Row, p: &P, matching: &[(u32, &rules::ActivityFact)
             Some("first_item_not_study")
         } else if s.agenda_includes.iter().any(|k| !a.agenda.contains(k)) {
             Some("agenda_item_missing")
-        } else if s.quorum == Some(Quorum::MoreThanHalf) && a.present.len() as u64 * 2 <= a.present.len() as u64 + u64::from(a.absent) {
+        } else if s.quorum.is_some_and(|q| !quorate(q, a)) {
             Some("held_without_quorum")
         } else {
             None
@@ -441,6 +441,23 @@ fn held_cell(cx: &Ctx, row: &Row, p: &P, matching: &[(u32, &rules::ActivityFact)
         false
     };
     cell.status = if met { "met" } else { unmet(cx, p) };
+}
+
+/// 半数以上 includes half (and someone came); 超过半数 does not; a vote's
+/// quorum counts the members with a vote, and only at a meeting that votes.
+fn quorate(q: Quorum, a: &rules::ActivityFact) -> bool {
+    let (present, absent) = (a.present.len() as u64, u64::from(a.absent));
+    match q {
+        Quorum::HalfOrMore => present >= 1 && 2 * present >= present + absent,
+        Quorum::MoreThanHalf => 2 * present > present + absent,
+        Quorum::VotersMoreThanHalf { item } => {
+            if a.agenda.contains(&item) {
+                2 * u64::from(a.voters.present) > u64::from(a.voters.present) + u64::from(a.voters.absent)
+            } else {
+                true
+            }
+        }
+    }
 }
 
 /// Not built, not bound (or not existing), pending the local rule (a count
