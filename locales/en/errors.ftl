@@ -358,6 +358,12 @@ catalogue-no-kinds = kinds: name at least one activity kind that satisfies the r
 catalogue-join-month-members = period: join_month is for requirements binding every member
 catalogue-per-meeting-orgs = period: per_meeting is for organization requirements
 catalogue-hours-per-year = period: class hours are counted per year
+catalogue-pending-needs-local = pending_local_rule: only a requirement whose frequency is set locally (locally_set = true) can wait for the local rule
+catalogue-pending-hours = pending_local_rule: class hours have a national minimum and cannot wait for a local rule
+catalogue-quorum-item-required = quorum: a vote's quorum needs quorum_item, the agenda item that marks a vote
+catalogue-quorum-item-for-votes = quorum_item: only quorum = "voters_more_than_half" applies to one agenda item
+catalogue-source-kind-required = source_kind: say what sets the requirement: national, common_practice or method
+catalogue-local-source-kind = source_kind: a local requirement is always set by the local rule; remove '{ $value }'
 catalogue-bad-code = { $table }.code: '{ $code }' must be lowercase letters, digits and '_'
 catalogue-term-words = { $table } '{ $code }': zh and en must not be empty
 catalogue-duplicate-code = { $table }.code: duplicate '{ $code }'

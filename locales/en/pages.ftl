@@ -171,6 +171,9 @@ position-deputy-secretary = Deputy secretary
 position-committee-member = Committee member
 position-leadership-member = Leadership team member
 position-group-leader = Group leader
+position-organization-member = Committee member for organization
+position-publicity-member = Committee member for publicity
+position-discipline-member = Committee member for discipline inspection
 
 ## cadre_rank
 cadre-rank-none = None
@@ -411,6 +414,10 @@ rollup-none = Nothing to count this year.
 
 ## drill
 drill-clause = Clause
+source-kind-national = national text
+source-kind-common-practice = common practice, locally adjustable
+source-kind-method = a method, not a duty
+source-kind-local = local rule
 drill-scope = Scope
 drill-status = Status
 drill-all-statuses = Every status
@@ -458,6 +465,7 @@ obligations-overdue = nothing recorded; may still be entered
 obligations-missed = nothing recorded
 obligations-exempt = exempted
 obligations-not-applicable = not applicable
+obligations-method-not-recorded = No record (not required)
 obligations-hours = { $found } of { $needed } class hours so far this year
 obligations-hours-records = Activities counted in class hours
 obligations-hours-met = reached
@@ -573,7 +581,7 @@ record-corrections = Corrections
 record-entered = Entered
 record-entered-late = entered { $days } days after it was held
 record-relisted = The people expected at the chosen host are listed now, all present: tick who was absent and save again.
-record-expected = Expected
+record-expected = Expected / present
 record-project = Research project (optional)
 record-no-project = None
 
@@ -585,7 +593,7 @@ birthdays-prev = Previous month
 birthdays-next = Next month
 birthdays-list = Members whose political birthday it is
 birthdays-none = No member of this organization has a political birthday this month.
-birthdays-years = Years in the party
+birthdays-years = Anniversary of joining
 birthdays-years-unit = years
 birthdays-celebrated = Political birthday
 birthdays-celebrated-on = Held on

@@ -19,5 +19,7 @@ why-not-bound = not bound for this period (not a member or not holding the posit
 why-joined-this-year = joined this year; the first political birthday is next year
 why-exempted = exempted by a supervisor
 why-feature-not-built = not evaluated yet: { $feature } is not built
+why-pending-local-rule = no document sets how often; not evaluated until the province, city or county sets it
+why-method-not-duty = a method the organization may use, not a duty of each member; nothing is missed without it
 why-positive-case = a positive case
 why-negative-case = a negative case

@@ -36,7 +36,7 @@ field-organization = 所在党组织
 field-position = 党内职务
 field-phone = 联系电话
 field-status = 状态
-field-cadre-rank = 职级
+field-cadre-rank = 职务层次
 field-parent = 上级组织
 field-level = 组织层级
 field-kind = 组织类别
@@ -259,7 +259,7 @@ exemption-wrong-subject = 该要求约束的对象是{ $binds ->
 }
 
 ## 本地规定和豁免
-setting-fixed-by-documents = 其频次由文件规定，不能在本地设置
+setting-fixed-by-documents = 其频次由文件规定，不能由本地规定
 setting-bad-count = 须为 1 至 366 的整数
 setting-same-day = 该组织对此要求已有从该日起的设置，请先终止
 setting-org-closed = 该组织届时已撤销
@@ -357,6 +357,12 @@ catalogue-no-kinds = kinds：至少写明一种满足该要求的活动类型
 catalogue-join-month-members = period：join_month 只用于约束全体党员的要求
 catalogue-per-meeting-orgs = period：per_meeting 只用于针对组织的要求
 catalogue-hours-per-year = period：学时按年计算
+catalogue-pending-needs-local = pending_local_rule：只有频次可由本地规定（locally_set = true）的要求才能“待本地规定”
+catalogue-pending-hours = pending_local_rule：学时有全国统一的最低标准，不能“待本地规定”
+catalogue-quorum-item-required = quorum：表决的法定人数须写明 quorum_item，即表示表决的议程类型
+catalogue-quorum-item-for-votes = quorum_item：只有 quorum = "voters_more_than_half" 才针对某一议程
+catalogue-source-kind-required = source_kind：须写明该要求的依据类别：national（全国性文件）、common_practice（通行做法）或 method（工作方法）
+catalogue-local-source-kind = source_kind：本地要求的依据就是本地规定，请删去“{ $value }”
 catalogue-bad-code = { $table }.code：“{ $code }”只能含小写字母、数字和“_”
 catalogue-term-words = { $table }“{ $code }”：zh 和 en 都不能为空
 catalogue-duplicate-code = { $table }.code：“{ $code }”重复
@@ -367,7 +373,7 @@ vocabulary-name-visit-kind = 走访类型
 vocabulary-name-position = 职务
 vocabulary-name-org-kind = 组织类别
 vocabulary-name-org-level = 组织层级
-vocabulary-name-cadre-rank = 干部职级
+vocabulary-name-cadre-rank = 干部职务层次
 calendar-field = { $field }：{ $problem }
 calendar-year-range = year：{ $year } 不在 1949 至 2200 之间
 calendar-year-twice = year：{ $year } 已由另一个文件给出

@@ -18,5 +18,7 @@ why-not-bound = 该期间不在适用范围内（未在册或未任相关职务�
 why-joined-this-year = 本年入党，首个政治生日在明年
 why-exempted = 经批准免于本项要求
 why-feature-not-built = 相关功能尚未建成，暂不评估
+why-pending-local-rule = 文件未规定频次，待省、市、县级党委作出规定后再评估
+why-method-not-duty = 这是一种工作方法，不是对每名党员的硬性要求，没有开展也不影响任何评价
 why-positive-case = 正面典型
 why-negative-case = 反面典型

@@ -138,6 +138,7 @@ fn write_json(out: &mut impl Write, ev: &Evaluated, as_of: NaiveDate) -> Result<
                 "id": r.id,
                 "title": r.title(lang),
                 "clause": r.clause,
+                "source_kind": r.source_kind.code(),
                 "subject_kind": r.subject.code(),
                 "period": r.period.code(),
                 "count": r.count,

@@ -115,6 +115,7 @@ fn convert(data: &DemoData, cat: &Catalogue) -> Converted {
                 polarity: a.polarity.map(|p| Polarity::parse(p).unwrap()),
                 present: a.participants.iter().filter(|p| !absent.contains(p)).map(|&p| p as u32).collect(),
                 absent: absent.len() as u32,
+                voters: rules::Voters::default(),
             })
         })
         .collect();

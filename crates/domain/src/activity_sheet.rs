@@ -88,6 +88,8 @@ pub struct Term {
     pub code: String,
     pub zh: String,
     pub en: String,
+    /// Other words written for the same kind (earlier or shorter names).
+    pub also: Vec<String>,
 }
 
 /// The kinds a cell may name, each by code, Chinese or English label, or the
@@ -133,7 +135,7 @@ impl Words {
     fn new(terms: Vec<Term>) -> Self {
         let mut by_key = HashMap::new();
         for (i, t) in terms.iter().enumerate() {
-            for written in [&t.code, &t.zh, &t.en] {
+            for written in [&t.code, &t.zh, &t.en].into_iter().chain(&t.also) {
                 by_key.entry(match_key(written)).or_insert(i);
             }
         }
@@ -548,7 +550,7 @@ mod tests {
     }
 
     fn term(code: &str, zh: &str, en: &str) -> Term {
-        Term { code: code.into(), zh: zh.into(), en: en.into() }
+        Term { code: code.into(), zh: zh.into(), en: en.into(), also: Vec::new() }
     }
 
     /// A few words of the real catalogue's vocabulary.

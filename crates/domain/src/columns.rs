@@ -10,6 +10,15 @@ use crate::error::Field;
 pub const ORG_NAME_COLUMN: &str = "组织名称";
 
 impl Field {
+    /// An earlier column name still accepted on import (files made with an
+    /// older template keep working).
+    pub fn former_column_name(self) -> Option<&'static str> {
+        match self {
+            Field::CadreRank => Some("职级"),
+            _ => None,
+        }
+    }
+
     /// The column name of the field in the import templates.
     pub fn column_name(self) -> &'static str {
         match self {
@@ -25,7 +34,7 @@ impl Field {
             Field::Position => "党内职务",
             Field::Phone => "联系电话",
             Field::Status => "状态",
-            Field::CadreRank => "职级",
+            Field::CadreRank => "职务层次",
             Field::Parent => "上级组织",
             Field::Level => "组织层级",
             Field::Kind => "组织类别",

@@ -43,10 +43,16 @@ coded_enum!(
         Secretary => "secretary" ["书记"],
         DeputySecretary => "deputy_secretary" ["副书记"],
         CommitteeMember => "committee_member" ["委员"],
+        /// 组织委员: the committee member in charge of organization.
+        OrganizationMember => "organization_member" ["组织委员"],
+        /// 宣传委员: the committee member in charge of publicity.
+        PublicityMember => "publicity_member" ["宣传委员"],
+        /// 纪检委员: the committee member in charge of discipline inspection.
+        DisciplineMember => "discipline_member" ["纪检委员"],
         /// 领导班子成员: a member of a leadership team (county level and above).
         LeadershipMember => "leadership_member" ["班子成员", "常委"],
-        /// 党小组长
-        GroupLeader => "group_leader" ["党小组长", "组长"],
+        /// 党小组组长
+        GroupLeader => "group_leader" ["党小组组长", "党小组长", "组长"],
     }
 );
 
@@ -75,7 +81,15 @@ impl MemberStatus {
 impl PositionKind {
     /// Positions that make the holder a member of the branch committee.
     pub fn is_committee(self) -> bool {
-        matches!(self, PositionKind::Secretary | PositionKind::DeputySecretary | PositionKind::CommitteeMember)
+        matches!(
+            self,
+            PositionKind::Secretary
+                | PositionKind::DeputySecretary
+                | PositionKind::CommitteeMember
+                | PositionKind::OrganizationMember
+                | PositionKind::PublicityMember
+                | PositionKind::DisciplineMember
+        )
     }
 }
 

@@ -296,6 +296,30 @@ mod tests {
     }
 
     #[test]
+    fn the_committee_positions_by_their_names_import() {
+        let id = id("11010519900307123");
+        let t = table(&[[
+            "张三",
+            "",
+            "汉族",
+            &id,
+            "",
+            "正式党员",
+            "2015.07",
+            "2016-07-01",
+            "第一支部",
+            "组织委员、宣传委员、纪检委员、党小组组长",
+            "",
+        ]]);
+        let e = &parse_roster(&t, today()).unwrap()[0];
+        use PositionKind::*;
+        assert_eq!(e.positions, vec![OrganizationMember, PublicityMember, DisciplineMember, GroupLeader]);
+        assert!(e.positions[..3].iter().all(|p| p.is_committee()));
+        assert_eq!(GroupLeader.word(), "党小组组长");
+        assert_eq!(OrganizationMember.word(), "组织委员");
+    }
+
+    #[test]
     fn a_bad_date_is_reported_with_its_row_and_field() {
         let id = id("11010519900307123");
         let t = table(&[["张三", "", "", &id, "", "正式党员", "2023-13-40", "", "", "", ""]]);

@@ -219,7 +219,14 @@ impl ColumnMap {
                 }
                 continue;
             }
-            let found = fields.iter().find(|(f, zh)| header == normalize_header(zh) || header == f.api_name()).map(|(f, _)| *f);
+            let found = fields
+                .iter()
+                .find(|(f, zh)| {
+                    header == normalize_header(zh)
+                        || header == f.api_name()
+                        || f.former_column_name().is_some_and(|old| header == normalize_header(old))
+                })
+                .map(|(f, _)| *f);
             match found {
                 Some(field) if columns.contains_key(&field) => {
                     errors.push(header_error(field, Problem::rule("column-twice"), ""));

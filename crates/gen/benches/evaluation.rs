@@ -272,6 +272,7 @@ fn update_latencies(engine: &mut Engine, catalogue: &Catalogue, generated: &Gene
             polarity: None,
             present: (first..first + 30).collect(),
             absent: n.saturating_sub(30),
+            voters: rules::Voters::default(),
         }
     };
     let base = engine.world().activities.len() as u32;

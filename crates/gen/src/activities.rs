@@ -70,6 +70,7 @@ impl Gen {
             polarity: None,
             present,
             absent: held.absent,
+            voters: rules::Voters::default(),
         }));
     }
 
@@ -354,15 +355,33 @@ impl Gen {
         }
     }
 
+    /// A township committee: its meetings open with the theory study, a
+    /// center-group session most months, a reading class, typical cases,
+    /// discipline education, and each member of the team gives a special
+    /// party class at a branch under it (the Opinions' 各级).
     fn township_activities(&mut self, o: u32) {
         let team = self.team.get(o as usize).cloned().unwrap_or_default();
+        let (theory, business) = (self.k.theory, self.k.business);
         for m in 1..=12 {
             let d = self.rng.day_of(m);
             if self.rng.with_probability(0.95) {
                 let absent = self.attend_list(&team, 0.9);
                 let minutes = self.rng.between(60, 150);
-                self.act(Held { kind: self.k.standing, host: o, on: d, minutes, presenter: None, agenda: vec![self.k.business], absent });
+                let agenda = if self.rng.with_probability(0.97) { vec![theory, business] } else { vec![business] };
+                self.act(Held { kind: self.k.standing, host: o, on: d, minutes, presenter: None, agenda, absent });
             }
+            let d = self.rng.day_of(m);
+            if self.rng.with_probability(0.93) {
+                let absent = self.attend_list(&team, 0.9);
+                let minutes = self.rng.between(90, 150);
+                self.act(Held { kind: self.k.center_group, host: o, on: d, minutes, presenter: None, agenda: vec![theory], absent });
+            }
+        }
+        let d = self.rng.day_in(3, 10);
+        if self.rng.with_probability(0.9) {
+            let absent = self.attend_list(&team, 0.9);
+            let minutes = self.rng.between(2, 4) * 240;
+            self.act(Held { kind: self.k.reading, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
         }
         self.cases(o, &team, 0.88);
         let d = self.rng.day_in(1, 12);
@@ -371,10 +390,10 @@ impl Gen {
             let minutes = self.rng.between(60, 120);
             self.act(Held { kind: self.k.discipline, host: o, on: d, minutes, presenter: None, agenda: Vec::new(), absent });
         }
-        if let Some(&secretary) = team.first()
-            && self.rng.with_probability(0.94)
-        {
-            self.special_class(secretary, o, None);
+        for &p in &team {
+            if self.rng.with_probability(0.94) {
+                self.special_class(p, o, None);
+            }
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Term {
     /// How long an activity of this kind usually lasts, in minutes: what a
     /// recording form offers when there is no earlier record to copy.
     pub minutes: Option<u32>,
+    /// Other words written for it in spreadsheets (earlier or shorter names).
+    pub also: Vec<String>,
 }
 
 impl Term {
@@ -110,6 +112,41 @@ impl PositionRule {
     }
 }
 
+/// What kind of source sets a requirement's obligation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// A national text (regulations, the Opinions) sets it.
+    National,
+    /// Common practice that provinces usually write down; the default is
+    /// that practice, and a local rule may change it.
+    CommonPractice,
+    /// A method the documents offer, not a duty: a record counts when made,
+    /// and no subject is ever marked as having missed it.
+    Method,
+    /// Added by a province or an organization for its subtree.
+    Local,
+}
+
+impl SourceKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::National => "national",
+            SourceKind::CommonPractice => "common_practice",
+            SourceKind::Method => "method",
+            SourceKind::Local => "local",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "national" => Some(SourceKind::National),
+            "common_practice" => Some(SourceKind::CommonPractice),
+            "method" => Some(SourceKind::Method),
+            _ => None,
+        }
+    }
+}
+
 /// Whom a requirement binds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Binding {
@@ -137,8 +174,15 @@ pub enum HostRule {
 /// The quorum a meeting needs to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quorum {
-    /// More than half of those expected were present.
+    /// 半数以上: at least half of those expected were present (以上
+    /// includes the number itself).
+    HalfOrMore,
+    /// 超过半数: more than half of those expected were present.
     MoreThanHalf,
+    /// For a meeting that votes or elects (an agenda item of kind `item`):
+    /// more than half of the members with a vote (full members) expected
+    /// were present. Meetings without the item need no quorum.
+    VotersMoreThanHalf { item: u16 },
 }
 
 /// For requirements met only when every part is met ("each kind of visit",
@@ -198,12 +242,18 @@ pub struct Requirement {
     pub clause: String,
     /// The file (or local setting) it was defined in.
     pub source: String,
+    /// Whether a national text, common practice or a local rule sets it.
+    pub source_kind: SourceKind,
     pub subject: SubjectKind,
     pub binds: Binding,
     pub period: PeriodKind,
     pub count: u32,
     /// Whether a province or organization may set the period and count.
     pub locally_set: bool,
+    /// No document sets a frequency: until a local setting applies, every
+    /// cell is not applicable, pending the local rule (`period` and `count`
+    /// only shape those cells).
+    pub pending_local_rule: bool,
     pub satisfied_by: Satisfaction,
     pub hours: Option<HoursRule>,
     /// A feature the requirement needs that is not built yet: every cell is
@@ -383,7 +433,7 @@ impl Catalogue {
             }
             for (i, r) in raw.requirement.iter().enumerate() {
                 let at = at.entry("requirement", i);
-                let req = cat.resolve(&at, r)?;
+                let req = cat.resolve(&at, r, None)?;
                 if cat.requirements.iter().any(|o| o.id == req.id) {
                     return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-duplicate-id").text("id", req.id.clone())));
                 }
@@ -405,7 +455,7 @@ impl Catalogue {
         let [r] = raw.requirement.as_slice() else {
             return Err(at.error(None, Message::new("catalogue-local-one-requirement")));
         };
-        let req = self.resolve(&at, r)?;
+        let req = self.resolve(&at, r, Some(SourceKind::Local))?;
         if self.requirement(&req.id).is_some() {
             return Err(at.error_at_key_after(&req.id, "id", Message::new("catalogue-local-id-taken").text("id", req.id.clone())));
         }
@@ -413,8 +463,10 @@ impl Catalogue {
     }
 
     /// Checks one raw requirement against the vocabulary, field by field in
-    /// a fixed order (the first error found is the one reported).
-    fn resolve(&self, at: &Locator, r: &RawRequirement) -> Result<Requirement, CatalogueError> {
+    /// a fixed order (the first error found is the one reported). A local
+    /// requirement passes its kind of source (`local`), which its text may
+    /// not set; a catalogue file must state it.
+    fn resolve(&self, at: &Locator, r: &RawRequirement, local: Option<SourceKind>) -> Result<Requirement, CatalogueError> {
         let id = checked_id(at, r)?;
         let f = Fields { at, id };
         for (field, value) in [("zh", &r.zh), ("en", &r.en), ("clause", &r.clause)] {
@@ -433,6 +485,9 @@ impl Catalogue {
         if count == 0 || count > 366 {
             return Err(f.fail_key("count", between("count", count, 1, 366)));
         }
+        if r.pending_local_rule && !r.locally_set {
+            return Err(f.fail_key("pending_local_rule", Message::new("catalogue-pending-needs-local")));
+        }
         let binds = binding(&f, r, subject)?;
         let kinds = self.kind_list(&f, &r.kinds, "kinds")?;
         let host = host_rule(&f, r, subject)?;
@@ -442,26 +497,35 @@ impl Catalogue {
         let agenda = |code: &String, field: &str| self.agenda_kind(code).ok_or_else(|| f.fail(code, unknown(field, "agenda_kind", code)));
         let first_agenda_item = r.first_agenda_item.as_ref().map(|c| agenda(c, "first_agenda_item")).transpose()?;
         let agenda_includes = r.agenda_includes.iter().map(|c| agenda(c, "agenda_includes")).collect::<Result<Vec<_>, _>>()?;
-        let quorum = match r.quorum.as_deref() {
-            None => None,
-            Some("more_than_half") => Some(Quorum::MoreThanHalf),
-            Some(other) => return Err(f.fail(other, one_of("quorum", other, "more_than_half"))),
+        let quorum = match (r.quorum.as_deref(), &r.quorum_item) {
+            (None, None) => None,
+            (Some("half_or_more"), None) => Some(Quorum::HalfOrMore),
+            (Some("more_than_half"), None) => Some(Quorum::MoreThanHalf),
+            (Some("voters_more_than_half"), Some(item)) => Some(Quorum::VotersMoreThanHalf { item: agenda(item, "quorum_item")? }),
+            (Some("voters_more_than_half"), None) => return Err(f.fail_key("quorum", Message::new("catalogue-quorum-item-required"))),
+            (Some("half_or_more" | "more_than_half") | None, Some(_)) => {
+                return Err(f.fail_key("quorum_item", Message::new("catalogue-quorum-item-for-votes")));
+            }
+            (Some(other), _) => return Err(f.fail(other, one_of("quorum", other, "half_or_more, more_than_half, voters_more_than_half"))),
         };
         let each_of = self.each_of(&f, r)?;
         let hours = self.hours(&f, r, subject)?;
         let shape = Shape { subject, period, binds: &binds, kinds: &kinds, hours: hours.as_ref() };
         check_shape(&f, r, &shape)?;
+        let source_kind = source_kind(&f, r, local)?;
         Ok(Requirement {
             id: id.to_owned(),
             zh: r.zh.trim().to_owned(),
             en: r.en.trim().to_owned(),
             clause: r.clause.trim().to_owned(),
             source: at.file.to_owned(),
+            source_kind,
             subject,
             binds,
             period,
             count,
             locally_set: r.locally_set,
+            pending_local_rule: r.pending_local_rule,
             satisfied_by: Satisfaction {
                 kinds,
                 host,
@@ -571,6 +635,18 @@ fn position_rule(f: &Fields, p: (&[String], &[String], &[String]), field: &str) 
     })
 }
 
+/// The kind of source: stated by a catalogue file, `local` for a local requirement.
+fn source_kind(f: &Fields, r: &RawRequirement, local: Option<SourceKind>) -> Result<SourceKind, CatalogueError> {
+    match (local, r.source_kind.as_deref()) {
+        (Some(kind), None) => Ok(kind),
+        (Some(_), Some(other)) => Err(f.fail_key("source_kind", Message::new("catalogue-local-source-kind").text("value", other))),
+        (None, None) => Err(f.fail_key("id", Message::new("catalogue-source-kind-required"))),
+        (None, Some(raw)) => {
+            SourceKind::parse(raw).ok_or_else(|| f.fail(raw, one_of("source_kind", raw, "national, common_practice, method")))
+        }
+    }
+}
+
 /// Whom a requirement binds.
 fn binding(f: &Fields, r: &RawRequirement, subject: SubjectKind) -> Result<Binding, CatalogueError> {
     let org_kinds = coded_list(&r.org_kinds, OrgKind::parse).map_err(|v| f.fail(&v, unknown("org_kinds", "org_kind", &v)))?;
@@ -640,6 +716,9 @@ fn check_shape(f: &Fields, r: &RawRequirement, s: &Shape) -> Result<(), Catalogu
     if s.period == PeriodKind::PerMeeting && s.subject != SubjectKind::Organization {
         return Err(f.fail(&r.period, Message::new("catalogue-per-meeting-orgs")));
     }
+    if s.hours.is_some() && r.pending_local_rule {
+        return Err(f.fail_key("pending_local_rule", Message::new("catalogue-pending-hours")));
+    }
     if s.hours.is_some() && s.period != PeriodKind::Year {
         return Err(f.fail(&r.period, Message::new("catalogue-hours-per-year")));
     }
@@ -672,7 +751,7 @@ fn vocab(at: &Locator, table: &str, raw: &[RawTerm], into: &mut Vec<Term>) -> Re
         if t.minutes.is_some_and(|m| !(1..=1440).contains(&m)) {
             return Err(at.error_at(&t.code, Message::new("catalogue-term-minutes").text("table", table).text("code", t.code.clone())));
         }
-        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), minutes: t.minutes });
+        into.push(Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), minutes: t.minutes, also: t.also.clone() });
     }
     Ok(())
 }
@@ -830,6 +909,8 @@ struct RawTerm {
     en: String,
     #[serde(default)]
     minutes: Option<u32>,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -839,6 +920,7 @@ struct RawRequirement {
     zh: String,
     en: String,
     clause: String,
+    source_kind: Option<String>,
     subject: String,
     #[serde(default)]
     org_kinds: Vec<String>,
@@ -857,6 +939,8 @@ struct RawRequirement {
     #[serde(default)]
     locally_set: bool,
     #[serde(default)]
+    pending_local_rule: bool,
+    #[serde(default)]
     kinds: Vec<String>,
     host: Option<String>,
     #[serde(default)]
@@ -869,6 +953,7 @@ struct RawRequirement {
     #[serde(default)]
     agenda_includes: Vec<String>,
     quorum: Option<String>,
+    quorum_item: Option<String>,
     #[serde(default)]
     each_visit_kind: Vec<String>,
     #[serde(default)]

@@ -27,4 +27,4 @@ pub use engine::Mutation;
 pub use engine::{Cell, Engine, Rollup, Status, Subject};
 pub use period::{Period, PeriodKind};
 pub use settings::{Exemption, LocalSetting, Settings};
-pub use world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, World};
+pub use world::{ActivityFact, MembershipFact, OrgFact, PersonFact, PositionFact, Voters, World};

@@ -43,6 +43,10 @@ pub enum WhyCode {
     Exempted,
     /// The feature the requirement needs is not built yet.
     FeatureNotBuilt,
+    /// No document sets the frequency and no local rule has set it yet.
+    PendingLocalRule,
+    /// A method offered, not a duty: nothing recorded is no failure.
+    MethodNotDuty,
 }
 
 impl WhyCode {
@@ -65,6 +69,8 @@ impl WhyCode {
             WhyCode::JoinedThisYear => "joined_this_year",
             WhyCode::Exempted => "exempted",
             WhyCode::FeatureNotBuilt => "feature_not_built",
+            WhyCode::PendingLocalRule => "pending_local_rule",
+            WhyCode::MethodNotDuty => "method_not_duty",
         }
     }
 
@@ -88,6 +94,8 @@ impl WhyCode {
             WhyCode::JoinedThisYear => "why-joined-this-year",
             WhyCode::Exempted => "why-exempted",
             WhyCode::FeatureNotBuilt => "why-feature-not-built",
+            WhyCode::PendingLocalRule => "why-pending-local-rule",
+            WhyCode::MethodNotDuty => "why-method-not-duty",
         }
     }
 }

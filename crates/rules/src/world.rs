@@ -3,7 +3,7 @@
 //! addressed by dense indices. The caller keeps the mapping from indices to
 //! stored ids; the engine never sees an id.
 
-use crate::catalogue::{KindIx, Polarity};
+use crate::catalogue::{KindIx, Polarity, Quorum};
 use chrono::NaiveDate;
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 
@@ -57,6 +57,14 @@ pub struct PositionFact {
     pub to: Option<NaiveDate>,
 }
 
+/// Of those expected at a meeting, the members with a vote (full members,
+/// not probationary ones) present and absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Voters {
+    pub present: u32,
+    pub absent: u32,
+}
+
 /// A held activity. `present` are the people who attended; `absent` counts
 /// those expected who did not (attendance is recorded by exception).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,13 +80,25 @@ pub struct ActivityFact {
     pub polarity: Option<Polarity>,
     pub present: Vec<u32>,
     pub absent: u32,
+    /// The members with a vote among those expected, for a vote's quorum.
+    pub voters: Voters,
 }
 
 impl ActivityFact {
-    /// Whether more than half of those expected were present.
-    pub fn has_quorum(&self) -> bool {
+    /// Whether the meeting had the quorum `q` (docs/EVALUATION.md, "Quorum").
+    pub fn has_quorum(&self, q: Quorum) -> bool {
         let present = self.present.len() as u64;
-        present * 2 > present + u64::from(self.absent)
+        let expected = present + u64::from(self.absent);
+        match q {
+            Quorum::HalfOrMore => present > 0 && present * 2 >= expected,
+            Quorum::MoreThanHalf => present * 2 > expected,
+            Quorum::VotersMoreThanHalf { item } => {
+                !self.agenda.contains(&item) || {
+                    let (p, a) = (u64::from(self.voters.present), u64::from(self.voters.absent));
+                    p * 2 > p + a
+                }
+            }
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! line and the field.
 #![allow(clippy::unwrap_used)]
 
-use rules::catalogue::{Binding, EachOf, HostRule, Polarity, Quorum, SubjectKind};
+use domain::{OrgKind, OrgLevel, PositionKind};
+use rules::catalogue::{Binding, EachOf, HostRule, Polarity, Quorum, SourceKind, SubjectKind};
 use rules::{Catalogue, CatalogueError, PeriodKind};
 
 // ------------------------------------------------------------ the embedded one
@@ -12,12 +13,13 @@ fn embedded() -> Catalogue {
     Catalogue::embedded().unwrap()
 }
 
-const IDS: [&str; 20] = [
+const IDS: [&str; 21] = [
     "first-issue",
     "center-group-study",
     "reading-class",
     "special-party-class",
     "secretary-party-class",
+    "committee-secretary-party-class",
     "theme-party-day",
     "political-birthday",
     "four-under-grassroots",
@@ -36,7 +38,7 @@ const IDS: [&str; 20] = [
 ];
 
 #[test]
-fn the_embedded_catalogue_holds_exactly_the_twenty_requirements() {
+fn the_embedded_catalogue_holds_exactly_the_twenty_one_requirements() {
     let cat = embedded();
     let mut ids: Vec<&str> = cat.requirements.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
@@ -47,7 +49,7 @@ fn the_embedded_catalogue_holds_exactly_the_twenty_requirements() {
     assert_eq!(cat.class_hour_minutes, 45);
     assert_eq!(cat.late_window.code(), "10d");
     assert_eq!(cat.activity_kinds.len(), 19);
-    assert_eq!(cat.agenda_kinds.len(), 9);
+    assert_eq!(cat.agenda_kinds.len(), 10);
     assert_eq!(cat.visit_kinds.len(), 4);
 }
 
@@ -92,16 +94,68 @@ fn a_special_party_class_is_given_by_the_leader_at_the_grassroots() {
     assert_eq!(r.satisfied_by.host, HostRule::Any);
     let Binding::PositionHolders(rule) = &r.binds else { panic!("{:?}", r.binds) };
     assert_eq!(rule.positions.len(), 3);
-    assert_eq!(rule.org_levels.len(), 4);
+    assert_eq!(rule.org_levels, [OrgLevel::Central, OrgLevel::Provincial, OrgLevel::City, OrgLevel::County, OrgLevel::Township]);
+}
+
+#[test]
+fn what_the_opinions_ask_of_all_levels_binds_township_committees_too() {
+    let cat = embedded();
+    for id in ["first-issue", "center-group-study", "reading-class"] {
+        let Binding::Organizations { kinds, levels } = &req(&cat, id).binds else { panic!("{id}") };
+        assert!(levels.contains(&OrgLevel::Township) && kinds.contains(&OrgKind::Committee), "{id}: {levels:?}");
+        assert!(!levels.contains(&OrgLevel::Grassroots), "{id}: grassroots units are not 各级党委 of the Opinions");
+    }
+}
+
+#[test]
+fn every_requirement_says_what_kind_of_source_sets_it() {
+    let cat = embedded();
+    let kind = |id: &str| req(&cat, id).source_kind;
+    for id in ["first-issue", "reading-class", "special-party-class", "committee-secretary-party-class", "members-assembly", "study-hours"]
+    {
+        assert_eq!(kind(id), SourceKind::National, "{id}");
+    }
+    for id in ["party-lesson", "secretary-party-class", "center-group-study"] {
+        assert_eq!(kind(id), SourceKind::CommonPractice, "{id}");
+        assert!(req(&cat, id).locally_set, "common practice is locally adjustable: {id}");
+    }
+    assert_eq!(kind("political-birthday"), SourceKind::Method);
+    // Frequencies no document sets wait for the local rule.
+    for id in ["four-under-grassroots", "political-checkup", "discipline-education"] {
+        let r = req(&cat, id);
+        assert!(r.pending_local_rule && r.locally_set && r.feature_not_built.is_none(), "{id}");
+    }
+    let pending: Vec<&str> = cat.requirements.iter().filter(|r| r.pending_local_rule).map(|r| r.id.as_str()).collect();
+    assert_eq!(pending, ["four-under-grassroots", "political-checkup", "discipline-education"]);
+}
+
+#[test]
+fn branch_secretaries_by_practice_and_committee_secretaries_by_article_16_give_a_party_class() {
+    let cat = embedded();
+    let Binding::PositionHolders(branch) = &req(&cat, "secretary-party-class").binds else { panic!() };
+    assert_eq!(
+        (branch.positions.as_slice(), branch.org_kinds.as_slice()),
+        (&[PositionKind::Secretary][..], &[OrgKind::GeneralBranch, OrgKind::Branch][..])
+    );
+    let committee = req(&cat, "committee-secretary-party-class");
+    let Binding::PositionHolders(rule) = &committee.binds else { panic!() };
+    assert_eq!(
+        (rule.positions.as_slice(), rule.org_kinds.as_slice()),
+        (&[PositionKind::Secretary][..], &[OrgKind::Committee, OrgKind::PartyGroup][..])
+    );
+    assert!(rule.org_levels.is_empty(), "every level");
+    assert!(committee.clause.contains("Member education regulations 2019 Art. 16"), "{}", committee.clause);
+    assert_eq!(committee.period, PeriodKind::Year);
 }
 
 #[test]
 fn the_three_meetings_carry_their_frequency_and_quorum() {
     let cat = embedded();
     let committee = req(&cat, "branch-committee-meeting");
-    assert_eq!((committee.period, committee.satisfied_by.quorum), (PeriodKind::Month, Some(Quorum::MoreThanHalf)));
+    assert_eq!((committee.period, committee.satisfied_by.quorum), (PeriodKind::Month, Some(Quorum::HalfOrMore)));
     assert_eq!(req(&cat, "members-assembly").period, PeriodKind::Quarter);
-    assert_eq!(req(&cat, "members-assembly").satisfied_by.quorum, Some(Quorum::MoreThanHalf));
+    let vote = cat.agenda_kind("vote").unwrap();
+    assert_eq!(req(&cat, "members-assembly").satisfied_by.quorum, Some(Quorum::VotersMoreThanHalf { item: vote }));
     assert_eq!(req(&cat, "group-meeting").satisfied_by.quorum, None);
     assert_eq!(kinds(&cat, &req(&cat, "party-lesson").satisfied_by.kinds), ["party_lesson", "party_class"]);
 }
@@ -114,7 +168,8 @@ fn study_hours_are_32_and_56_for_grassroots_secretaries_and_committee_members() 
     assert_eq!(hours.kinds.len(), 9);
     let (raised, rule) = hours.raised.as_ref().unwrap();
     assert_eq!(*raised, 56);
-    assert_eq!(rule.positions.len(), 3);
+    assert_eq!(rule.positions.len(), 6, "secretary, deputy, and every kind of committee member");
+    assert!(rule.positions.contains(&PositionKind::DisciplineMember));
     assert_eq!(req(&cat, "study-hours").binds, Binding::Members);
 }
 
@@ -128,7 +183,7 @@ fn each_of_and_feature_gaps_are_read() {
     assert_eq!(req(&cat, "democratic-life-meeting").satisfied_by.agenda_includes.len(), 2);
     assert_eq!(req(&cat, "political-birthday").period, PeriodKind::JoinMonth);
     assert!(req(&cat, "political-birthday").satisfied_by.attended_by_subject);
-    for id in ["political-checkup", "livelihood-list", "rectification"] {
+    for id in ["livelihood-list", "rectification"] {
         assert!(req(&cat, id).feature_not_built.is_some(), "{id}");
     }
     assert!(req(&cat, "center-group-study").feature_not_built.is_none());
@@ -176,6 +231,7 @@ org_kinds = ["branch"]
 org_levels = ["county"]
 period = "month"
 kinds = ["meeting"]
+source_kind = "national"
 "#;
 
 /// `GOOD` with line `n` (1-based) replaced by `line`; a line past the end is appended.
@@ -287,7 +343,46 @@ fn a_duplicate_requirement_id_in_one_file_points_at_the_second() {
     let second = GOOD.split_once("[[requirement]]").unwrap().1;
     let text = format!("{GOOD}\n[[requirement]]{second}");
     let err = load(&[("doc.toml", &text)]).unwrap_err();
-    assert_eq!(err.line, Some(17), "{err}");
+    assert_eq!(err.line, Some(18), "{err}");
+}
+
+#[test]
+fn a_requirement_without_its_kind_of_source_or_with_an_unknown_one_is_refused() {
+    refused(&GOOD.replace("source_kind = \"national\"\n", ""), 6, "source_kind: say what sets the requirement");
+    refused(&edit(15, "source_kind = \"custom\""), 15, "source_kind: 'custom' is not one of national, common_practice, method");
+}
+
+#[test]
+fn a_quorum_is_one_of_the_three_readings_and_a_vote_names_its_item() {
+    refused(
+        &edit(15, "quorum = \"two_thirds\""),
+        15,
+        "quorum: 'two_thirds' is not one of half_or_more, more_than_half, voters_more_than_half",
+    );
+    refused(&edit(15, "quorum = \"voters_more_than_half\""), 15, "quorum: a vote's quorum needs quorum_item");
+    refused(&edit(15, "quorum_item = \"theory_study\""), 15, "quorum_item: only quorum = \"voters_more_than_half\"");
+    refused(&format!("{GOOD}quorum = \"voters_more_than_half\"\nquorum_item = \"tally\"\n"), 17, "tally");
+    let cat = load(&[("doc.toml", &format!("{GOOD}quorum = \"voters_more_than_half\"\nquorum_item = \"theory_study\"\n"))]).unwrap();
+    assert_eq!(cat.requirements[0].satisfied_by.quorum, Some(Quorum::VotersMoreThanHalf { item: 0 }));
+}
+
+#[test]
+fn only_a_locally_set_frequency_can_wait_for_the_local_rule() {
+    let pending = format!("{GOOD}pending_local_rule = true\n");
+    refused(&pending, 16, "pending_local_rule: only a requirement whose frequency is set locally");
+    let cat = load(&[("doc.toml", &format!("{pending}locally_set = true\n"))]).unwrap();
+    assert!(cat.requirements[0].pending_local_rule);
+}
+
+#[test]
+fn a_local_requirement_is_set_by_the_local_rule_and_may_not_say_otherwise() {
+    let cat = load(&[("doc.toml", GOOD)]).unwrap();
+    assert_eq!(cat.parse_local_requirement("county", LOCAL).unwrap().source_kind, SourceKind::Local);
+    let err = cat.parse_local_requirement("county", &format!("{LOCAL}source_kind = \"national\"\n")).unwrap_err();
+    assert!(
+        i18n::render(i18n::Lang::En, &err.message).contains("source_kind: a local requirement is always set by the local rule"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -370,7 +465,7 @@ fn field_errors_point_into_the_right_one_of_several_requirements() {
     refused(&two(&edit(13, "perod = \"month\"")), 13, "unknown field `perod`");
     refused(&two(&GOOD.replace("clause = \"Art. 1\"\n", "")), 5, "missing field `clause`");
     let missing_in_second = format!("{GOOD}\n[[requirement]]{}", second.replace("clause = \"Art. 1\"\n", ""));
-    refused(&missing_in_second, 16, "missing field `clause`");
+    refused(&missing_in_second, 17, "missing field `clause`");
 }
 
 #[test]

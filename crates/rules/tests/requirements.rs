@@ -8,7 +8,8 @@ use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 use rules::catalogue::{Catalogue, Polarity};
 use rules::settings::{Exemption, LocalSetting};
 use rules::{
-    ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, World,
+    ActivityFact, Calendar, Cell, Engine, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Status, Subject, Voters,
+    World,
 };
 use std::sync::OnceLock;
 
@@ -106,6 +107,7 @@ fn act(kind: &str, host: u32, on: &str) -> Act {
             polarity: None,
             present: vec![BRANCH_SECRETARY, 3, 4],
             absent: 0,
+            voters: Voters { present: 3, absent: 0 },
         },
     }
 }
@@ -195,6 +197,33 @@ fn a_committee_meeting_without_quorum_does_not_count() {
 }
 
 #[test]
+fn half_of_the_committee_present_is_a_quorum_because_yi_shang_includes_the_number() {
+    let f = fixture();
+    let half = act("branch_committee_meeting", BRANCH, "2025-06-10").present(&[BRANCH_SECRETARY, 3], 2);
+    let nobody = act("branch_committee_meeting", BRANCH, "2025-07-10").present(&[], 0);
+    let e = evaluate(&f, vec![half, nobody], "2026-01-31");
+    assert_eq!(status(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-06"), (Status::Met, "held"));
+    assert_eq!(status(&e, "branch-committee-meeting", Subject::Org(BRANCH), "2025-07"), (Status::Missed, "held_without_quorum"));
+}
+
+#[test]
+fn an_assemblys_quorum_applies_to_a_vote_and_counts_only_members_with_a_vote() {
+    let f = fixture();
+    let voting = |on: &str, voters: (u32, u32)| {
+        let mut a = act("members_assembly", BRANCH, on).present(&[BRANCH_SECRETARY, 3, 4, 5, 6], 1).agenda(&["theory_study", "vote"]);
+        a.fact.voters = Voters { present: voters.0, absent: voters.1 };
+        a
+    };
+    // Q1: five of six present, but only two of the five full members (three are probationary): no quorum for the vote.
+    // Q2: three of five full members: a quorum. Q3: no vote, two of six present: no quorum needed.
+    let no_vote = act("members_assembly", BRANCH, "2025-08-10").present(&[3, 4], 4).agenda(&["theory_study", "business"]);
+    let e = evaluate(&f, vec![voting("2025-02-10", (2, 3)), voting("2025-05-10", (3, 2)), no_vote], "2026-01-31");
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q1"), (Status::Missed, "held_without_quorum"));
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q2"), (Status::Met, "held"));
+    assert_eq!(status(&e, "members-assembly", Subject::Org(BRANCH), "2025-Q3"), (Status::Met, "held"));
+}
+
+#[test]
 fn a_meeting_not_opening_with_the_theory_study_breaks_the_first_issue_rule() {
     let f = fixture();
     let good = act("standing_committee_meeting", COUNTY, "2025-03-03");
@@ -281,18 +310,35 @@ fn secretaries_and_committee_members_owe_fifty_six_class_hours() {
 }
 
 #[test]
-fn a_political_birthday_counts_in_the_month_of_joining_only() {
+fn a_political_birthday_counts_in_the_month_of_joining_and_is_never_missed() {
     let f = fixture();
     let in_march = act("political_birthday", BRANCH, "2025-03-20").present(&[3], 0).agenda(&["oath_review"]);
     let in_april = act("political_birthday", BRANCH, "2025-04-20").present(&[4], 0).agenda(&["oath_review"]);
     let e = evaluate(&f, vec![in_march, in_april], "2026-01-31");
     assert_eq!(status(&e, "political-birthday", Subject::Person(3), "2025-03"), (Status::Met, "held"));
-    assert_eq!(status(&e, "political-birthday", Subject::Person(4), "2025-03"), (Status::Missed, "not_enough"));
+    // A method, not a duty: a member without a birthday activity is not missed, nor due.
+    let none = cell(&e, "political-birthday", Subject::Person(4), "2025-03");
+    assert_eq!((none.status, none.why.code(), none.evidence.len()), (Status::NotApplicable, "method_not_duty", 0));
+    let during = evaluate(&f, vec![], "2025-03-10");
+    assert_eq!(status(&during, "political-birthday", Subject::Person(4), "2025-03"), (Status::NotApplicable, "method_not_duty"));
+    let r = cat().requirement("political-birthday").unwrap();
+    assert!(e.cells().iter().filter(|c| c.requirement == r).all(|c| matches!(c.status, Status::Met | Status::NotApplicable)));
 }
 
 #[test]
-fn four_under_the_grassroots_needs_every_kind_of_visit() {
-    let f = fixture();
+fn four_under_the_grassroots_waits_for_the_local_rule_then_needs_every_kind_of_visit() {
+    let mut f = fixture();
+    let e = evaluate(&f, vec![], "2026-01-31");
+    let pending = cell(&e, "four-under-grassroots", Subject::Person(SECRETARY_OF_COUNTY), "2025");
+    assert_eq!((pending.status, pending.why.code()), (Status::NotApplicable, "pending_local_rule"));
+    // The province sets one visit of each kind a year.
+    f.settings.frequencies.push(LocalSetting {
+        requirement: cat().requirement("four-under-grassroots").unwrap(),
+        org: COUNTY,
+        valid_from: d("2025-01-01"),
+        period: PeriodKind::Year,
+        count: 1,
+    });
     let visits: Vec<Act> = ["publicize", "investigate", "receive_petitions"]
         .iter()
         .enumerate()
@@ -355,7 +401,7 @@ fn group_meetings_bind_groups_and_branch_work_binds_branches() {
     assert!(!has_cell(&e, "branch-committee-meeting", Subject::Org(GROUP), "2025-02"));
     assert!(!has_cell(&e, "theme-party-day", Subject::Org(TOWNSHIP), "2025-02"));
     assert_eq!(status(&e, "organizational-life-meeting", Subject::Org(BRANCH), "2025"), (Status::Missed, "not_enough"));
-    assert_eq!(status(&e, "discipline-education", Subject::Org(TOWNSHIP), "2025"), (Status::Missed, "not_enough"));
+    assert_eq!(status(&e, "discipline-education", Subject::Org(TOWNSHIP), "2025"), (Status::NotApplicable, "pending_local_rule"));
     assert_eq!(status(&e, "reading-class", Subject::Org(GOV_GROUP), "2025"), (Status::Missed, "not_enough"));
     assert_eq!(status(&e, "secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"), (Status::Missed, "not_enough"));
 }
@@ -364,9 +410,54 @@ fn group_meetings_bind_groups_and_branch_work_binds_branches() {
 fn unbuilt_features_are_not_applicable_with_a_reason() {
     let f = fixture();
     let e = evaluate(&f, vec![], "2026-01-31");
-    for req in ["political-checkup", "livelihood-list", "rectification"] {
+    for req in ["livelihood-list", "rectification"] {
         assert_eq!(status(&e, req, Subject::Org(COUNTY), "2025"), (Status::NotApplicable, "feature_not_built"), "{req}");
     }
+}
+
+#[test]
+fn frequencies_no_document_sets_wait_for_the_local_rule_until_one_applies() {
+    let mut f = fixture();
+    let checkup = cat().requirement("political-checkup").unwrap();
+    let discipline = cat().requirement("discipline-education").unwrap();
+    // The county sets a half-yearly check-up from July; discipline education stays pending.
+    f.settings.frequencies.push(LocalSetting {
+        requirement: checkup,
+        org: COUNTY,
+        valid_from: d("2025-07-01"),
+        period: PeriodKind::Half,
+        count: 1,
+    });
+    let e = evaluate(&f, vec![act("discipline_education", BRANCH, "2025-03-01")], "2026-01-31");
+    assert_eq!(status(&e, "political-checkup", Subject::Org(COUNTY), "2025"), (Status::NotApplicable, "pending_local_rule"));
+    assert_eq!(status(&e, "political-checkup", Subject::Org(COUNTY), "2025-H2"), (Status::Missed, "not_enough"));
+    let held = cell(&e, "discipline-education", Subject::Org(BRANCH), "2025");
+    assert_eq!((held.status, held.why.code(), held.evidence.len()), (Status::NotApplicable, "pending_local_rule", 0));
+    let why = rules::why::message(cat(), &cat().requirements[usize::from(discipline)], held.why, held.found, held.needed);
+    assert_eq!(why.id, "why-pending-local-rule");
+}
+
+#[test]
+fn townships_hold_first_issue_center_group_and_reading_class_duties() {
+    let f = fixture();
+    let meeting = act("standing_committee_meeting", TOWNSHIP, "2025-03-03").agenda(&["business"]);
+    let e = evaluate(&f, vec![meeting, act("center_group_study", TOWNSHIP, "2025-03-10")], "2026-01-31");
+    assert_eq!(status(&e, "first-issue", Subject::Org(TOWNSHIP), "2025-03"), (Status::Missed, "meetings_without_study"));
+    assert_eq!(status(&e, "center-group-study", Subject::Org(TOWNSHIP), "2025-03"), (Status::Met, "held"));
+    assert_eq!(status(&e, "reading-class", Subject::Org(TOWNSHIP), "2025"), (Status::Missed, "not_enough"));
+    // A branch is no 各级党委.
+    assert!(!has_cell(&e, "center-group-study", Subject::Org(BRANCH), "2025-03"));
+}
+
+#[test]
+fn committee_secretaries_owe_a_party_class_by_article_16_and_branch_secretaries_by_practice() {
+    let f = fixture();
+    let class = act("party_class", BRANCH, "2025-05-05").presenter(SECRETARY_OF_COUNTY);
+    let e = evaluate(&f, vec![class], "2026-01-31");
+    assert_eq!(status(&e, "committee-secretary-party-class", Subject::Person(SECRETARY_OF_COUNTY), "2025"), (Status::Met, "held"));
+    assert!(!has_cell(&e, "secretary-party-class", Subject::Person(SECRETARY_OF_COUNTY), "2025"));
+    assert_eq!(status(&e, "secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"), (Status::Missed, "not_enough"));
+    assert!(!has_cell(&e, "committee-secretary-party-class", Subject::Person(BRANCH_SECRETARY), "2025"));
 }
 
 #[test]

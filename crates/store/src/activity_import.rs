@@ -35,7 +35,7 @@ pub struct ActivityImportReport {
 /// The catalogue's kinds, as the activity template reads them.
 pub fn vocabulary(catalogue: &Catalogue) -> Vocabulary {
     let terms = |list: &[rules::catalogue::Term]| -> Vec<Term> {
-        list.iter().map(|t| Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone() }).collect()
+        list.iter().map(|t| Term { code: t.code.clone(), zh: t.zh.clone(), en: t.en.clone(), also: t.also.clone() }).collect()
     };
     Vocabulary::new(terms(&catalogue.activity_kinds), terms(&catalogue.agenda_kinds), terms(&catalogue.visit_kinds))
 }

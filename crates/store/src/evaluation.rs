@@ -17,7 +17,8 @@ use rules::catalogue::Polarity;
 use rules::engine::Subject;
 use rules::period::PeriodKind;
 use rules::{
-    ActivityFact, Catalogue, Exemption, LocalSetting, MembershipFact, OrgFact, PersonFact, PositionFact, RequirementIx, Settings, World,
+    ActivityFact, Catalogue, Exemption, LocalSetting, MembershipFact, OrgFact, PersonFact, PositionFact, RequirementIx, Settings, Voters,
+    World,
 };
 use std::collections::HashMap;
 
@@ -40,6 +41,16 @@ pub struct Loaded {
     pub activity_index: HashMap<Id, u32>,
     /// The day the tree was read on: the end of the year, or `as_of` if earlier.
     pub tree_day: NaiveDate,
+    /// For each person index, the first day they have a vote (a full
+    /// member); `None` for a probationary member.
+    pub full_since: Vec<Option<NaiveDate>>,
+}
+
+impl Loaded {
+    /// Whether person `ix` has a vote (is a full member) on `day`.
+    fn votes_on(&self, ix: u32, day: NaiveDate) -> bool {
+        self.full_since.get(ix as usize).copied().flatten().is_some_and(|since| since <= day)
+    }
 }
 
 /// The read transaction all of a world is loaded in.
@@ -270,7 +281,7 @@ async fn load_people(tx: &mut Tx, scope: &Scope, loaded: &mut Loaded) -> Result<
     let positions = scope.bind(sqlx::query(&spans("positions", ", t.kind"))).fetch_all(&mut **tx).await?;
     let people = scope
         .bind(sqlx::query(&format!(
-            "SELECT p.id, p.name, p.join_date, p.cadre_rank, p.status FROM people p
+            "SELECT p.id, p.name, p.join_date, p.cadre_rank, p.status, p.category, p.full_member_date FROM people p
              WHERE p.id IN (SELECT t.person_id FROM memberships t WHERE t.valid_from <= $3 AND (t.valid_to IS NULL OR t.valid_to > $4) AND t.org_id IN ({links}))
                 OR p.id IN (SELECT t.person_id FROM positions t WHERE t.valid_from <= $3 AND (t.valid_to IS NULL OR t.valid_to > $4) AND t.org_id IN ({links}))
              ORDER BY p.id",
@@ -289,6 +300,14 @@ async fn load_people(tx: &mut Tx, scope: &Scope, loaded: &mut Loaded) -> Result<
         loaded.person_index.insert(id.clone(), ix);
         loaded.person_ids.push(id);
         loaded.person_names.push(text(r, "name")?);
+        // A full member without a recorded date has had a vote all along.
+        let full_since = match text(r, "category")?.as_str() {
+            "full" => {
+                Some(opt_text(r, "full_member_date")?.and_then(|s| PartialDate::parse_iso(&s)).map_or(NaiveDate::MIN, |d| d.first_day()))
+            }
+            _ => None,
+        };
+        loaded.full_since.push(full_since);
     }
     let lookup = |loaded: &Loaded, r: &sqlx::any::AnyRow| -> Result<Option<SpanFact>> {
         let person = loaded.person_index.get(&Id::from_stored(text(r, "person_id")?)).copied();
@@ -315,12 +334,14 @@ async fn load_people(tx: &mut Tx, scope: &Scope, loaded: &mut Loaded) -> Result<
 /// ids with `-` for each absent one.
 async fn load_activities(tx: &mut Tx, backend: Backend, catalogue: &Catalogue, scope: &Scope, loaded: &mut Loaded) -> Result<()> {
     let (agenda, attendance) = match backend {
-        Backend::Sqlite => {
-            ("group_concat(i.kind, ',' ORDER BY i.position)", "group_concat(CASE WHEN t.absent = 0 THEN t.person_id ELSE '-' END, ',')")
-        }
-        Backend::Postgres => {
-            ("string_agg(i.kind, ',' ORDER BY i.position)", "string_agg(CASE WHEN t.absent = 0 THEN t.person_id ELSE '-' END, ',')")
-        }
+        Backend::Sqlite => (
+            "group_concat(i.kind, ',' ORDER BY i.position)",
+            "group_concat(CASE WHEN t.absent = 0 THEN t.person_id ELSE '-' || t.person_id END, ',')",
+        ),
+        Backend::Postgres => (
+            "string_agg(i.kind, ',' ORDER BY i.position)",
+            "string_agg(CASE WHEN t.absent = 0 THEN t.person_id ELSE '-' || t.person_id END, ',')",
+        ),
     };
     let rows = scope
         .bind_activities(sqlx::query(&format!(
@@ -338,7 +359,7 @@ async fn load_activities(tx: &mut Tx, backend: Backend, catalogue: &Catalogue, s
     for r in &rows {
         let id = text(r, "id")?;
         let Some(&host) = loaded.org_index.get(&Id::from_stored(text(r, "host_org_id")?)) else { continue };
-        let fact = activity_fact(catalogue, &people, r, host)?;
+        let fact = activity_fact(catalogue, (&people, loaded), r, host)?;
         if fact.is_none() {
             tracing::warn!(activity = %id, "activity left out of evaluation: the catalogue does not know one of its kinds");
         }
@@ -449,7 +470,12 @@ async fn load_settings(
 
 /// The engine's view of one activity row, or `None` if the catalogue does
 /// not know one of its kinds.
-fn activity_fact(catalogue: &Catalogue, people: &HashMap<&str, u32>, r: &sqlx::any::AnyRow, host: u32) -> Result<Option<ActivityFact>> {
+fn activity_fact(
+    catalogue: &Catalogue,
+    (people, loaded): (&HashMap<&str, u32>, &Loaded),
+    r: &sqlx::any::AnyRow,
+    host: u32,
+) -> Result<Option<ActivityFact>> {
     let Some(kind) = catalogue.kind(&text(r, "kind")?) else { return Ok(None) };
     let mut agenda = Vec::new();
     for code in opt_text(r, "agenda")?.unwrap_or_default().split(',').filter(|c| !c.is_empty()) {
@@ -465,20 +491,28 @@ fn activity_fact(catalogue: &Catalogue, people: &HashMap<&str, u32>, r: &sqlx::a
     };
     let polarity = opt_text(r, "polarity")?.as_deref().and_then(Polarity::parse);
     let attendance = opt_text(r, "attendance")?.unwrap_or_default();
+    let held_on = parsed(r, "held_on", parse_date)?;
     let mut present = Vec::new();
     let mut absent = 0u32;
-    for p in attendance.split(',') {
-        if p == "-" {
+    let mut voters = Voters::default();
+    for p in attendance.split(',').filter(|p| !p.is_empty()) {
+        if let Some(id) = p.strip_prefix('-') {
             absent = absent.saturating_add(1);
+            if people.get(id).is_some_and(|&ix| loaded.votes_on(ix, held_on)) {
+                voters.absent += 1;
+            }
         } else if let Some(&ix) = people.get(p) {
             present.push(ix);
+            if loaded.votes_on(ix, held_on) {
+                voters.present += 1;
+            }
         }
     }
     present.sort_unstable();
     Ok(Some(ActivityFact {
         kind,
         host,
-        held_on: parsed(r, "held_on", parse_date)?,
+        held_on,
         minutes: u32::try_from(int(r, "duration_minutes")?).unwrap_or_default(),
         presenter: opt_text(r, "presenter_id")?.and_then(|p| people.get(p.as_str()).copied()),
         agenda,
@@ -486,6 +520,7 @@ fn activity_fact(catalogue: &Catalogue, people: &HashMap<&str, u32>, r: &sqlx::a
         polarity,
         present,
         absent,
+        voters,
     }))
 }
 
@@ -508,6 +543,14 @@ impl Loaded {
         let mut present: Vec<u32> =
             a.participants.iter().filter(|p| p.present).filter_map(|p| self.person_index.get(&p.person_id).copied()).collect();
         present.sort_unstable();
+        let votes = |present: bool| {
+            let with_vote = a
+                .participants
+                .iter()
+                .filter(|p| p.present == present)
+                .filter(|p| self.person_index.get(&p.person_id).is_some_and(|&ix| self.votes_on(ix, a.held_on)));
+            u32::try_from(with_vote.count()).unwrap_or(u32::MAX)
+        };
         Some(ActivityFact {
             kind,
             host,
@@ -519,6 +562,7 @@ impl Loaded {
             polarity: a.polarity.as_deref().and_then(Polarity::parse),
             present,
             absent: u32::try_from(a.participants.iter().filter(|p| !p.present).count()).unwrap_or(u32::MAX),
+            voters: Voters { present: votes(true), absent: votes(false) },
         })
     }
 

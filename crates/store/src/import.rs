@@ -315,7 +315,7 @@ impl Store {
             let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT org_id, COUNT(*) AS n FROM positions
-                 WHERE org_id IN ({}) AND kind IN ('deputy_secretary', 'committee_member') AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)
+                 WHERE org_id IN ({}) AND kind IN ('deputy_secretary', 'committee_member', 'organization_member', 'publicity_member', 'discipline_member') AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)
                  GROUP BY org_id",
                 placeholders.join(", ")
             );

@@ -381,6 +381,7 @@ async fn the_world_is_the_tree_in_pre_order_with_people_and_activities() {
     assert_eq!(fact.kind, cat.kind("members_assembly").unwrap());
     assert_eq!(fact.agenda, vec![cat.agenda_kind("theory_study").unwrap(), cat.agenda_kind("business").unwrap()]);
     assert_eq!((fact.present.len(), fact.absent, fact.minutes), (3, 1, 90));
+    assert_eq!(fact.voters, rules::Voters { present: 3, absent: 1 }, "full members all, and they have a vote");
     assert!(!fact.present.contains(&loaded.person_index[&t.absentee]));
     assert_eq!(fact.presenter, Some(secretary));
     // The county's setting reaches the village's world at its root; the exemption its subject.
@@ -631,5 +632,42 @@ async fn a_fresh_database_has_every_migration() {
     let t = build(&db.store).await;
     record(&db, assembly(&t)).await.unwrap();
     assert!(db.store.dump().await.unwrap().contains("activity_participants "));
+    db.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_votes_quorum_counts_the_members_with_a_vote_as_loaded_and_as_updated() {
+    let db = TestDb::new().await.unwrap();
+    let cat = Catalogue::embedded().unwrap();
+    let orgs = County::build(&db.store).await;
+    let b = Builder::new(&db.store);
+    let full = b.member("王正式", &orgs.branch).secretary().await;
+    let away = b.member("李正式", &orgs.branch).await;
+    let mut probationers = Vec::new();
+    for name in ["赵预备", "钱预备", "孙预备"] {
+        probationers.push(b.member(name, &orgs.branch).probationary("2026-03-01").await);
+    }
+    // Four of five present, but one of the two members with a vote is away: no quorum for the vote.
+    let expected: Vec<&Id> = [&full, &away].into_iter().chain(probationers.iter()).collect();
+    let vote = activity("members_assembly", &orgs.branch, "2026-06-10")
+        .agenda(&["theory_study", "vote"])
+        .participants(&expected)
+        .absent(&away, "外出务工")
+        .build();
+    let recorded = testkit::activities::record(&db.store, vote).await;
+    let loaded = db.store.load_world(&cat, Some(&orgs.branch), 2026, day("2026-12-31")).await.unwrap();
+    let fact = loaded.world.activities[0].as_ref().unwrap();
+    assert_eq!((fact.present.len(), fact.absent, fact.voters), (4, 1, rules::Voters { present: 1, absent: 1 }));
+    assert_eq!(loaded.fact_of(&cat, &recorded).as_ref(), Some(fact), "the incremental path reads the same voters");
+    let engine =
+        rules::Engine::new(&cat, rules::Calendar::embedded().unwrap(), loaded.world.clone(), &loaded.settings, 2026, day("2026-12-31"))
+            .unwrap();
+    let assembly = cat.requirement("members-assembly").unwrap();
+    let q2 = engine
+        .cells_of(rules::Subject::Org(loaded.org_index[&orgs.branch]))
+        .into_iter()
+        .find(|c| c.requirement == assembly && c.period.label() == "2026-Q2")
+        .unwrap();
+    assert_eq!((q2.status, q2.why.code()), (rules::Status::Missed, "held_without_quorum"));
     db.cleanup().await.unwrap();
 }

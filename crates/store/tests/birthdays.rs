@@ -146,10 +146,10 @@ async fn one_step_records_the_birthday_for_all_chosen_and_meets_the_requirement_
         assert_eq!(cell.status, Status::Met, "{person}");
         assert_eq!(cell.evidence, vec![loaded.activity_index[&activity.id]]);
     }
-    // Not for the neighbour of the other branch, whose birthday is due.
+    // Not for the neighbour of the other branch, who has no record: a method, never due nor missed.
     let ix = loaded.person_index[&t.neighbour];
     let cell = engine.cells_of(Subject::Person(ix)).into_iter().find(|c| c.requirement == requirement).unwrap();
-    assert_eq!(cell.status, Status::Due);
+    assert_eq!((cell.status, cell.why.code()), (Status::NotApplicable, "method_not_duty"));
     db.cleanup().await.unwrap();
 }
 

@@ -201,6 +201,14 @@ impl<'s> PersonBuilder<'s> {
         self
     }
 
+    /// A probationary member (预备党员), who joined on `on` (`YYYY-MM-DD`) and has no vote yet.
+    pub fn probationary(mut self, on: &str) -> Self {
+        self.new.category = MemberCategory::Probationary;
+        self.new.join_date = PartialDate::full(day(on));
+        self.new.full_member_date = None;
+        self
+    }
+
     /// A full member since `on` (`YYYY-MM-DD`).
     pub fn full_member_since(mut self, on: &str) -> Self {
         self.new.full_member_date = Some(PartialDate::full(day(on)));

@@ -66,7 +66,7 @@ async fn a_link_made_on_the_person_page_opens_their_open_obligations_without_a_s
     for uid in &uids {
         assert!(ics.contains(&format!("{uid}\r\n")), "{uid} in {ics}");
     }
-    assert!(ics.contains("SUMMARY:基层党组织书记讲党课\r\n"), "{ics}");
+    assert!(ics.contains("SUMMARY:党支部书记讲党课\r\n"), "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:20261231\r\n"), "a yearly obligation falls due on the year's last day");
     assert!(ics.contains("DESCRIPTION:已开展0次，要求1次\\n2026 · 待办，截止2026-12-31\r\n"), "{ics}");
     assert!(!ics.contains(app.tree.branch.as_str()), "nothing of the branch in the person's feed");
@@ -101,7 +101,7 @@ async fn an_organization_feed_lists_only_the_organizations_own_obligations() {
     for uid in &uids {
         assert!(ics.contains(uid.as_str()), "{uid}");
     }
-    assert!(ics.contains("SUMMARY:支部委员会会议\r\n") && ics.contains("DTSTART;VALUE=DATE:20261130\r\n"), "{ics}");
+    assert!(ics.contains("SUMMARY:党支部委员会会议（支委会）\r\n") && ics.contains("DTSTART;VALUE=DATE:20261130\r\n"), "{ics}");
     assert!(!ics.contains(app.tree.secretary.as_str()), "no person's obligations in the branch's feed");
     assert!(!ics.contains(app.tree.other_branch.as_str()));
 

@@ -86,7 +86,8 @@ async fn the_grid_shows_a_met_quarter_with_a_link_to_its_record() {
     body["presenter_id"] = json!(app.tree.secretary.to_string());
     body["participants"] = json!([app.tree.secretary.to_string(), absent.to_string()]);
     body["absentees"] = json!([{"person_id": absent.to_string(), "reason": "外出务工"}]);
-    // One of two expected is absent: no more than half present, no quorum.
+    // A vote, with one of the two members with a vote absent: no more than half present, no quorum.
+    body["agenda"] = json!([{"kind": "theory_study"}, {"kind": "vote", "title": "表决接收预备党员"}]);
     let without_quorum = record(&s, &body).await;
     body["participants"] = json!([app.tree.secretary.to_string()]);
     body["absentees"] = json!([]);
@@ -347,9 +348,9 @@ async fn an_exemption_shows_as_exempt_never_met_and_revoking_it_brings_the_recor
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let grid = dept.get(&format!("/orgs/{branch}/compliance")).await.dom();
     let q4 = grid_cell(&grid, "members-assembly", "2026-Q4");
-    assert!(q4.has_class("st-exempt") && q4.says("已豁免") && !q4.says("已落实"), "exempt, never met: {q4}");
+    assert!(q4.has_class("st-exempt") && q4.says("经批准不作要求") && !q4.says("已落实"), "exempt, never met: {q4}");
     let month = dept.get(&format!("/orgs/{branch}")).await;
-    assert!(duty(&month.dom(), "members-assembly").says("已豁免"));
+    assert!(duty(&month.dom(), "members-assembly").says("经批准不作要求"));
     let rollup = dept.get(&format!("/orgs/{branch}/rollup")).await.dom();
     assert_eq!(rollup_count(&rollup, "members-assembly", "exempt").0, 1);
     assert_eq!(rollup_count(&rollup, "members-assembly", "met").0, 0);

@@ -1,10 +1,11 @@
 //! Activities of the leading bodies: the county committee, the government's
 //! party group and the county organs' working committee (study sessions,
 //! meetings, reading class, democratic life meeting, typical cases,
-//! discipline education), the township and grassroots committees (meetings,
-//! typical cases, discipline education, trainings, the secretary's party
-//! class), and the county leaders' special party classes, grassroots visits
-//! and research visits.
+//! discipline education), the township committees (meetings, center-group
+//! study, reading class, typical cases, discipline education, trainings, the
+//! secretary's party class), the grassroots committees, and the county and
+//! township leaders' special party classes, the county leaders' grassroots
+//! visits and research visits.
 
 use super::gaps::Plan;
 use super::{Gen, agenda, kind, month_last, quarter_days, words};
@@ -14,10 +15,14 @@ use domain::{CadreRank, PositionKind};
 
 /// The people a special party class is asked of: secretaries, deputy
 /// secretaries and leadership members of the county committee, the
-/// government's party group and the county organs' working committee.
+/// government's party group, the county organs' working committee and the
+/// township committees (the Opinions' 各级).
 pub(crate) fn special_class_holders(g: &Gen) -> Vec<usize> {
     let t = g.tree;
     let mut out: Vec<usize> = [t.root, t.government_group, t.organs_committee]
+        .into_iter()
+        .chain(t.townships.iter().map(|township| township.org))
+        .collect::<Vec<usize>>()
         .iter()
         .flat_map(|&o| g.holders.get(o).into_iter().flatten())
         .filter(|(_, k)| matches!(k, PositionKind::Secretary | PositionKind::DeputySecretary | PositionKind::LeadershipMember))
@@ -93,6 +98,25 @@ pub(crate) fn leadership(r: &mut Random, g: &mut Gen, year: i32, plan: Option<&P
             a.participants = people;
         }
         committee_year(r, g, year, body);
+    }
+}
+
+/// A township committee's center-group study each month and its reading
+/// class, attended by its leadership.
+fn study_year(r: &mut Random, g: &mut Gen, year: i32, org: usize) {
+    for month in 1..=12 {
+        let Some(day) = g.day(r, ymd(year, month, 1), month_last(year, month), org) else { continue };
+        let study = r.pick(&words::STUDIES);
+        let people = leadership_on(g, org, day);
+        let a = g.add(r, kind::CENTER_GROUP, org, day, 120, format!("{year}年{month}月党委理论学习中心组学习：{study}"));
+        a.agenda = vec![(agenda::THEORY_STUDY, words::FIRST_ITEM.to_owned()), (agenda::OTHER, format!("专题学习研讨：{study}"))];
+        a.participants = people;
+    }
+    if let Some(day) = g.day_in_months(r, year, (3, 4), org) {
+        let people = leadership_on(g, org, day);
+        let a = g.add(r, kind::READING_CLASS, org, day, 480, format!("{year}年党委领导班子读书班"));
+        a.agenda = vec![(agenda::THEORY_STUDY, words::FIRST_ITEM.to_owned()), (agenda::OTHER, "集中自学与专题研讨交流".to_owned())];
+        a.participants = people;
     }
 }
 
@@ -184,6 +208,7 @@ pub(crate) fn townships_and_units(r: &mut Random, g: &mut Gen, year: i32) {
                 a.participants = people;
             }
         }
+        study_year(r, g, year, org);
         committee_year(r, g, year, org);
         trainings(r, g, year, org);
         let host = t.branches.get(township.organ_branch).map(|b| b.org);

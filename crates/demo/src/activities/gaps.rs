@@ -10,7 +10,7 @@ use super::{GapSubject, Gen, PlantedGap, county, month_last, quarter_days, words
 use crate::plan::Profile;
 use crate::random::{Random, add_days, ymd};
 use chrono::NaiveDate;
-use domain::{CadreRank, MemberCategory, MemberStatus};
+use domain::{CadreRank, MemberCategory, MemberStatus, PositionKind};
 use std::collections::HashSet;
 
 /// What is left undone, and where.
@@ -101,8 +101,11 @@ pub(crate) fn choose(r: &mut Random, g: &Gen, year: i32) -> Plan {
         }
     }
 
+    // Township secretaries also give the class at their organs' branch, so
+    // a gap is planted only for other leaders.
+    let township_secretaries: Vec<usize> = g.tree.townships.iter().filter_map(|t| g.holder(t.org, PositionKind::Secretary)).collect();
     let mut leaders = county::special_class_holders(g);
-    leaders.retain(|&p| g.member_on(p, jan1));
+    leaders.retain(|&p| g.member_on(p, jan1) && !township_secretaries.contains(&p));
     r.shuffle(&mut leaders);
     let no_class: Vec<usize> = leaders.into_iter().take(2).collect();
 

@@ -17,16 +17,18 @@
 //!
 //! The first three share the rules of applicability, in this order: an
 //! unbuilt feature, a subject not bound (or an organization not existing)
-//! from the period's midpoint to its end, a political birthday of a member
-//! who joined this year, an exemption covering half of the period. A cell
-//! that is not applicable or exempt keeps no evidence. A period not met is
+//! from the period's midpoint to its end, a frequency pending the local
+//! rule, a political birthday of a member who joined this year, an
+//! exemption covering half of the period; then a requirement that is a
+//! method, not a duty, is not applicable unless met. A cell that is not
+//! applicable or exempt keeps no evidence. A period not met is
 //! due until its last day, overdue within the late-entry window and missed
 //! after it.
 
 use super::bounds::{Bounds, PeriodCode};
 use super::policy::{Policy, Product};
 use super::{CellRec, Chunk, Engine, Scratch, Span, Status, Subject};
-use crate::catalogue::{EachOf, HoursRule, Quorum, Requirement, RequirementIx};
+use crate::catalogue::{EachOf, HoursRule, Requirement, RequirementIx, SourceKind};
 use crate::period::{Period, PeriodKind};
 use crate::why::WhyCode;
 use crate::world::ActivityFact;
@@ -126,7 +128,13 @@ impl Engine {
             ActivityRule::EachOf(each) => self.each_of::<P>(req, each, period, held, &mut out.evidence),
             ActivityRule::Counted => self.counted::<P>(req, (period, count), held, &mut out.evidence),
         };
-        let (status, why) = self.applicability(row, req, period).unwrap_or((outcome.status, outcome.why));
+        let (status, why) = match self.applicability(row, req, (period, count)) {
+            Some(replaced) => replaced,
+            None if req.source_kind == SourceKind::Method && outcome.status != Status::Met => {
+                (Status::NotApplicable, WhyCode::MethodNotDuty)
+            }
+            None => (outcome.status, outcome.why),
+        };
         if status == Status::NotApplicable || status == Status::Exempt {
             out.evidence.truncate(ev_start as usize);
         }
@@ -143,8 +151,9 @@ impl Engine {
     }
 
     /// The status and reason that replace a cell's own, if any: binding,
-    /// exemption and unbuilt features come before the record.
-    fn applicability(&self, row: &RowInput<'_>, req: &Requirement, period: Period) -> Option<(Status, WhyCode)> {
+    /// a frequency pending the local rule (a count of 0), exemption and
+    /// unbuilt features come before the record.
+    fn applicability(&self, row: &RowInput<'_>, req: &Requirement, (period, count): (Period, u32)) -> Option<(Status, WhyCode)> {
         let b = self.bounds.of(period);
         let covered = || row.spans.iter().any(|(from, to)| *from <= b.mid && to.is_none_or(|t| t > b.last));
         let joined_this_year = || match row.subject {
@@ -155,6 +164,8 @@ impl Engine {
             Some((Status::NotApplicable, WhyCode::FeatureNotBuilt))
         } else if !covered() {
             Some((Status::NotApplicable, if matches!(row.subject, Subject::Org(_)) { WhyCode::NotExisting } else { WhyCode::NotBound }))
+        } else if count == 0 {
+            Some((Status::NotApplicable, WhyCode::PendingLocalRule))
         } else if req.period == PeriodKind::JoinMonth && joined_this_year() {
             Some((Status::NotApplicable, WhyCode::JoinedThisYear))
         } else if self.exempt(row.r, row.subject, period) {
@@ -240,7 +251,9 @@ impl Engine {
         if s.agenda_includes.iter().any(|k| !act.agenda.contains(k)) {
             return Some(WhyCode::AgendaItemMissing);
         }
-        if s.quorum == Some(Quorum::MoreThanHalf) && !P::counts_as_quorate(act.has_quorum()) {
+        if let Some(q) = s.quorum
+            && !P::counts_as_quorate(act.has_quorum(q))
+        {
             return Some(WhyCode::HeldWithoutQuorum);
         }
         None

@@ -130,7 +130,8 @@ impl Engine {
     pub(super) fn periods_of(&self, r: RequirementIx, subject: Subject, home: u32, out: &mut Vec<(Period, u32)>) {
         out.clear();
         let req = &self.requirements[usize::from(r)];
-        let default = [(NaiveDate::MIN, req.period, req.count)];
+        // A count of 0 marks the periods that wait for the local rule.
+        let default = [(NaiveDate::MIN, req.period, if req.pending_local_rule { 0 } else { req.count })];
         let local = if req.locally_set { self.local_timeline(r, home) } else { &[] };
         let local_from = self.scope[usize::from(r)].map(|(_, from)| from);
         let timeline = || default.iter().chain(local.iter());

@@ -4,7 +4,7 @@
 //! docs/EVALUATION.md, not from the engine's code.
 
 use chrono::{Datelike, Days, NaiveDate};
-use rules::catalogue::{Binding, Catalogue, EachOf, HostRule, HoursRule, Quorum, Requirement, SubjectKind};
+use rules::catalogue::{Binding, Catalogue, EachOf, HostRule, HoursRule, Quorum, Requirement, SourceKind, SubjectKind};
 use rules::{PeriodKind, Settings, World};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -229,7 +229,9 @@ fn subjects(cx: &Ctx, req: &Requirement, scope: Option<(u32, NaiveDate)>) -> Vec
 /// nearest organization with settings.
 fn row_periods(cx: &Ctx, row: &Row, home: u32, scope: Option<(u32, NaiveDate)>) -> Vec<(P, u32)> {
     let req = row.req;
-    let mut timeline = vec![(NaiveDate::MIN, req.period, req.count)];
+    // Until a local setting applies, a frequency pending the local rule has
+    // no count: its cells are not applicable.
+    let mut timeline = vec![(NaiveDate::MIN, req.period, if req.pending_local_rule { 0 } else { req.count })];
     if req.locally_set {
         let mut at = Some(home);
         while let Some(o) = at {
@@ -340,7 +342,7 @@ fn cell(cx: &Ctx, row: &Row, p: P, count: u32) -> Option<RefCell> {
     } else {
         held_cell(cx, row, &p, &matching, &mut cell);
     }
-    applicability(cx, row, &p, &mut cell);
+    applicability(cx, row, &p, count, &mut cell);
     Some(cell)
 }
 
@@ -396,7 +398,7 @@ fn held_cell(cx: &Ctx, row: &Row, p: &P, matching: &[(u32, &rules::ActivityFact)
             Some("first_item_not_study")
         } else if s.agenda_includes.iter().any(|k| !a.agenda.contains(k)) {
             Some("agenda_item_missing")
-        } else if s.quorum == Some(Quorum::MoreThanHalf) && a.present.len() as u64 * 2 <= a.present.len() as u64 + u64::from(a.absent) {
+        } else if s.quorum.is_some_and(|q| !quorate(q, a)) {
             Some("held_without_quorum")
         } else {
             None
@@ -441,18 +443,40 @@ fn held_cell(cx: &Ctx, row: &Row, p: &P, matching: &[(u32, &rules::ActivityFact)
     cell.status = if met { "met" } else { unmet(cx, p) };
 }
 
-/// Not built, not bound (or not existing), joined this year, exempt; cells
-/// not applicable or exempt keep no evidence.
-fn applicability(cx: &Ctx, row: &Row, p: &P, cell: &mut RefCell) {
+/// 半数以上 includes half (and someone came); 超过半数 does not; a vote's
+/// quorum counts the members with a vote, and only at a meeting that votes.
+fn quorate(q: Quorum, a: &rules::ActivityFact) -> bool {
+    let (present, absent) = (a.present.len() as u64, u64::from(a.absent));
+    match q {
+        Quorum::HalfOrMore => present >= 1 && 2 * present >= present + absent,
+        Quorum::MoreThanHalf => 2 * present > present + absent,
+        Quorum::VotersMoreThanHalf { item } => {
+            if a.agenda.contains(&item) {
+                2 * u64::from(a.voters.present) > u64::from(a.voters.present) + u64::from(a.voters.absent)
+            } else {
+                true
+            }
+        }
+    }
+}
+
+/// Not built, not bound (or not existing), pending the local rule (a count
+/// of 0), joined this year, exempt, then a method not met; cells not
+/// applicable or exempt keep no evidence.
+fn applicability(cx: &Ctx, row: &Row, p: &P, count: u32, cell: &mut RefCell) {
     let covered = row.spans.iter().any(|(f, t)| *f <= p.mid() && t.is_none_or(|t| t > p.last));
     if row.req.feature_not_built.is_some() {
         (cell.status, cell.why) = ("not_applicable", "feature_not_built");
     } else if !covered {
         (cell.status, cell.why) = ("not_applicable", if row.subject.0 == 0 { "not_existing" } else { "not_bound" });
+    } else if count == 0 {
+        (cell.status, cell.why) = ("not_applicable", "pending_local_rule");
     } else if row.req.period == PeriodKind::JoinMonth && row.join.year() >= cx.year {
         (cell.status, cell.why) = ("not_applicable", "joined_this_year");
     } else if exempt(cx, row, p) {
         (cell.status, cell.why) = ("exempt", "exempted");
+    } else if row.req.source_kind == SourceKind::Method && cell.status != "met" {
+        (cell.status, cell.why) = ("not_applicable", "method_not_duty");
     }
     if cell.status == "not_applicable" || cell.status == "exempt" {
         cell.evidence.clear();

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::{CadreRank, OrgKind, OrgLevel, PositionKind};
 use rules::catalogue::{Catalogue, Polarity};
 use rules::settings::{Exemption, LocalSetting};
-use rules::{ActivityFact, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Subject, World};
+use rules::{ActivityFact, MembershipFact, OrgFact, PeriodKind, PersonFact, PositionFact, Settings, Subject, Voters, World};
 use seeded::Seeded;
 
 pub fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -213,6 +213,7 @@ pub fn activity(cat: &Catalogue, r: &mut Seeded, n_orgs: u32, n_people: u32, the
             1 => Some(Polarity::Negative),
             _ => None,
         },
+        voters: Voters { present: r.below(present.len() as u64 + 1) as u32, absent: r.below(4u64) as u32 },
         present,
         absent: r.below(6u64) as u32,
     }

@@ -93,6 +93,18 @@ pub fn rules_lang(lang: Lang) -> rules::catalogue::Lang {
     }
 }
 
+/// A requirement's clause with the kind of source that sets it, as a
+/// heading's note says it: "Opinions 2024 §1 item 2 · common practice".
+pub fn clause_with_source(req: &rules::Requirement, lang: Lang) -> String {
+    let kind = match req.source_kind {
+        rules::catalogue::SourceKind::National => "source-kind-national",
+        rules::catalogue::SourceKind::CommonPractice => "source-kind-common-practice",
+        rules::catalogue::SourceKind::Method => "source-kind-method",
+        rules::catalogue::SourceKind::Local => "source-kind-local",
+    };
+    format!("{} · {}", req.clause, i18n::t(lang, kind))
+}
+
 /// The locale key of a status word.
 pub fn status_key(status: Status) -> &'static str {
     match status {

@@ -217,7 +217,7 @@ fn grid_rows(ev: &Evaluated, org: &Id, lang: Lang) -> Vec<GridRow> {
         rows.push(GridRow {
             requirement: req.id.clone(),
             title: req.title(super::rules_lang(lang)).to_owned(),
-            clause: req.clause.clone(),
+            clause: super::clause_with_source(req, lang),
             lanes: lay_out(mine),
         });
     }

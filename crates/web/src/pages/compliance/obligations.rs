@@ -94,6 +94,11 @@ fn obligations_of(ev: &Evaluated, person: &Id, lang: Lang) -> Obligations {
                 );
                 (i18n::t(lang, hours_key(cell.status)), so_far)
             }
+            // A method, not a duty: nothing recorded is said as such, not as "not applicable".
+            _ if cell.why == rules::why::WhyCode::MethodNotDuty => (
+                i18n::t(lang, "obligations-method-not-recorded"),
+                i18n::render(lang, &rules::why::message(catalogue, req, cell.why, cell.found, cell.needed)),
+            ),
             _ => (
                 i18n::t(lang, recorded_key(cell.status)),
                 i18n::render(lang, &rules::why::message(catalogue, req, cell.why, cell.found, cell.needed)),

@@ -75,7 +75,7 @@ fn rollup_rows(ev: &Evaluated, rollup: &Rollup, org: &Id, year: i32, lang: Lang)
         rows.push(RollupRow {
             requirement: req.id.clone(),
             title: req.title(rules_lang(lang)).to_owned(),
-            clause: req.clause.clone(),
+            clause: super::clause_with_source(req, lang),
             counts,
             rate: rate(met, overdue, missed),
             met,
@@ -287,7 +287,8 @@ async fn drill_page(
     let lang = ctx.lang;
     let found = with_year(state, year, |ev| {
         let req = ev.engine.requirements().iter().position(|r| r.id == requirement)?;
-        let title = ev.engine.requirements().get(req).map(|r| (r.title(rules_lang(lang)).to_owned(), r.clause.clone()))?;
+        let title =
+            ev.engine.requirements().get(req).map(|r| (r.title(rules_lang(lang)).to_owned(), super::clause_with_source(r, lang)))?;
         let rows = match ev.loaded.org_index.get(&id) {
             Some(&ix) => drill_rows(ev, ix, req, status, lang),
             None => Vec::new(),
