@@ -113,5 +113,24 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(credentialed_headers))
         .with_state(state)
+}
+
+/// Every response says `X-Content-Type-Options: nosniff`; every response
+/// to a request that carried credentials (a session cookie or an
+/// `Authorization` header) is `Cache-Control: no-store`, so that nothing a
+/// signed-in person read stays in a browser's or a proxy's cache. The
+/// stylesheet, the same for everyone, keeps its own caching.
+async fn credentialed_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let credentialed = auth::cookies::session_secret(request.headers()).is_some() || request.headers().contains_key(header::AUTHORIZATION);
+    let shared = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if credentialed && !shared {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -479,3 +479,29 @@ async fn the_openapi_document_describes_bearer_authentication_and_the_refusals()
     assert!(doc["info"]["description"].as_str().unwrap().contains("X-CSRF-Token"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn every_answer_to_a_signed_in_caller_is_kept_out_of_caches_and_never_sniffed() {
+    let app = spawn_app().await;
+    let secretary = app.login("secretary").await;
+    let missing = Id::generate();
+    for path in [
+        "/".to_owned(),
+        format!("/orgs/{}", app.tree.branch),
+        format!("/api/v1/orgs/{}", app.tree.branch),
+        format!("/api/v1/orgs/{missing}"),
+    ] {
+        let reply = secretary.get(&path).await;
+        assert!(!reply.status.is_server_error(), "{path}: {}", reply.status);
+        assert_eq!(reply.headers["cache-control"], "no-store", "{path}");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{path}");
+    }
+    let stylesheet = secretary.get("/static/app.css").await;
+    assert_eq!(stylesheet.status, StatusCode::OK);
+    assert_ne!(stylesheet.headers["cache-control"], "no-store", "the stylesheet is the same for everyone");
+    assert_eq!(stylesheet.headers["x-content-type-options"], "nosniff");
+    let anonymous = app.get("/api/v1/orgs").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.headers["x-content-type-options"], "nosniff");
+    app.cleanup().await;
+}
