@@ -658,6 +658,17 @@ async fn personal_content_is_sealed_in_the_trail_and_only_an_auditor_at_the_root
         }
     };
     assert_eq!(opened(&app).await, 0);
+    for (chain, bad_seq) in [
+        (province.as_str(), "abc"),
+        (province.as_str(), "-1"),
+        (province.as_str(), "0"),
+        (province.as_str(), "999999"),
+        ("no-such-chain", seq.as_str()),
+    ] {
+        let reply = auditor.post_form("/audit/open", &[("chain", chain), ("seq", bad_seq)]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "chain {chain}, seq {bad_seq}");
+    }
+    assert_eq!(opened(&app).await, 0, "a refused opening is not recorded");
 
     let open = auditor.post_form("/audit/open", &fields).await;
     assert_eq!(open.status, StatusCode::OK, "{}", open.text);
